@@ -1,0 +1,32 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hwcloud.mrs collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment:
+    """Attributes shared by the collection's modules."""
+
+    DOCUMENTATION = r"""
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/hwcloud.mrs.mrs) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - hwcloud.mrs.mrs
+"""
+
+    INFO_MODULE = r"""
+options: {}
+attributes:
+  check_mode:
+    support: full
+    details: This module only reads, so it runs in check mode as it does otherwise.
+  diff_mode:
+    support: N/A
+    details: This module never changes anything.
+"""

@@ -1,0 +1,118 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hwcloud.mrs collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""MRS error bodies in every known form, and what each documented code means and asks of the user.
+
+PRIVATE to the collection: no compatibility promise outside it.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+# code: (what it means, what to do). Codes and meanings from the resize API's error table;
+# the advice is ours.
+ERROR_CODES = {
+    "12000001": ("identity verification failed", "check the credentials and that they belong to this project"),
+    "12000002": ("invalid parameter", "check the values sent; the module validates the documented rules, so report this if it got through"),
+    "12000003": ("the cluster does not exist", "check cluster_id / cluster_name and the project (region) it lives in"),
+    "12000009": ("invalid method parameter", "report this: the request did not match the documented shape"),
+    "12000013": ("scale-in of the cluster failed", "check that enough nodes remain (Core at least 3) and retry"),
+    "12000014": ("scale-out of the cluster failed", "check the cluster's event log in the MRS console and retry"),
+    "12000017": ("only a running cluster can be scaled", "wait until the cluster is running again"),
+    "12000018": ("the cluster is already scaling", "wait for the running scale operation to finish (wait: true does that)"),
+    "12000019": ("failed to get the cluster's host list", "retry later"),
+    "12000028": ("the cluster would exceed its maximum number of nodes", "Core + Task nodes total at most 500; ask for fewer"),
+    "12000029": ("failed to get the quota", "retry later"),
+    "12000030": ("the requested node count exceeds the available quota", "request a quota increase or ask for fewer nodes"),
+    "12000031": ("the requested CPU cores exceed the available quota", "request a quota increase or ask for fewer nodes"),
+    "12000032": ("the requested memory exceeds the available quota", "request a quota increase or ask for fewer nodes"),
+    "12000033": ("the requested number of disks exceeds the available quota", "request a quota increase or use fewer data disks"),
+    "12000034": ("the requested disk capacity exceeds the available quota", "request a quota increase or use smaller data disks"),
+    "12000054": ("operation not supported", "this cluster type or version does not support the operation"),
+    "12000065": ("yearly/monthly (prepaid) clusters cannot be scaled", "change the billing mode to pay-per-use first"),
+    "12000067": ("the cluster version is too old to scale out", "upgrade the cluster first"),
+    "12000068": ("the cluster has nodes that are not running", "retry once every node is running"),
+    "12000121": ("the cluster has an unpaid order", "complete the order before scaling out"),
+    "12000123": ("Task node information can only be set while the Task group has 0 nodes", "leave task_node_info to the module: it sends it only then"),
+    "MRS.101": ("insufficient quota", "request a quota increase"),
+    "MRS.102": ("the user token is empty or invalid", "check the credentials, or re-authenticate"),
+    "MRS.103": ("invalid user request", "check the request parameters"),
+    "MRS.104": ("insufficient user resources", "free resources or request more"),
+    "MRS.105": ("not enough IP addresses left in the subnet", "free addresses in the cluster's subnet or enlarge it"),
+    "MRS.201": ("failure in the ECS service", "see the appended ECS code and message"),
+    "MRS.202": ("failure in the IAM service", "see the appended IAM code and message"),
+    "MRS.203": ("failure in the VPC service", "see the appended VPC code and message"),
+    "MRS.300": ("MRS internal error", "retry later; contact support if it persists"),
+    "APIGW.0301": ("the API gateway refused the authentication",
+                   "check access_key/secret_key (and security_token for temporary keys), the token, and that this machine's clock is right"),
+    "APIGW.0307": ("the token has expired or is invalid", "obtain a new token, or let the module get one from user_name/password"),
+}
+
+_CODE_MESSAGE_KEYS = (("error_code", "error_msg"), ("errorCode", "errorMsg"), ("code", "message"))
+
+
+class MrsError(Exception):
+    """Base of the errors this collection raises; its message is safe to show to the user."""
+
+
+class MrsApiError(MrsError):
+    """An error answer from MRS or IAM: HTTP status, error code, message and request id."""
+
+    def __init__(self, status, code, message, request_id=None, method=None, path=None):
+        self.status = status
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+        self.method = method
+        self.path = path
+        super(MrsApiError, self).__init__(self.describe())
+
+    @property
+    def meaning(self):
+        return ERROR_CODES.get(self.code, (None, None))[0]
+
+    @property
+    def advice(self):
+        return ERROR_CODES.get(self.code, (None, None))[1]
+
+    def describe(self):
+        where = " on %s %s" % (self.method, self.path) if self.method else ""
+        text = "MRS API error %s (HTTP %s)%s: %s" % (self.code, self.status, where, self.message)
+        if self.meaning:
+            text += ". Meaning: %s; what to do: %s" % (self.meaning, self.advice)
+        if self.request_id:
+            text += " (request id %s)" % self.request_id
+        return text
+
+    def to_dict(self):
+        return dict(status=self.status, code=self.code, message=self.message, request_id=self.request_id)
+
+
+def _find_code_and_message(document):
+    """The first code/message pair in the document, looking into nested objects as the SDK does."""
+    if not isinstance(document, dict):
+        return None, None
+    for code_key, message_key in _CODE_MESSAGE_KEYS:
+        if code_key in document or message_key in document:
+            return document.get(code_key), document.get(message_key)
+    for value in document.values():
+        code, message = _find_code_and_message(value)
+        if code is not None or message is not None:
+            return code, message
+    return None, None
+
+
+def parse_error(status, body_text, request_id=None, method=None, path=None):
+    """Build an MrsApiError from any error body: JSON in its known shapes, or plain text."""
+    try:
+        document = json.loads(body_text) if body_text else None
+    except ValueError:
+        document = None
+    code, message = _find_code_and_message(document)
+    if message is None:
+        message = (body_text or "").strip()[:300] or "no error message in the response"
+    return MrsApiError(status, str(code) if code is not None else str(status), str(message),
+                       request_id=request_id, method=method, path=path)

@@ -1,0 +1,85 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hwcloud.mrs collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What every module of the collection shares: the connection options, the client, failing clearly.
+
+PRIVATE to the collection: no compatibility promise outside it.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.hwcloud.mrs.plugins.module_utils import _client
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError
+
+try:
+    import urllib3
+except ImportError:
+    urllib3 = None
+
+
+def _option(option_type, *env_names, **extra):
+    spec = dict(type=option_type, **extra)
+    if env_names:
+        spec["fallback"] = (env_fallback, list(env_names))
+    return spec
+
+
+CONNECTION_ARGUMENT_SPEC = dict(
+    region=_option("str", "HW_REGION_NAME"),
+    project_id=_option("str", "HW_PROJECT_ID"),
+    access_key=_option("str", "HW_ACCESS_KEY", aliases=["ak"], no_log=False),
+    secret_key=_option("str", "HW_SECRET_KEY", aliases=["sk"], no_log=True),
+    security_token=_option("str", "HW_SECURITY_TOKEN", no_log=True),
+    auth_token=_option("str", "HW_AUTH_TOKEN", no_log=True),
+    user_name=_option("str", "HW_USER_NAME"),
+    password=_option("str", "HW_PASSWORD", no_log=True),
+    domain_name=_option("str", "HW_DOMAIN_NAME"),
+    endpoint=_option("str", "HW_MRS_ENDPOINT"),
+    iam_endpoint=_option("str", "HW_AUTH_URL"),
+    validate_certs=_option("bool", default=True),
+    ca_bundle=_option("path", "HW_CACERT_FILE"),
+    connect_timeout=_option("float", default=10),
+    read_timeout=_option("float", default=60),
+    retries=_option("int", "HW_MAX_RETRIES", default=4),
+)
+
+
+class MrsModule(AnsibleModule):
+    """AnsibleModule with the connection options, one client per run, and MRS errors turned into clear failures."""
+
+    def __init__(self, argument_spec, **kwargs):
+        spec = dict(CONNECTION_ARGUMENT_SPEC)
+        spec.update(argument_spec)
+        super(MrsModule, self).__init__(argument_spec=spec, **kwargs)
+        self._client = None
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = self._build_client()
+        return self._client
+
+    def _build_client(self):
+        if _client.requests is None:
+            self.fail_json(msg=missing_required_lib("requests"), exception=traceback.format_exc())
+        settings = _client.Settings(**dict((name, self.params[name]) for name in _client.Settings.FIELDS))
+        if not settings.validate_certs:
+            self.warn("validate_certs is false: TLS certificates of the MRS and IAM endpoints are not verified")
+            if urllib3 is not None:
+                urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+        try:
+            return _client.MrsClient(settings)
+        except MrsError as error:
+            self.fail_from_error(error)
+
+    def fail_from_error(self, error, **result):
+        """Fail with the error's own safe message; API errors also return their status, code and request id."""
+        if isinstance(error, MrsApiError):
+            result["api_error"] = error.to_dict()
+        self.fail_json(msg=str(error), **result)

@@ -1,0 +1,46 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hwcloud.mrs collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Every error body shape MRS, IAM and the API gateway are known to send becomes one readable error."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import ERROR_CODES, parse_error
+
+
+@pytest.mark.parametrize("status, body, code, message", [
+    (400, '{"error_code": "12000003", "error_msg": "The cluster does not exist."}', "12000003", "The cluster does not exist."),
+    (400, '{"errorCode": "12000018", "errorMsg": "Scaling in progress"}', "12000018", "Scaling in progress"),
+    (401, '{"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information", "request_id": "r"}',
+     "APIGW.0301", "Incorrect IAM authentication information"),
+    (401, '{"error": {"code": 401, "message": "The request you have made requires authentication.", "title": "Unauthorized"}}',
+     "401", "The request you have made requires authentication."),
+    (502, "<html>Bad Gateway</html>", "502", "<html>Bad Gateway</html>"),
+    (502, "", "502", "no error message in the response"),
+])
+def test_known_shapes(status, body, code, message):
+    error = parse_error(status, body, request_id="req-1", method="GET", path="/v1.1/p/x")
+    assert error.code == code
+    assert error.message == message
+    assert error.request_id == "req-1"
+    assert "GET /v1.1/p/x" in str(error)
+
+
+def test_documented_code_is_explained():
+    error = parse_error(400, '{"error_code": "12000065", "error_msg": "Prepaid"}')
+    assert str(error).startswith("MRS API error 12000065 (HTTP 400): Prepaid. Meaning: yearly/monthly (prepaid) clusters cannot be scaled")
+    assert error.to_dict() == {"status": 400, "code": "12000065", "message": "Prepaid", "request_id": None}
+
+
+def test_every_code_of_the_resize_spec_has_meaning_and_advice():
+    documented = ["12000001", "12000002", "12000003", "12000009", "12000013", "12000014", "12000017", "12000018", "12000019",
+                  "12000028", "12000029", "12000030", "12000031", "12000032", "12000033", "12000034", "12000054", "12000065",
+                  "12000067", "12000068", "12000121", "MRS.101", "MRS.102", "MRS.103", "MRS.104", "MRS.105", "MRS.201",
+                  "MRS.202", "MRS.203", "MRS.300"]
+    for code in documented:
+        meaning, advice = ERROR_CODES[code]
+        assert meaning and advice, code
