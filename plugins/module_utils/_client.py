@@ -20,10 +20,9 @@ except ImportError:  # the modules report it through missing_required_lib
     requests = None
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils import _signer
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, parse_error
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import TRANSIENT_STATUSES, MrsError, TransientError, parse_error
 
 USER_AGENT = "hwcloud.mrs-ansible-collection"
-RETRYABLE_STATUSES = frozenset((429, 500, 502, 503, 504))
 MAX_RETRY_AFTER = 60.0
 # Regions whose MRS endpoint is not under myhuaweicloud.com (huaweicloudsdkmrs v1 region table).
 MRS_DOMAIN_EXCEPTIONS = {
@@ -104,7 +103,8 @@ class MrsClient:
         self.endpoint = (settings.endpoint or mrs_endpoint(settings.region)).rstrip("/")
         self.iam = _normalise_iam_url(settings.iam_endpoint or iam_endpoint(settings.region or ""))
         self.session = session or requests.Session()
-        self.session.verify = (settings.ca_bundle or True) if settings.validate_certs else False
+        # Passed with every request: requests lets REQUESTS_CA_BUNDLE override Session.verify, even False.
+        self.verify = (settings.ca_bundle or True) if settings.validate_certs else False
         self.session.headers["User-Agent"] = USER_AGENT
         self._sleep = sleep
         self._jitter = jitter
@@ -158,7 +158,7 @@ class MrsClient:
         while True:
             headers = self._auth_headers(method, url, payload, project_scoped)
             try:
-                response = self.session.request(method, url, data=payload or None, headers=headers,
+                response = self.session.request(method, url, data=payload or None, headers=headers, verify=self.verify,
                                                 timeout=(self.settings.connect_timeout, self.settings.read_timeout))
             except requests.exceptions.SSLError as error:
                 raise MrsError("TLS verification of %s failed (%s): give ca_bundle, or validate_certs: false only for a "
@@ -182,7 +182,7 @@ class MrsClient:
     @staticmethod
     def _should_retry(response, idempotent):
         """429 means the request was not processed, so even the resize may be sent again; 5xx may not."""
-        return response.status_code == 429 or (idempotent and response.status_code in RETRYABLE_STATUSES)
+        return response.status_code == 429 or (idempotent and response.status_code in TRANSIENT_STATUSES)
 
     def _backoff(self, attempt, retry_after=None):
         if retry_after:
@@ -197,7 +197,7 @@ class MrsClient:
         detail = "%s %s failed: %s" % (method, path, type(error).__name__)
         if not idempotent:
             return ResizeOutcomeUnknown(detail + "; the request may or may not have been applied")
-        return MrsError(detail + " after %d retries; check endpoint, proxy and network" % self.settings.retries)
+        return TransientError(detail + " after %d retries; check endpoint, proxy and network" % self.settings.retries)
 
     def _api_error(self, response, method, path):
         error = parse_error(response.status_code, response.text, response.headers.get("X-Request-Id"), method, path)
@@ -257,7 +257,7 @@ class MrsClient:
         payload = json.dumps(body).encode("utf-8")
         try:
             response = self.session.post(self.iam + path, data=payload, headers={"Content-Type": "application/json"},
-                                         timeout=(self.settings.connect_timeout, self.settings.read_timeout))
+                                         verify=self.verify, timeout=(self.settings.connect_timeout, self.settings.read_timeout))
         except requests.exceptions.RequestException as error:
             raise MrsError("%s %s failed: %s; check iam_endpoint, proxy and network" % (method, path, type(error).__name__))
         if response.status_code >= 400:

@@ -52,10 +52,16 @@ ERROR_CODES = {
 }
 
 _CODE_MESSAGE_KEYS = (("error_code", "error_msg"), ("errorCode", "errorMsg"), ("code", "message"))
+# Statuses that say "not now" rather than "no": throttling and server-side trouble.
+TRANSIENT_STATUSES = frozenset((429, 500, 502, 503, 504))
 
 
 class MrsError(Exception):
     """Base of the errors this collection raises; its message is safe to show to the user."""
+
+
+class TransientError(MrsError):
+    """A failure that may pass on its own: a wait keeps polling through it until its deadline."""
 
 
 class MrsApiError(MrsError):
@@ -91,6 +97,10 @@ class MrsApiError(MrsError):
         return dict(status=self.status, code=self.code, message=self.message, request_id=self.request_id)
 
 
+class TransientApiError(MrsApiError, TransientError):
+    """An API error with a transient status (429, 5xx) that outlasted the client's retries."""
+
+
 def _find_code_and_message(document):
     """The first code/message pair in the document, looking into nested objects as the SDK does."""
     if not isinstance(document, dict):
@@ -114,5 +124,6 @@ def parse_error(status, body_text, request_id=None, method=None, path=None):
     code, message = _find_code_and_message(document)
     if message is None:
         message = (body_text or "").strip()[:300] or "no error message in the response"
-    return MrsApiError(status, str(code) if code is not None else str(status), str(message),
-                       request_id=request_id, method=method, path=path)
+    error_type = TransientApiError if status in TRANSIENT_STATUSES else MrsApiError
+    return error_type(status, str(code) if code is not None else str(status), str(message),
+                      request_id=request_id, method=method, path=path)

@@ -37,17 +37,16 @@ class ScriptedSession:
         self.script = list(script)
         self.calls = []
         self.headers = {}
-        self.verify = None
 
-    def request(self, method, url, data=None, headers=None, timeout=None):
-        self.calls.append(dict(method=method, url=url, data=data, headers=headers, timeout=timeout))
+    def request(self, method, url, data=None, headers=None, timeout=None, verify=None):
+        self.calls.append(dict(method=method, url=url, data=data, headers=headers, timeout=timeout, verify=verify))
         item = self.script.pop(0)
         if isinstance(item, Exception):
             raise item
         return item
 
-    def post(self, url, data=None, headers=None, timeout=None):
-        return self.request("POST", url, data=data, headers=headers, timeout=timeout)
+    def post(self, url, data=None, headers=None, timeout=None, verify=None):
+        return self.request("POST", url, data=data, headers=headers, timeout=timeout, verify=verify)
 
 
 def make_client(*script, **settings):
@@ -256,7 +255,10 @@ def test_list_clusters_passes_filters():
     assert session.calls[0]["url"].endswith("?clusterName=prod%2001&clusterState=running&currentPage=1&pageSize=100")
 
 
-def test_tls_settings_reach_the_session():
-    assert make_client(validate_certs=False)[1].verify is False
-    assert make_client(ca_bundle="/etc/ca.pem")[1].verify == "/etc/ca.pem"
-    assert make_client()[1].verify is True
+@pytest.mark.parametrize("settings, verify", [(dict(validate_certs=False), False), (dict(ca_bundle="/etc/ca.pem"), "/etc/ca.pem"),
+                                              (dict(validate_certs=False, ca_bundle="/etc/ca.pem"), False), ({}, True)])
+def test_tls_settings_go_with_every_request(settings, verify):
+    # Per request, because requests lets REQUESTS_CA_BUNDLE override Session.verify.
+    client, session, _sleeps = make_client(response(body=CLUSTER), **settings)
+    client.get_cluster("c1")
+    assert session.calls[0]["verify"] == verify
