@@ -158,7 +158,7 @@ def read_first_line(process, timeout):
         remaining = deadline - time.monotonic()
         if remaining <= 0 or process.poll() is not None:
             break
-        ready, _, _ = select.select([fd], [], [], remaining)
+        ready, _writable, _errored = select.select([fd], [], [], remaining)
         if ready:
             chunk = os.read(fd, 4096)
             if not chunk:

@@ -172,7 +172,7 @@ def canonical_query(query):
     pairs = []
     for item in query.split("&"):
         if item:
-            key, _, value = item.partition("=")
+            key, _sep, value = item.partition("=")
             pairs.append((unquote(key), unquote(value)))
     pairs.sort()
     return "&".join("%s=%s" % (quote(key, safe="~"), quote(value, safe="~")) for key, value in pairs)
@@ -224,7 +224,7 @@ def flavor_resources(flavor):
 
 
 def random_suffix(length=5):
-    return "".join(secrets.choice(string.ascii_letters) for _ in range(length))
+    return "".join(secrets.choice(string.ascii_letters) for _position in range(length))
 
 
 def group_spec(flavor):
@@ -246,7 +246,7 @@ def add_host(record, role, name):
 def add_new_hosts(record, role, count):
     """Nodes added by a scale-out are named in the documented node-orderadd style."""
     taken = {host["name"] for host in record["hosts"]}
-    for _ in range(count):
+    for _index in range(count):
         name = "node-orderadd-%s.com" % random_suffix()
         while name in taken:
             name = "node-orderadd-%s.com" % random_suffix()
@@ -271,7 +271,7 @@ def new_cluster_record(fields, defaults, now, seq):
     for index in range(fields.get("master", 2)):
         add_host(record, "master", "%s_node_master%d_%s" % (cluster_id, index + 1, random_suffix()))
     for role in ("core", "task"):
-        for _ in range(fields.get(role, 3 if role == "core" else 0)):
+        for _index in range(fields.get(role, 3 if role == "core" else 0)):
             add_host(record, role, "%s_node_%s_%s" % (cluster_id, role, random_suffix()))
     return record
 
@@ -619,7 +619,7 @@ def page_args(query_params, default_size):
 
 
 def query_dict(query):
-    return {unquote(key): unquote(value) for key, _, value in (item.partition("=") for item in query.split("&") if item)}
+    return {unquote(key): unquote(value) for key, _sep, value in (item.partition("=") for item in query.split("&") if item)}
 
 
 def reply(status, payload, headers=None, auth=None):
@@ -986,7 +986,7 @@ class Cloud:
 
     def temporary_credentials(self):
         alphabet = string.ascii_uppercase + string.digits
-        access = "".join(secrets.choice(alphabet) for _ in range(20))
+        access = "".join(secrets.choice(alphabet) for _position in range(20))
         credential = {"secret": secrets.token_urlsafe(30), "securitytoken": "gQ" + secrets.token_urlsafe(180),
                       "expires": time.time() + self.config.token_ttl}
         with self.lock:
