@@ -1,0 +1,169 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hwcloud.mrs collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Wait for a cluster to reach a state: a predicate-driven poll loop on a monotonic clock.
+
+Pure: the clock and the sleep are parameters, so tests run instantly with fake ones. The loop
+(``wait_for``) knows nothing about MRS; the evaluators (``resize_evaluator``, ``idle_evaluator``)
+decide, from one ``ClusterView`` at a time, whether a wait is done, still pending or failed.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import time
+
+DONE = 'done'
+PENDING = 'pending'
+FAILED = 'failed'
+
+_ROLE_TITLES = {'core': 'Core', 'task': 'Task', 'master': 'Master'}
+
+
+class WaitError(Exception):
+    """A wait that ended without success. ``last`` is the last value fetched (None if none was)."""
+
+    def __init__(self, message, last=None, elapsed=0.0, polls=0):
+        super().__init__(message)
+        self.message = message
+        self.last = last
+        self.elapsed = elapsed
+        self.polls = polls
+
+
+class WaitFailed(WaitError):
+    """The evaluator saw a state from which the awaited outcome cannot come."""
+
+
+class WaitTimeout(WaitError):
+    """The deadline passed while still pending. ``last_error`` is the last retried fetch error, if any."""
+
+    def __init__(self, message, last=None, elapsed=0.0, polls=0, last_error=None):
+        super().__init__(message, last, elapsed, polls)
+        self.last_error = last_error
+
+
+def poll_delays(first=0.5, factor=1.5, maximum=30.0):
+    """Yield the pauses between polls, forever: ``first``, then growing by ``factor`` up to ``maximum``.
+
+    Why this shape: a fast operation (an emulator, a no-op, a cluster that is already idle) should
+    be noticed within about a second, so the first pauses are short. A real scale takes 10 to 30
+    minutes, and polling that every second would only load the API, so the pauses grow
+    geometrically (0.5, 0.75, 1.1, 1.7, ... s; the cap is reached after about 10 polls and 90 s)
+    and stop at ``maximum``: a 30-minute scale costs about 70 polls and is noticed at most
+    ``maximum`` seconds after it ends.
+    """
+    if first <= 0 or factor < 1 or maximum < first:
+        raise ValueError('poll_delays needs first > 0, factor >= 1 and maximum >= first')
+    delay = first
+    while True:
+        yield delay
+        delay = min(delay * factor, maximum)
+
+
+def wait_for(fetch, evaluate, timeout, delays=None, clock=time.monotonic, sleep=time.sleep, retry_on=()):
+    """Poll ``fetch()`` until ``evaluate(value)`` says DONE; return ``(value, elapsed, polls)``.
+
+    ``evaluate`` returns ``(status, reason)`` with status DONE, PENDING or FAILED. FAILED raises
+    ``WaitFailed``. While PENDING the loop sleeps the next of ``delays`` (default ``poll_delays()``),
+    but never past the deadline: it sleeps until the deadline instead and fetches one last time, so
+    a timeout never fires before ``timeout`` seconds without a final check. Exceptions of the types
+    in ``retry_on`` raised by ``fetch`` count as PENDING; the last one is kept on ``WaitTimeout``.
+    """
+    if timeout < 0:
+        raise ValueError('timeout must be 0 or more seconds, got %r' % (timeout,))
+    delays = iter(poll_delays() if delays is None else delays)
+    start = clock()
+    deadline = start + timeout
+    last = last_error = None
+    polls = 0
+    while True:
+        polls += 1
+        try:
+            last = fetch()
+        except tuple(retry_on) as error:
+            last_error = error
+            status, reason = PENDING, 'fetching failed: %s' % (error,)
+        else:
+            status, reason = _checked(evaluate(last))
+        now = clock()
+        elapsed = now - start
+        if status == DONE:
+            return last, elapsed, polls
+        if status == FAILED:
+            raise WaitFailed(reason, last, elapsed, polls)
+        if now >= deadline:
+            message = 'gave up after %.0f s (timeout %s s, %d polls): %s' % (elapsed, timeout, polls, reason)
+            raise WaitTimeout(message, last, elapsed, polls, last_error)
+        sleep(min(next(delays), deadline - now))
+
+
+def _checked(evaluation):
+    status, reason = evaluation
+    if status not in (DONE, PENDING, FAILED):
+        raise ValueError('an evaluator must return DONE, PENDING or FAILED, got %r' % (status,))
+    return status, reason
+
+
+def describe(view, node_group=None, target=None):
+    """The state of ``view`` in one line, for wait messages: state, scale, stageDesc and counts."""
+    text = "state '%s', scale '%s', stageDesc %s" % (view.state, view.scale, "'%s'" % view.stage_desc if view.stage_desc else 'none')
+    if node_group is None:
+        return '%s, Core nodes %d, Task nodes %d' % (text, view.count('core'), view.count('task'))
+    return '%s, %s nodes %d (target %d)' % (text, _ROLE_TITLES[node_group], view.count(node_group), target)
+
+
+class ResizeEvaluator:
+    """Judge the progress of a resize this module started, one cluster view at a time.
+
+    Right after the PUT the API may still show the old picture: ``running`` with the old count,
+    and a ``scaling-error`` left from an earlier failure. Both mean "not started yet" until a scale
+    has been seen (a scaling state, or the group count moving away from ``before_view``); after
+    that, an idle cluster with the wrong count, or a ``scaling-error``, means the scale failed.
+    """
+
+    def __init__(self, node_group, target, before_view):
+        self.node_group = node_group
+        self.target = target
+        self.scale_seen = False
+        self._before_count = before_view.count(node_group)
+        self._error_before = before_view.scale == 'scaling-error'
+
+    def __call__(self, view):
+        count = view.count(self.node_group)
+        if view.is_scaling or count != self._before_count:
+            self.scale_seen = True
+        where = describe(view, self.node_group, self.target)
+        if view.is_failed:
+            return FAILED, 'the cluster is no longer usable: %s' % where
+        if view.is_scaling:
+            return PENDING, 'scaling: %s' % where
+        if view.scale == 'scaling-error' and (self.scale_seen or not self._error_before):
+            return FAILED, 'the scale failed: %s' % where
+        if view.state != 'running':
+            return PENDING, 'waiting for the cluster to run: %s' % where
+        if count == self.target:
+            return DONE, 'scaled: %s' % where
+        if self.scale_seen:
+            return FAILED, 'the scale ended with %d %s nodes, not the target %d: %s' % (count, _ROLE_TITLES[self.node_group], self.target, where)
+        return PENDING, 'waiting for the scale to start: %s' % where
+
+
+def resize_evaluator(node_group, target, before_view):
+    """An ``evaluate(view)`` for ``wait_for`` after a resize of ``node_group`` to ``target`` nodes."""
+    return ResizeEvaluator(node_group, target, before_view)
+
+
+def _evaluate_idle(view):
+    where = describe(view)
+    if view.is_failed:
+        return FAILED, 'the cluster is no longer usable: %s' % where
+    if view.state == 'running' and not view.is_scaling:
+        return DONE, 'idle: %s' % where
+    return PENDING, 'waiting for the cluster to be running and idle: %s' % where
+
+
+def idle_evaluator():
+    """An ``evaluate(view)`` for ``wait_for``: done once the cluster is running and not scaling."""
+    return _evaluate_idle

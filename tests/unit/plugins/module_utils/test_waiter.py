@@ -1,0 +1,342 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hwcloud.mrs collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import itertools
+
+import pytest
+
+from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import (
+    DONE,
+    FAILED,
+    PENDING,
+    WaitFailed,
+    WaitTimeout,
+    idle_evaluator,
+    poll_delays,
+    resize_evaluator,
+    wait_for,
+)
+
+
+class FakeTime:
+    """A monotonic clock that only moves when slept on; records every sleep and fetch time."""
+
+    def __init__(self, start=1000.0):
+        self.now = start
+        self.start = start
+        self.sleeps = []
+        self.fetch_times = []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        assert seconds >= 0
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def fetcher(self, values):
+        """``fetch`` returning (or raising) ``values`` one per call."""
+        values = iter(values)
+
+        def fetch():
+            self.fetch_times.append(self.now - self.start)
+            value = next(values)
+            if isinstance(value, Exception):
+                raise value
+            return value
+        return fetch
+
+
+def by_value(value):
+    """An evaluator for plain strings: 'done', 'failed' or anything else (pending)."""
+    if value == 'done':
+        return DONE, 'finished'
+    if value == 'failed':
+        return FAILED, 'it broke'
+    return PENDING, 'still %s' % value
+
+
+def run(fake, values, timeout=60.0, delays=None, retry_on=()):
+    return wait_for(fake.fetcher(values), by_value, timeout, delays=delays, clock=fake.clock, sleep=fake.sleep, retry_on=retry_on)
+
+
+# --- wait_for --------------------------------------------------------------------------------
+
+def test_done_on_the_first_poll_returns_without_sleeping():
+    fake = FakeTime()
+
+    assert run(fake, ['done']) == ('done', 0.0, 1)
+    assert fake.sleeps == []
+
+
+def test_pending_then_done():
+    fake = FakeTime()
+
+    value, elapsed, polls = run(fake, ['a', 'b', 'done'], delays=[1.0, 2.0, 4.0])
+
+    assert (value, elapsed, polls) == ('done', 3.0, 3)
+    assert fake.sleeps == [1.0, 2.0]
+
+
+def test_failed_raises_with_the_reason_and_the_last_value():
+    fake = FakeTime()
+
+    with pytest.raises(WaitFailed) as caught:
+        run(fake, ['a', 'failed', 'never fetched'], delays=itertools.repeat(5.0))
+
+    assert (caught.value.message, caught.value.last, caught.value.elapsed, caught.value.polls) == ('it broke', 'failed', 5.0, 2)
+    assert str(caught.value) == 'it broke'
+
+
+def test_timeout_never_fires_before_the_deadline_and_fetches_one_last_time():
+    fake = FakeTime()
+
+    with pytest.raises(WaitTimeout) as caught:
+        run(fake, itertools.repeat('pending'), timeout=10.0, delays=itertools.repeat(4.0))
+
+    assert fake.sleeps == [4.0, 4.0, 2.0]
+    assert fake.fetch_times == [0.0, 4.0, 8.0, 10.0]
+    assert caught.value.elapsed == 10.0
+    assert (caught.value.polls, caught.value.last, caught.value.last_error) == (4, 'pending', None)
+    assert 'still pending' in caught.value.message and 'timeout 10.0 s' in caught.value.message
+
+
+def test_the_final_check_at_the_deadline_can_still_succeed():
+    fake = FakeTime()
+
+    assert run(fake, ['a', 'b', 'done'], timeout=5.0, delays=itertools.repeat(3.0)) == ('done', 5.0, 3)
+
+
+def test_a_zero_timeout_checks_once():
+    fake = FakeTime()
+
+    with pytest.raises(WaitTimeout) as caught:
+        run(fake, ['pending'], timeout=0)
+
+    assert (caught.value.polls, fake.sleeps) == (1, [])
+
+
+def test_errors_to_retry_count_as_pending():
+    fake = FakeTime()
+
+    result = run(fake, [ConnectionError('reset'), ConnectionError('reset again'), 'done'], delays=itertools.repeat(1.0), retry_on=(ConnectionError,))
+
+    assert result == ('done', 2.0, 3)
+
+
+def test_retried_errors_until_the_deadline_are_kept_on_the_timeout():
+    fake = FakeTime()
+    errors = (ConnectionError('reset %d' % number) for number in itertools.count())
+
+    with pytest.raises(WaitTimeout) as caught:
+        run(fake, errors, timeout=3.0, delays=itertools.repeat(1.0), retry_on=(ConnectionError,))
+
+    assert str(caught.value.last_error) == 'reset 3'
+    assert caught.value.last is None
+    assert 'fetching failed: reset 3' in caught.value.message
+
+
+def test_other_errors_propagate_at_once():
+    fake = FakeTime()
+
+    with pytest.raises(KeyError):
+        run(fake, ['a', KeyError('boom'), 'done'], delays=itertools.repeat(1.0), retry_on=(ConnectionError,))
+    assert len(fake.fetch_times) == 2
+
+
+def test_an_unknown_status_is_a_programming_error():
+    fake = FakeTime()
+
+    with pytest.raises(ValueError, match='DONE, PENDING or FAILED'):
+        wait_for(fake.fetcher(['x']), lambda value: ('ok', ''), 10, clock=fake.clock, sleep=fake.sleep)
+
+
+def test_a_negative_timeout_is_refused():
+    with pytest.raises(ValueError):
+        wait_for(lambda: 'done', by_value, -1)
+
+
+def test_the_default_schedule_starts_small():
+    fake = FakeTime()
+
+    run(fake, ['a', 'b', 'done'])
+
+    assert fake.sleeps == [0.5, 0.75]
+
+
+# --- poll_delays -------------------------------------------------------------------------------
+
+def test_poll_delays_notice_a_fast_operation_within_about_a_second():
+    delays = list(itertools.islice(poll_delays(), 3))
+
+    assert delays[0] == 0.5
+    assert delays[0] + delays[1] <= 1.5
+
+
+def test_poll_delays_grow_and_stay_capped():
+    delays = list(itertools.islice(poll_delays(), 200))
+
+    assert all(later >= earlier for earlier, later in zip(delays, delays[1:]))
+    assert max(delays) == 30.0
+    assert delays[-1] == 30.0
+
+
+def test_a_thirty_minute_operation_is_polled_about_seventy_times():
+    total, polls = 0.0, 0
+    for delay in poll_delays():
+        if total >= 1800:
+            break
+        total += delay
+        polls += 1
+
+    assert 60 <= polls <= 80
+
+
+@pytest.mark.parametrize('kwargs', [dict(first=0), dict(factor=0.5), dict(first=10, maximum=5)])
+def test_poll_delays_refuse_nonsense(kwargs):
+    with pytest.raises(ValueError):
+        next(poll_delays(**kwargs))
+
+
+# --- resize_evaluator ------------------------------------------------------------------------
+
+def test_the_old_count_right_after_the_put_is_pending(cluster_view):
+    evaluate = resize_evaluator('core', 5, cluster_view(core=3))
+
+    status, reason = evaluate(cluster_view(core=3))
+
+    assert status == PENDING
+    assert 'waiting for the scale to start' in reason
+
+
+def test_a_scale_seen_through_to_the_target_is_done(cluster_view):
+    evaluate = resize_evaluator('task', 4, cluster_view(task=2))
+
+    assert evaluate(cluster_view(task=2))[0] == PENDING
+    assert evaluate(cluster_view(task=2, state='scaling-out', scale='scaling-out', stage_desc='Creating VM'))[0] == PENDING
+    assert evaluate(cluster_view(task=3, state='scaling-out', scale='scaling-out', stage_desc='Adding node to the cluster'))[0] == PENDING
+    assert evaluate(cluster_view(task=4))[0] == DONE
+
+
+def test_a_scale_already_finished_at_the_first_poll_is_done(cluster_view):
+    assert resize_evaluator('core', 2 + 3, cluster_view(core=3))(cluster_view(core=5))[0] == DONE
+
+
+def test_idle_with_the_wrong_count_after_a_scale_is_a_failure(cluster_view):
+    evaluate = resize_evaluator('core', 6, cluster_view(core=3))
+    evaluate(cluster_view(core=3, state='scaling-out', scale='scaling-out'))
+
+    status, reason = evaluate(cluster_view(core=3))
+
+    assert status == FAILED
+    assert 'ended with 3 Core nodes, not the target 6' in reason
+
+
+def test_a_partial_count_move_without_a_seen_scale_is_a_failure(cluster_view):
+    status, reason = resize_evaluator('task', 6, cluster_view(task=2))(cluster_view(task=4))
+
+    assert status == FAILED
+    assert '4 Task nodes, not the target 6' in reason
+
+
+@pytest.mark.parametrize('state', ['failed', 'abnormal', 'terminated', 'terminating', 'frozen'])
+def test_failure_states_fail(cluster_view, state):
+    status, reason = resize_evaluator('core', 4, cluster_view(core=3))(cluster_view(core=3, state=state, stage_desc='Cluster expansion failed'))
+
+    assert status == FAILED
+    assert "state '%s'" % state in reason and 'Cluster expansion failed' in reason
+
+
+def test_a_new_scaling_error_fails(cluster_view):
+    status, reason = resize_evaluator('core', 4, cluster_view(core=3))(cluster_view(core=3, scale='scaling-error', stage_desc='Cluster expansion failed'))
+
+    assert status == FAILED
+    assert "scale 'scaling-error'" in reason
+
+
+def test_a_scaling_error_left_from_before_is_not_a_failure_until_a_scale_was_seen(cluster_view):
+    evaluate = resize_evaluator('core', 4, cluster_view(core=3, scale='scaling-error'))
+
+    assert evaluate(cluster_view(core=3, scale='scaling-error'))[0] == PENDING
+    assert evaluate(cluster_view(core=3, state='scaling-out', scale='scaling-out'))[0] == PENDING
+    assert evaluate(cluster_view(core=3, scale='scaling-error'))[0] == FAILED
+
+
+def test_a_scaling_error_left_from_before_fails_once_the_count_moved(cluster_view):
+    evaluate = resize_evaluator('core', 6, cluster_view(core=3, scale='scaling-error'))
+
+    assert evaluate(cluster_view(core=4, scale='scaling-error'))[0] == FAILED
+
+
+def test_a_scaling_error_left_from_before_clears_on_success(cluster_view):
+    evaluate = resize_evaluator('core', 4, cluster_view(core=3, scale='scaling-error'))
+
+    assert evaluate(cluster_view(core=3, scale='scaling-error'))[0] == PENDING
+    assert evaluate(cluster_view(core=4, scale=''))[0] == DONE
+
+
+def test_a_cluster_not_yet_running_is_pending(cluster_view):
+    assert resize_evaluator('core', 4, cluster_view(core=3))(cluster_view(core=4, state='starting'))[0] == PENDING
+
+
+def test_resize_reasons_carry_state_scale_stage_and_counts(cluster_view):
+    evaluate = resize_evaluator('task', 5, cluster_view(task=2))
+
+    _status, reason = evaluate(cluster_view(task=3, state='scaling-out', scale='scaling-out', stage_desc='Creating VM'))
+
+    assert "state 'scaling-out'" in reason
+    assert "scale 'scaling-out'" in reason
+    assert "stageDesc 'Creating VM'" in reason
+    assert 'Task nodes 3 (target 5)' in reason
+
+
+def test_waiting_for_a_resize_end_to_end(cluster_view):
+    fake = FakeTime()
+    before = cluster_view(core=3, task=2)
+    views = [cluster_view(core=3, task=2),
+             cluster_view(core=3, task=2, state='scaling-out', scale='scaling-out', stage_desc='Creating VM'),
+             cluster_view(core=3, task=2, state='scaling-out', scale='scaling-out', stage_desc='Initializing VM'),
+             cluster_view(core=3, task=5)]
+
+    final, elapsed, polls = wait_for(fake.fetcher(views), resize_evaluator('task', 5, before), 1800,
+                                     clock=fake.clock, sleep=fake.sleep)
+
+    assert (final.task_count, final.state, polls) == (5, 'running', 4)
+    assert elapsed == sum(fake.sleeps) == 0.5 + 0.75 + 1.125
+
+
+def test_a_failed_resize_wait_reports_the_last_view(cluster_view):
+    fake = FakeTime()
+    views = [cluster_view(core=3, state='scaling-out', scale='scaling-out'), cluster_view(core=3, scale='scaling-error', stage_desc='Cluster expansion failed')]
+
+    with pytest.raises(WaitFailed) as caught:
+        wait_for(fake.fetcher(views), resize_evaluator('core', 4, cluster_view(core=3)), 600, clock=fake.clock, sleep=fake.sleep)
+
+    assert caught.value.last.scale == 'scaling-error'
+    assert 'Cluster expansion failed' in caught.value.message
+
+
+# --- idle_evaluator ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize('state, scale, expected', [
+    ('running', '', DONE),
+    ('running', 'scaling-error', DONE),
+    ('scaling-out', 'scaling-out', PENDING),
+    ('scaling-in', 'scaling-in', PENDING),
+    ('running', 'scaling-in', PENDING),
+    ('starting', '', PENDING),
+    ('failed', '', FAILED),
+    ('abnormal', '', FAILED),
+    ('frozen', '', FAILED),
+    ('terminating', '', FAILED),
+])
+def test_idle_evaluator(cluster_view, state, scale, expected):
+    status, reason = idle_evaluator()(cluster_view(state=state, scale=scale))
+
+    assert status == expected
+    assert "state '%s'" % state in reason and 'Core nodes 3' in reason
