@@ -24,9 +24,11 @@ attributes:
 options: {}
 attributes:
   check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
     details: This module only reads, so it runs in check mode as it does otherwise.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: N/A
     details: This module never changes anything.
 """

@@ -1,0 +1,216 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hwcloud.mrs collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: mrs_cluster_info
+short_description: Read Huawei Cloud MRS clusters, their node groups and hosts
+version_added: 0.1.0
+description:
+  - Returns MapReduce Service (MRS) clusters with their state, scale sub-state, version, billing type,
+    node counts per group as integers, and node groups; with O(include_hosts), their hosts too.
+  - Select one cluster by O(cluster_id) or O(cluster_name), or list the project's clusters, optionally by O(cluster_state).
+    The list is read across all its pages.
+author:
+  - hwcloud.mrs maintainers (@hwcloud-mrs)
+extends_documentation_fragment:
+  - hwcloud.mrs.connection
+  - hwcloud.mrs.attributes
+  - hwcloud.mrs.attributes.INFO_MODULE
+options:
+  cluster_id:
+    description:
+      - ID of the cluster to read. Fails when the cluster does not exist.
+    type: str
+  cluster_name:
+    description:
+      - Return only clusters with exactly this name (there may be several, or none).
+    type: str
+  cluster_state:
+    description:
+      - Return only clusters in this state, for example V(running), V(scaling-out) or V(abnormal).
+      - Ignored with O(cluster_id).
+    type: str
+  include_hosts:
+    description:
+      - Whether to read every returned cluster's hosts (one more request per cluster and page of 100 hosts).
+    type: bool
+    default: false
+seealso:
+  - module: hwcloud.mrs.mrs_cluster_nodes
+"""
+
+EXAMPLES = r"""
+- name: Read one cluster with its hosts
+  hwcloud.mrs.mrs_cluster_info:
+    cluster_id: 4c5f0d2e-8f47-4b8d-9a52-6f0c1b9e7d21
+    include_hosts: true
+  register: mrs
+
+- name: Show the Task nodes' ids
+  ansible.builtin.debug:
+    msg: "{{ mrs.clusters[0].hosts | selectattr('role', 'equalto', 'task') | map(attribute='id') | list }}"
+
+- name: List the running clusters of the project
+  hwcloud.mrs.mrs_cluster_info:
+    cluster_state: running
+    region: cn-north-4
+  register: running_clusters
+"""
+
+RETURN = r"""
+clusters:
+  description: The selected clusters; empty when none matches a name or state.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Cluster ID.
+      type: str
+      sample: 4c5f0d2e-8f47-4b8d-9a52-6f0c1b9e7d21
+    name:
+      description: Cluster name.
+      type: str
+      sample: analytics-prod
+    state:
+      description: C(clusterState), lower-case, for example V(running), V(scaling-out), V(abnormal).
+      type: str
+      sample: running
+    scale:
+      description: The node-change sub-state (C(scale)), for example V(scaling-out) or V(scaling-error); empty when idle.
+      type: str
+      sample: ""
+    stage_desc:
+      description: Progress text of an operation under way (C(stageDesc)), or null.
+      type: str
+      sample: null
+    billing_type:
+      description: Billing mode, for example V(Metered) or V(Yearly/Monthly) (prepaid clusters cannot be scaled).
+      type: str
+      sample: Metered
+    version:
+      description: MRS version.
+      type: str
+      sample: MRS 3.1.0
+    master_count:
+      description: Master nodes.
+      type: int
+      sample: 2
+    core_count:
+      description: Core nodes.
+      type: int
+      sample: 3
+    task_count:
+      description: Task nodes, over every Task group.
+      type: int
+      sample: 2
+    node_groups:
+      description: The node groups, keys in snake_case.
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: Group name, for example V(core_node_analysis_group).
+          type: str
+        role:
+          description: V(master), V(core), V(task), or V(custom) for a group of a custom cluster.
+          type: str
+        node_count:
+          description: Nodes in the group.
+          type: int
+        node_size:
+          description: Instance flavor.
+          type: str
+        data_volume_type:
+          description: Data disk type.
+          type: str
+        data_volume_count:
+          description: Data disks per node.
+          type: int
+        data_volume_size:
+          description: Size of each data disk in GB.
+          type: int
+        root_volume_type:
+          description: System disk type.
+          type: str
+        root_volume_size:
+          description: System disk size in GB.
+          type: int
+    hosts:
+      description: The cluster's hosts.
+      returned: when O(include_hosts=true)
+      type: list
+      elements: dict
+      contains:
+        id:
+          description: Host (ECS server) ID; what O(hwcloud.mrs.mrs_cluster_nodes#module:server_ids) takes.
+          type: str
+        name:
+          description: Host name.
+          type: str
+        ip:
+          description: Private IP address.
+          type: str
+        status:
+          description: Server status, for example V(ACTIVE).
+          type: str
+        type:
+          description: Node type as the API reports it, for example V(Core) or V(Task).
+          type: str
+        node_group:
+          description: Name of the host's node group, when the API reports it.
+          type: str
+        role:
+          description: V(master), V(core), V(task) or V(custom).
+          type: str
+"""
+
+from dataclasses import asdict
+
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster, parse_hosts
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
+
+
+def read_clusters(client, params):
+    if params["cluster_id"]:
+        return [parse_cluster(client.get_cluster(params["cluster_id"]))]
+    listed = client.list_clusters(cluster_name=params["cluster_name"], cluster_state=params["cluster_state"])
+    views = [parse_cluster(raw) for raw in listed]
+    # The API matches names loosely; the option promises an exact match.
+    return [view for view in views if params["cluster_name"] in (None, view.name)]
+
+
+def main():
+    module = MrsModule(
+        argument_spec=dict(
+            cluster_id=dict(type="str"),
+            cluster_name=dict(type="str"),
+            cluster_state=dict(type="str"),
+            include_hosts=dict(type="bool", default=False),
+        ),
+        mutually_exclusive=[("cluster_id", "cluster_name")],
+        supports_check_mode=True,
+    )
+    client = module.client
+    try:
+        clusters = []
+        for view in read_clusters(client, module.params):
+            cluster = view.to_dict()
+            if module.params["include_hosts"]:
+                cluster["hosts"] = [asdict(host) for host in parse_hosts(client.list_hosts(view.cluster_id))]
+            clusters.append(cluster)
+    except (MrsError, ValueError) as error:
+        module.fail_from_error(error)
+    module.exit_json(changed=False, clusters=clusters)
+
+
+if __name__ == "__main__":
+    main()

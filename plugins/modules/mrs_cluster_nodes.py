@@ -1,0 +1,399 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hwcloud.mrs collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: mrs_cluster_nodes
+short_description: Scale the Core or Task node group of a Huawei Cloud MRS cluster
+version_added: 0.1.0
+description:
+  - Brings the Core or Task node group of a MapReduce Service (MRS) cluster to the size you ask for, idempotently.
+  - Reads the cluster, compares the group's current node count with O(count), and calls the resize API
+    (C(PUT /v1.1/{project_id}/cluster_infos/{cluster_id})) only when a change is needed, once.
+  - Every documented limit is checked before the call, with a message naming the option and the rule.
+    Master nodes cannot be changed; Core never goes below 3 nodes; Core + Task never above 500 nodes;
+    nodes are removed by id only from the Task group; prepaid (yearly/monthly) clusters cannot be scaled.
+  - With O(wait), waits until the cluster is running, no scale is in progress and the group has the target count.
+    If a scale is already in progress when the task starts, it waits for that first and plans from the result.
+  - A resize whose answer is lost in the network is never sent again blindly. The module reads the cluster to
+    decide whether it took effect, and fails clearly when it cannot tell.
+author:
+  - hwcloud.mrs maintainers (@hwcloud-mrs)
+extends_documentation_fragment:
+  - hwcloud.mrs.connection
+  - hwcloud.mrs.attributes
+attributes:
+  check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
+    support: full
+    details: Reads the cluster and returns the predicted counts and the request body it would send, without sending it.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
+    support: full
+    details: Shows the node group's count before and after, and the ids of the nodes that would be removed.
+  idempotent:
+    description: When run twice in a row outside check mode, with the same arguments, the second invocation indicates no change.
+    support: full
+    details: A second run with the same options finds the cluster at the requested size and makes no change.
+options:
+  cluster_id:
+    description:
+      - ID of the cluster. Exactly one of O(cluster_id) and O(cluster_name) is required.
+    type: str
+  cluster_name:
+    description:
+      - Name of the cluster, resolved through the cluster list. Fails when no live cluster or more than one has that name.
+    type: str
+  node_group:
+    description:
+      - The node group to scale. The API's names V(core_node_default_group) and V(task_node_default_group) are
+        accepted too. Master nodes cannot be scaled.
+    type: str
+    required: true
+  count:
+    description:
+      - The number of nodes the group should have. At least one of O(count) and O(server_ids) is required.
+      - For the Core group at least 3, and Core + Task together at most 500.
+    type: int
+  current_count:
+    description:
+      - A precondition. When the group's current count differs from this, the task fails and changes nothing.
+      - Protects a cluster from a change planned on stale facts.
+    type: int
+  server_ids:
+    description:
+      - Ids of Task nodes that must be gone. The module removes those still present, and only those.
+      - An id that is no longer among the cluster's hosts counts as already gone and is reported in RV(already_gone).
+      - With O(count) too, the two must agree. Only for O(node_group=task).
+    type: list
+    elements: str
+  task_node_info:
+    description:
+      - The Task node specification. The API accepts it only while the Task group has 0 nodes, so the module
+        sends it only then, and requires it when scaling the Task group out from 0 nodes.
+      - A playbook may always carry it; it is validated either way.
+    type: dict
+    suboptions:
+      node_size:
+        description: Instance flavor of the Task nodes, for example V(c6.2xlarge.4.linux.bigdata).
+        type: str
+        required: true
+      data_volume_type:
+        description: Data disk type.
+        type: str
+        choices: [SATA, SAS, SSD]
+      data_volume_count:
+        description: Number of data disks per node, 1 to 10.
+        type: int
+      data_volume_size:
+        description: Size of each data disk in GB, 100 to 32000.
+        type: int
+  skip_bootstrap_scripts:
+    description:
+      - On scale-out of a cluster created with bootstrap actions, whether to skip them on the new nodes (MRS 1.7.2 and later).
+      - Ignored, with a warning, on scale-in.
+    type: bool
+  scale_without_start:
+    description:
+      - On scale-out, whether to leave the components on the new nodes stopped (MRS 1.7.2 and later).
+      - Ignored, with a warning, on scale-in.
+    type: bool
+  wait:
+    description:
+      - Whether to wait until the scale has finished and the group has the target count.
+      - With V(false), the task returns once MRS has accepted the request; a scale already in progress then makes
+        the task fail instead of waiting for it.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - How many seconds to wait in all, for a scale already in progress and for this one. Real scale-outs take tens of minutes.
+      - Polling starts at half a second and slows down to once every 30 seconds.
+    type: int
+    default: 3600
+seealso:
+  - module: hwcloud.mrs.mrs_cluster_info
+  - name: MRS API, adjusting cluster nodes
+    description: The vendor's resize API reference.
+    link: https://support.huaweicloud.com/intl/en-us/api-mrs/mrs_02_0032.html
+"""
+
+EXAMPLES = r"""
+- name: Grow the Core group to 5 nodes and wait until they are in
+  hwcloud.mrs.mrs_cluster_nodes:
+    cluster_id: 4c5f0d2e-8f47-4b8d-9a52-6f0c1b9e7d21
+    node_group: core
+    count: 5
+    region: cn-north-4
+
+- name: Give the Task group 4 nodes; the node spec is used only if it has none yet
+  hwcloud.mrs.mrs_cluster_nodes:
+    cluster_name: analytics-prod
+    node_group: task
+    count: 4
+    task_node_info:
+      node_size: c6.2xlarge.4.linux.bigdata
+      data_volume_type: SSD
+      data_volume_count: 1
+      data_volume_size: 600
+
+- name: Remove two chosen Task nodes, only if the group still has the 6 we planned on
+  hwcloud.mrs.mrs_cluster_nodes:
+    cluster_id: 4c5f0d2e-8f47-4b8d-9a52-6f0c1b9e7d21
+    node_group: task
+    server_ids:
+      - c9573435-7814-4b2c-9131-ad78b814414c
+      - a4951009-6a0f-4e7b-9c81-9d4bd1f8c537
+    current_count: 6
+
+- name: Connection settings once for every task of the play
+  module_defaults:
+    group/hwcloud.mrs.mrs:
+      region: cn-north-4
+      project_id: "{{ mrs_project_id }}"
+      access_key: "{{ vault_hw_access_key }}"
+      secret_key: "{{ vault_hw_secret_key }}"
+  block:
+    - name: Start the resize and return without waiting
+      hwcloud.mrs.mrs_cluster_nodes:
+        cluster_name: analytics-prod
+        node_group: task
+        count: 0
+        wait: false
+"""
+
+RETURN = r"""
+cluster_id:
+  description: ID of the cluster.
+  returned: success
+  type: str
+  sample: 4c5f0d2e-8f47-4b8d-9a52-6f0c1b9e7d21
+cluster_name:
+  description: Name of the cluster.
+  returned: success
+  type: str
+  sample: analytics-prod
+node_group:
+  description: The scaled group, V(core) or V(task).
+  returned: success
+  type: str
+  sample: core
+previous_count:
+  description: Nodes in the group when the module planned the change (after any scale already in progress had finished).
+  returned: success
+  type: int
+  sample: 3
+count:
+  description:
+    - Nodes in the group at the end. The target when the module did not wait, and the prediction in check mode.
+  returned: success
+  type: int
+  sample: 5
+scale_type:
+  description: V(scale_out) or V(scale_in) when a change was (or in check mode, would be) requested, else null.
+  returned: success
+  type: str
+  sample: scale_out
+instances:
+  description: Number of nodes added or removed; 0 when nothing changed.
+  returned: success
+  type: int
+  sample: 2
+request:
+  description: The body of the resize request sent (in check mode, the one that would be sent); null when none was needed.
+  returned: success
+  type: dict
+  sample:
+    service_id: ""
+    plan_id: ""
+    parameters:
+      order_id: ""
+      scale_type: scale_out
+      node_id: node_orderadd
+      node_group: core_node_default_group
+      instances: "2"
+    previous_values:
+      plan_id: ""
+server_ids:
+  description: Ids of the Task nodes removed (or that would be removed), when O(server_ids) was given.
+  returned: success
+  type: list
+  elements: str
+  sample: [c9573435-7814-4b2c-9131-ad78b814414c]
+already_gone:
+  description: Ids from O(server_ids) that were not among the cluster's hosts, so already gone.
+  returned: success
+  type: list
+  elements: str
+  sample: []
+elapsed:
+  description: Seconds the task spent, waiting included.
+  returned: success
+  type: float
+  sample: 612.4
+polls:
+  description: How many times the module read the cluster while waiting.
+  returned: success
+  type: int
+  sample: 14
+cluster:
+  description: The cluster as last read (after the wait when the module waited).
+  returned: success
+  type: dict
+  contains:
+    state:
+      description: C(clusterState), for example V(running) or V(scaling-out).
+      type: str
+      sample: running
+    scale:
+      description: The node-change sub-state (C(scale)); empty when no change is under way.
+      type: str
+      sample: ""
+    stage_desc:
+      description: Progress text of an operation (C(stageDesc)), or null.
+      type: str
+      sample: null
+    master_count:
+      description: Master nodes.
+      type: int
+      sample: 2
+    core_count:
+      description: Core nodes.
+      type: int
+      sample: 5
+    task_count:
+      description: Task nodes.
+      type: int
+      sample: 0
+api_error:
+  description: On failure from the API, its HTTP status, error code, message and request id.
+  returned: failure from the MRS or IAM API
+  type: dict
+  sample:
+    status: 400
+    code: "12000065"
+    message: Yearly/monthly clusters cannot be scaled.
+    request_id: 5b0d3c6e2f
+"""
+
+import time
+
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
+from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
+    PlanError, ResizeRequest, normalise_node_group, validate_task_node_info)
+from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler
+from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import WaitError
+
+ARGUMENT_SPEC = dict(
+    cluster_id=dict(type="str"),
+    cluster_name=dict(type="str"),
+    node_group=dict(type="str", required=True),
+    count=dict(type="int"),
+    current_count=dict(type="int"),
+    server_ids=dict(type="list", elements="str"),
+    task_node_info=dict(type="dict", options=dict(
+        node_size=dict(type="str", required=True),
+        data_volume_type=dict(type="str", choices=["SATA", "SAS", "SSD"]),
+        data_volume_count=dict(type="int"),
+        data_volume_size=dict(type="int"),
+    )),
+    skip_bootstrap_scripts=dict(type="bool"),
+    scale_without_start=dict(type="bool"),
+    wait=dict(type="bool", default=True),
+    wait_timeout=dict(type="int", default=3600),
+)
+
+
+def build_request(params):
+    """The user's request, with every rule that needs no cluster checked (raises PlanError)."""
+    for name in ("count", "current_count"):
+        if params[name] is not None and params[name] < 0:
+            raise PlanError(name, "must be 0 or more (got %d)" % params[name])
+    if params["wait_timeout"] < 0:
+        raise PlanError("wait_timeout", "must be 0 or more seconds (got %d)" % params["wait_timeout"])
+    node_group = normalise_node_group(params["node_group"])
+    if params["server_ids"] is not None and node_group != "task":
+        raise PlanError("server_ids", "only Task nodes can be removed by id; node_group is %s" % node_group)
+    return ResizeRequest(
+        node_group=node_group,
+        count=params["count"],
+        current_count=params["current_count"],
+        server_ids=tuple(params["server_ids"]) if params["server_ids"] is not None else None,
+        task_node_info=validate_task_node_info(params["task_node_info"]),
+        skip_bootstrap_scripts=params["skip_bootstrap_scripts"],
+        scale_without_start=params["scale_without_start"],
+    )
+
+
+def summarise(outcome, cluster_id, elapsed):
+    plan = outcome.plan
+    final = outcome.final or outcome.planned_on
+    result = dict(
+        changed=plan.changed,
+        cluster_id=cluster_id,
+        cluster_name=outcome.planned_on.name,
+        node_group=plan.node_group,
+        previous_count=plan.before,
+        count=final.count(plan.node_group) if outcome.final is not None and outcome.applied else plan.after,
+        scale_type=plan.scale_type,
+        instances=plan.instances,
+        request=plan.body,
+        server_ids=list(plan.server_ids),
+        already_gone=list(plan.already_gone),
+        elapsed=round(elapsed, 2),
+        polls=outcome.polls,
+        cluster=final.summary(),
+    )
+    result["diff"] = dict(
+        before=dict(node_group=plan.node_group, count=plan.before, server_ids=sorted(plan.server_ids)),
+        after=dict(node_group=plan.node_group, count=plan.after, server_ids=[]),
+    )
+    return result
+
+
+def main():
+    module = MrsModule(
+        argument_spec=ARGUMENT_SPEC,
+        mutually_exclusive=[("cluster_id", "cluster_name")],
+        required_one_of=[("cluster_id", "cluster_name"), ("count", "server_ids")],
+        supports_check_mode=True,
+    )
+    started = time.monotonic()
+    params = module.params
+    try:
+        request = build_request(params)
+    except PlanError as error:
+        module.fail_json(msg=str(error), parameter=error.parameter)
+
+    scaler = NodeScaler(module.client, wait=params["wait"], timeout=params["wait_timeout"], check_mode=module.check_mode)
+    cluster_id = params["cluster_id"]
+    try:
+        cluster_id = cluster_id or scaler.find_cluster_id(params["cluster_name"])
+        outcome = scaler.converge(cluster_id, request)
+    except PlanError as error:
+        module.fail_json(msg=str(error), parameter=error.parameter, cluster_id=cluster_id)
+    except WaitError as error:
+        module.fail_json(msg="%s (cluster %s, waited %.0f s in %d polls)" % (error.message, cluster_id, error.elapsed, error.polls),
+                         cluster_id=cluster_id, elapsed=round(time.monotonic() - started, 2),
+                         cluster=error.last.summary() if error.last is not None else None)
+    except (MrsError, ClusterParseError) as error:
+        module.fail_from_error(error, cluster_id=cluster_id)
+
+    for warning in outcome.plan.warnings:
+        module.warn(warning)
+    result = summarise(outcome, cluster_id, time.monotonic() - started)
+    if not module._diff:
+        del result["diff"]
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

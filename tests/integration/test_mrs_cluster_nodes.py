@@ -1,0 +1,237 @@
+"""mrs_cluster_nodes through real ansible-playbook runs against the MRS emulator."""
+
+import json
+
+import pytest
+
+TASK_SPEC = {"node_size": "s3.xlarge.2.linux.bigdata", "data_volume_type": "SATA", "data_volume_count": 2, "data_volume_size": 200}
+
+
+@pytest.fixture
+def scale(playbook, tmp_path):
+    """scale(*ansible_args, **options) -> (PlaybookRun, the registered result or None)."""
+
+    def run(*ansible_args, **options):
+        result_file = tmp_path / "result.json"
+        if result_file.exists():
+            result_file.unlink()
+        outcome = playbook("nodes", *ansible_args, result_file=str(result_file), **options)
+        return outcome, (json.loads(result_file.read_text()) if result_file.exists() else None)
+
+    return run
+
+
+def task_ids(mrs, cluster_id):
+    return [host["id"] for host in mrs.hosts(cluster_id) if host["type"] == "Task"]
+
+
+# The request examples of the vendor document, reproduced through the module: (cluster, options, parameters sent).
+VENDOR_EXAMPLES = [
+    pytest.param(dict(core=3), dict(node_group="core", count=4),
+                 {"order_id": "", "scale_type": "scale_out", "node_id": "node_orderadd", "node_group": "core_node_default_group",
+                  "instances": "1", "skip_bootstrap_scripts": False, "scale_without_start": False},
+                 id="core-out-by-1"),
+    pytest.param(dict(core=3, task=2, task_node_size="s3.xlarge.2.linux.bigdata"), dict(node_group="task", count=3),
+                 {"order_id": "", "scale_type": "scale_out", "node_id": "node_orderadd", "node_group": "task_node_default_group",
+                  "instances": "1", "skip_bootstrap_scripts": False, "scale_without_start": False},
+                 id="task-out-by-1"),
+    pytest.param(dict(core=3, task=0), dict(node_group="task", count=1, task_node_info=TASK_SPEC),
+                 {"order_id": "", "scale_type": "scale_out", "node_id": "node_orderadd", "node_group": "task_node_default_group",
+                  "task_node_info": TASK_SPEC, "instances": "1", "scale_without_start": False},
+                 id="task-out-from-0-with-spec"),
+    pytest.param(dict(core=4), dict(node_group="core", count=3),
+                 {"order_id": "", "scale_type": "scale_in", "node_id": "node_orderadd", "node_group": "core_node_default_group",
+                  "instances": "1"},
+                 id="core-in-by-1"),
+    pytest.param(dict(core=3, task=2), dict(node_group="task", count=1),
+                 {"order_id": "", "scale_type": "scale_in", "node_id": "node_orderadd", "node_group": "task_node_default_group",
+                  "instances": "1"},
+                 id="task-in-by-1"),
+]
+
+
+@pytest.mark.parametrize("cluster, options, parameters", VENDOR_EXAMPLES)
+def test_vendor_examples_reach_the_new_size(mrs, scale, puts, cluster, options, parameters):
+    cluster_id = mrs.create_cluster(name="example", **cluster)["clusterId"]
+    flags = {key: parameters[key] for key in ("skip_bootstrap_scripts", "scale_without_start") if key in parameters}
+
+    run, result = scale(cluster_id=cluster_id, **dict(options, **flags))
+
+    assert run.rc == 0, run
+    assert puts() == [(200, parameters)]
+    group = options["node_group"]
+    assert result["changed"] is True
+    assert result["count"] == options["count"] and result["cluster"]["%s_count" % group] == options["count"]
+    assert result["request"]["parameters"] == parameters
+    assert int(mrs.cluster(cluster_id)["coreNodeNum" if group == "core" else "totalNodeNum"]) == (
+        options["count"] if group == "core" else options["count"] + 2 + cluster["core"])
+
+
+def test_scale_in_of_two_chosen_task_nodes_removes_exactly_those(mrs, scale, puts):
+    cluster_id = mrs.create_cluster(name="example", core=3, task=4)["clusterId"]
+    chosen = task_ids(mrs, cluster_id)[1:3]
+
+    run, result = scale(cluster_id=cluster_id, node_group="task", server_ids=chosen)
+
+    assert run.rc == 0, run
+    assert puts() == [(200, {"order_id": "", "scale_type": "scale_in", "node_id": "node_orderadd",
+                             "node_group": "task_node_default_group", "instances": "2", "server_ids": chosen})]
+    remaining = task_ids(mrs, cluster_id)
+    assert len(remaining) == 2 and not set(chosen) & set(remaining)
+    assert sorted(result["server_ids"]) == sorted(chosen) and result["count"] == 2
+
+    again, result = scale(cluster_id=cluster_id, node_group="task", server_ids=chosen)
+    assert again.rc == 0 and result["changed"] is False
+    assert sorted(result["already_gone"]) == sorted(chosen)
+    assert len(puts()) == 1
+
+
+def test_second_run_changes_nothing_with_one_request(mrs, scale, puts):
+    cluster_id = mrs.create_cluster(name="example", core=3)["clusterId"]
+    first, _result = scale(cluster_id=cluster_id, node_group="core", count="5")  # a string, as Jinja gives it
+    assert first.rc == 0, first
+    mrs.clear_requests()
+
+    second, result = scale(cluster_id=cluster_id, node_group="core", count=5)
+
+    assert second.rc == 0, second
+    assert result["changed"] is False and result["count"] == 5 and result["request"] is None
+    assert [(entry["method"], entry["status"]) for entry in mrs.requests_log()] == [("GET", 200)]
+
+
+def test_check_mode_predicts_and_sends_nothing(mrs, scale, puts):
+    cluster_id = mrs.create_cluster(name="example", core=3)["clusterId"]
+
+    run, result = scale("--check", "--diff", cluster_id=cluster_id, node_group="core", count=6)
+
+    assert run.rc == 0, run
+    assert puts() == []
+    assert result["changed"] is True and result["count"] == 6 and result["previous_count"] == 3
+    assert result["request"]["parameters"]["instances"] == "3"
+    assert mrs.cluster(cluster_id)["coreNodeNum"] == "3"
+    assert '-    "count": 3,' in run.output and '+    "count": 6,' in run.output
+
+
+def test_diff_shows_the_removed_nodes(mrs, scale):
+    cluster_id = mrs.create_cluster(name="example", core=3, task=3)["clusterId"]
+    victim = task_ids(mrs, cluster_id)[0]
+
+    run, _result = scale("--diff", cluster_id=cluster_id, node_group="task", server_ids=[victim])
+
+    assert run.rc == 0, run
+    removed_lines = [line for line in run.output.splitlines() if line.startswith("-") and victim in line]
+    assert len(removed_lines) == 1, run
+
+
+RULE_CASES = [
+    dict(node_group="core", count=2, expect="count: Core nodes can never go below 3"),
+    dict(node_group="core", count=501, expect="count: Core + Task nodes can total at most 500"),
+    dict(node_group="task", count=499, expect="count: Core + Task nodes can total at most 500"),
+    dict(node_group="master", count=3, expect="node_group: the number of Master nodes cannot be changed"),
+    dict(node_group="gpu", count=3, expect="node_group: must be one of core, task"),
+    dict(node_group="core", server_ids=["x"], expect="server_ids: only Task nodes can be removed by id"),
+    dict(node_group="core", count=-1, expect="count: must be 0 or more"),
+    dict(node_group="core", count=5, current_count=4, expect="current_count:"),
+    dict(node_group="task", count=5, task_node_info={"node_size": "s3.xlarge.2.linux.bigdata", "data_volume_count": 11},
+         expect="task_node_info.data_volume_count"),
+    dict(node_group="task", count=5, task_node_info={"node_size": "s3.xlarge.2.linux.bigdata", "data_volume_size": 99},
+         expect="task_node_info.data_volume_size"),
+    dict(node_group="task", count=5, task_node_info={"node_size": "s3", "data_volume_type": "NVME"},
+         expect="data_volume_type"),
+    dict(node_group="task", count=5, task_node_info={"data_volume_type": "SSD"}, expect="node_size"),
+    dict(node_group="task", count=5, expect="task_node_info: required when scaling the Task group out from 0 nodes"),
+    dict(node_group="core", count=4, cluster_id="no-such-cluster", expect="12000003"),
+]
+
+
+def test_every_rule_violation_fails_before_any_put(mrs, playbook, puts):
+    cluster_id = mrs.create_cluster(name="example", core=3, task=0)["clusterId"]
+
+    run = playbook("rules", cluster_id=cluster_id, cases=RULE_CASES)
+
+    assert run.rc == 0, run
+    assert run.output.count("ok: [localhost] => (item=") == len(RULE_CASES), run
+    assert puts() == []
+
+
+@pytest.mark.parametrize("cluster, options, expect", [
+    (dict(core=3, billing_type="Yearly/Monthly"), dict(node_group="core", count=4), "prepaid"),
+    (dict(core=3, state="frozen"), dict(node_group="core", count=4), "cluster: cluster is in state 'frozen'"),
+    (dict(core=3), dict(node_group="core", count=4, wait=False), "scaling"),
+])
+def test_cluster_side_refusals_send_no_put(mrs, scale, puts, cluster, options, expect):
+    cluster_id = mrs.create_cluster(name="example", **cluster)["clusterId"]
+    if expect == "scaling":
+        mrs.patch_cluster(cluster_id, state="scaling-out", scale_seconds=30)
+
+    run, _result = scale(cluster_id=cluster_id, **options)
+
+    assert run.rc == 2 and expect in run.output, run
+    assert puts() == []
+
+
+def test_prepaid_cluster_already_at_size_is_not_an_error(mrs, scale):
+    cluster_id = mrs.create_cluster(name="example", core=3, billing_type="Yearly/Monthly")["clusterId"]
+    run, result = scale(cluster_id=cluster_id, node_group="core", count=3)
+    assert run.rc == 0 and result["changed"] is False, run
+
+
+def test_waits_for_a_scale_already_in_progress_then_plans(mrs, scale, puts):
+    cluster_id = mrs.create_cluster(name="example", core=3)["clusterId"]
+    mrs.patch_cluster(cluster_id, state="scaling-out", scale_seconds=2)
+
+    run, result = scale(cluster_id=cluster_id, node_group="core", count=4)
+
+    assert run.rc == 0, run
+    assert puts() == [(200, result["request"]["parameters"])]
+    assert result["count"] == 4 and result["polls"] >= 2
+
+
+def test_timeout_fails_with_state_and_counts(mrs, scale, puts):
+    cluster_id = mrs.create_cluster(name="example", core=3, scale_seconds=30)["clusterId"]
+
+    run, _result = scale(cluster_id=cluster_id, node_group="core", count=4, wait_timeout=2)
+
+    assert run.rc == 2, run
+    assert "gave up after 2 s" in run.output and "scaling-out" in run.output and "Core nodes 3 (target 4)" in run.output
+    assert len(puts()) == 1
+
+
+@pytest.mark.parametrize("outcome, expect", [("scaling-error", "the scale failed"), ("abnormal", "no longer usable"),
+                                             ("failed", "no longer usable")])
+def test_a_failed_scale_fails_the_task(mrs, scale, puts, outcome, expect):
+    cluster_id = mrs.create_cluster(name="example", core=3)["clusterId"]
+    mrs.patch_cluster(cluster_id, fail_next_scale=outcome)
+
+    run, _result = scale(cluster_id=cluster_id, node_group="core", count=5)
+
+    assert run.rc == 2 and expect in run.output, run
+    assert "Core nodes 3 (target 5)" in run.output
+    assert len(puts()) == 1
+
+
+def test_wait_false_returns_once_accepted(mrs, scale):
+    cluster_id = mrs.create_cluster(name="example", core=3, scale_seconds=30)["clusterId"]
+    run, result = scale(cluster_id=cluster_id, node_group="core", count=4, wait=False)
+    assert run.rc == 0 and result["changed"] is True and result["count"] == 4, run
+    assert mrs.cluster(cluster_id)["clusterState"] == "scaling-out"
+
+
+def test_cluster_by_name(mrs, scale):
+    mrs.create_cluster(name="other", core=3)
+    cluster_id = mrs.create_cluster(name="analytics", core=3)["clusterId"]
+
+    run, result = scale(cluster_name="analytics", node_group="core", count=4)
+
+    assert run.rc == 0, run
+    assert result["cluster_id"] == cluster_id and mrs.cluster(cluster_id)["coreNodeNum"] == "4"
+
+
+@pytest.mark.parametrize("clusters, expect", [([], "cluster_name: no cluster named 'analytics'"),
+                                              (["analytics", "analytics"], "cluster_name: more than one cluster named 'analytics'")])
+def test_cluster_name_must_match_exactly_one(mrs, scale, puts, clusters, expect):
+    for name in clusters:
+        mrs.create_cluster(name=name, core=3)
+    run, _result = scale(cluster_name="analytics", node_group="core", count=4)
+    assert run.rc == 2 and expect in run.output, run
+    assert puts() == []
