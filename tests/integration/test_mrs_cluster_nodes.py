@@ -235,3 +235,29 @@ def test_cluster_name_must_match_exactly_one(mrs, scale, puts, clusters, expect)
     run, _result = scale(cluster_name="analytics", node_group="core", count=4)
     assert run.rc == 2 and expect in run.output, run
     assert puts() == []
+
+
+def documented_return_keys(module_name):
+    """The top-level keys of a module's RETURN, read the way ansible-doc reads them."""
+    import importlib
+
+    import yaml
+
+    module = importlib.import_module("ansible_collections.hwcloud.mrs.plugins.modules.%s" % module_name)
+    return yaml.safe_load(module.RETURN)
+
+
+def test_return_documents_exactly_what_is_returned(mrs, scale):
+    cluster_id = mrs.create_cluster(name="example", core=3, task=2)["clusterId"]
+    run, result = scale(cluster_id=cluster_id, node_group="task", count=3)
+    assert run.rc == 0, run
+
+    documented = documented_return_keys("mrs_cluster_nodes")
+    returned = set(result) - {"changed", "failed", "invocation", "warnings", "diff"}
+    success_keys = {key for key, spec in documented.items() if spec["returned"] == "success"}
+    assert returned == success_keys
+    assert set(result["cluster"]) == set(documented["cluster"]["contains"])
+    for key in success_keys:
+        if result[key] is not None:
+            expected = {"str": str, "int": int, "float": float, "dict": dict, "list": list}[documented[key]["type"]]
+            assert isinstance(result[key], expected), key
