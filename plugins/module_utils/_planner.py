@@ -292,7 +292,9 @@ def plan_resize(view, request, hosts=None):
     flags = _scale_out_flags(request)
     before = view.count(group)
     present_ids, already_gone = _split_server_ids(group, request.server_ids, hosts)
-    after = _target_count(before, count, present_ids, bool(present_ids or already_gone))
+    # An empty server_ids list names no node: with count, count decides alone; without count, there is nothing to remove.
+    by_id = bool(present_ids or already_gone) or (count is None and request.server_ids is not None)
+    after = _target_count(before, count, present_ids, by_id)
     if after == before:
         return _no_change(group, before, current_count, already_gone)
 

@@ -285,6 +285,14 @@ def test_all_ids_gone_is_a_no_op(cluster_view, hosts_for):
     assert plan.already_gone == ('gone-1', 'gone-2')
 
 
+@pytest.mark.parametrize("server_ids", [(), ('gone-1',)], ids=["empty-list", "all-gone"])
+def test_server_ids_alone_with_nothing_left_to_remove_is_a_no_op(cluster_view, hosts_for, server_ids):
+    plan = plan_resize(cluster_view(task=2), ResizeRequest('task', server_ids=server_ids), hosts_for(task=2))
+
+    assert not plan.changed and plan.body is None and plan.after == 2
+    assert plan.already_gone == server_ids
+
+
 def test_count_and_server_ids_must_agree(cluster_view, hosts_for):
     error = refusal(cluster_view(task=5), ResizeRequest('task', count=2, server_ids=('task-0000', 'task-0001', 'gone')), hosts_for(task=5))
 
