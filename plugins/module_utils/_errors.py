@@ -86,7 +86,7 @@ class MrsApiError(MrsError):
 
     def describe(self):
         where = " on %s %s" % (self.method, self.path) if self.method else ""
-        text = "MRS API error %s (HTTP %s)%s: %s" % (self.code, self.status, where, self.message)
+        text = "MRS API error %s (HTTP %s)%s: %s" % (self.code, self.status, where, self.message.rstrip("."))
         if self.meaning:
             text += ". Meaning: %s; what to do: %s" % (self.meaning, self.advice)
         if self.request_id:

@@ -30,6 +30,11 @@ def test_known_shapes(status, body, code, message):
     assert "GET /v1.1/p/x" in str(error)
 
 
+def test_a_message_ending_in_a_period_reads_cleanly():
+    error = parse_error(400, '{"error_code": "MRS.103", "error_msg": "Invalid user request."}')
+    assert str(error).startswith("MRS API error MRS.103 (HTTP 400): Invalid user request. Meaning: invalid user request")
+
+
 def test_documented_code_is_explained():
     error = parse_error(400, '{"error_code": "12000065", "error_msg": "Prepaid"}')
     assert str(error).startswith("MRS API error 12000065 (HTTP 400): Prepaid. Meaning: yearly/monthly (prepaid) clusters cannot be scaled")
