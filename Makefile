@@ -95,19 +95,67 @@ _pytest:
 
 # Runs every check even when an earlier one fails, so one run reports all problems, and prints how long each
 # took; pytest comes last so its summary line is the last test-runner output. Non-zero exit if anything failed.
-test: venv stage ## every check: sanity, lint, changelog lint, then one pytest run
+test: venv stage ## every check: sanity, lint, changelog lint, the 2.16/2.21 subset, then one pytest run
 	@failed=""; \
 	check() { local start=$$SECONDS; $(MAKE) "_$$1" || failed="$$failed $$1"; echo "make test: $$1 took $$((SECONDS - start)) s"; }; \
 	check sanity; \
 	check lint; \
 	check changelog-lint; \
+	check test-versions; \
 	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed (pytest runs anyway)"; \
-	else echo "make test: sanity, lint and changelog lint passed"; fi; \
+	else echo "make test: sanity, lint, changelog lint and the ansible-core 2.16/2.21 runs passed"; fi; \
 	$(MAKE) _pytest PYTEST_DIRS="$(ALL_TEST_DIRS)" || failed="$$failed pytest"; \
 	[ -z "$$failed" ]
 
 demo: venv stage ## a playbook scales two clusters on the emulator, shows the result, then re-runs and changes nothing
 	@$(BIN)/python demo/run_demo.py $(COLLECTIONS)
+
+# --- supported ansible-core range --------------------------------------------------------------------------
+# The oldest and the newest supported ansible-core, each in a venv of its own (.venv-VERSION/, pinned in
+# tests/requirements-VERSION.txt and recreated when that file or its Python changes). `make pytest` covers
+# 2.19 (.venv/). A full pytest run per version would not fit the time budget, so each runs VERSION_TESTS:
+# every unit test, and the integration tests that build the tarball, install it and run playbooks through
+# ansible-playbook and ansible-runner with both modules, the filter, the role and module_defaults.
+# (run_pytest.py takes folders; the test files of VERSION_TESTS are passed on to pytest after its `--`.)
+CORE_VERSIONS ?= 2.16 2.21
+VERSION_TESTS ?= tests/unit tests/integration/test_release.py tests/integration/test_ansible_runner.py
+# 2.16 supports Python 3.10-3.12 on the controller; 2.20+ need Python 3.12+ (pyenv has them on this machine)
+PYTHON_2.16   ?= $(HOST_PYTHON)
+PYTHON_2.21   ?= $(firstword $(wildcard $(or $(PYENV_ROOT),/root/.pyenv)/versions/3.12*/bin/python3.12 \
+                                       $(or $(PYENV_ROOT),/root/.pyenv)/versions/3.13*/bin/python3.13) python3.12)
+
+.PHONY: test-versions _test-versions _test-version _venv-version
+
+test-versions: stage _test-versions ## pytest subset (VERSION_TESTS) on ansible-core 2.16 (Python 3.11) and 2.21 (Python 3.12+)
+_test-versions:
+	@failed=""; \
+	for version in $(CORE_VERSIONS); do \
+		start=$$SECONDS; \
+		$(MAKE) _test-version V=$$version || failed="$$failed $$version"; \
+		echo "make test-versions: ansible-core $$version took $$((SECONDS - start)) s"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make test-versions: FAILED on ansible-core$$failed"; exit 1; fi
+
+_test-version: _venv-version
+	@venv=$(CURDIR)/.venv-$(V); home=$(CURDIR)/.tmp/home-$(V); \
+	echo "make test-versions: $$($$venv/bin/ansible --version | sed -n 1p), $$($$venv/bin/python --version)"; \
+	rm -rf "$$home" && mkdir -p "$$home"; \
+	cd $(STAGE) && HOME="$$home" PYTHONPATH=$(COLLECTIONS) ANSIBLE_PYTHON_INTERPRETER="$$venv/bin/python" PATH="$$venv/bin:$$PATH" \
+		"$$venv/bin/python" $(CURDIR)/tests/utils/run_pytest.py --workers $(PYTEST_WORKERS) \
+		$(filter-out %.py,$(VERSION_TESTS)) -- $(filter %.py,$(VERSION_TESTS)) $(PYTEST_ARGS)
+
+_venv-version:
+	@py="$(PYTHON_$(V))"; venv=$(CURDIR)/.venv-$(V); requirements=tests/requirements-$(V).txt; \
+	if [ ! -f "$$requirements" ]; then echo "make test-versions: no $$requirements"; exit 1; fi; \
+	if ! "$$py" -c 'import sys' 2>/dev/null; then echo "make test-versions: no working Python for ansible-core $(V) (PYTHON_$(V)=$$py)"; exit 1; fi; \
+	want="$$( { cat "$$requirements"; "$$py" --version; } | sha256sum | cut -d' ' -f1)"; \
+	if [ -x "$$venv/bin/python" ] && [ "$$(cat "$$venv/.requirements.sha256" 2>/dev/null)" = "$$want" ]; then exit 0; fi; \
+	echo "venv: creating .venv-$(V)/ with $$("$$py" --version) ($$py) and installing $$requirements"; \
+	rm -rf "$$venv"; \
+	"$$py" -m venv "$$venv"; \
+	"$$venv/bin/python" -m pip install --disable-pip-version-check -q -r "$$requirements"; \
+	echo "$$want" > "$$venv/.requirements.sha256"; \
+	echo "venv: ready in $$SECONDS s"
 
 # --- housekeeping ------------------------------------------------------------------------------------------
 
@@ -115,5 +163,5 @@ clean: ## remove .tmp/, tests/output/, .ansible/ and caches (keeps .venv/)
 	rm -rf .tmp tests/output .ansible .pytest_cache .hypothesis
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
-distclean: clean ## clean, and remove .venv/ too
-	rm -rf $(VENV)
+distclean: clean ## clean, and remove .venv/ and the .venv-VERSION/ venvs too
+	rm -rf $(VENV) $(VENV)-*
