@@ -173,6 +173,9 @@ class MrsClient:
                 if response.status_code == 401 and self.method == "password" and not token_refreshed:
                     self._token, token_refreshed = None, True  # the token expired during a long run: get a new one
                     continue
+                if not idempotent and response.status_code in TRANSIENT_STATUSES and response.status_code != 429:
+                    # A gateway may answer 5xx after MRS accepted the resize: only the cluster can tell.
+                    raise ResizeOutcomeUnknown("%s; the request may or may not have been applied" % self._api_error(response, method, path))
                 if not self._should_retry(response, idempotent) or attempt >= self.settings.retries:
                     raise self._api_error(response, method, path)
                 delay = self._backoff(attempt, response.headers.get("Retry-After"))
@@ -201,7 +204,7 @@ class MrsClient:
 
     def _api_error(self, response, method, path):
         error = parse_error(response.status_code, response.text, response.headers.get("X-Request-Id"), method, path)
-        for secret in self.settings.secret_values():
+        for secret in self.settings.secret_values() + ([self._token] if self._token else []):
             error.message = error.message.replace(secret, "********")
         error.args = (error.describe(),)
         return error

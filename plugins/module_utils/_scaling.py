@@ -16,10 +16,12 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._client import ResizeO
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster, parse_hosts
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, TransientError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import plan_resize
-from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import describe, idle_evaluator, resize_evaluator, wait_for
+from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import (
+    DONE, PENDING, WaitTimeout, describe, idle_evaluator, resize_evaluator, wait_for)
 
 CLUSTER_BUSY = "12000018"
 BUSY_PAUSE = 1.0
+RESIZE_GRACE = 10.0  # seconds to watch for a resize whose answer was lost before calling its outcome unknown
 GONE_STATES = ("terminated", "terminating")
 
 
@@ -88,20 +90,29 @@ class NodeScaler:
             return Outcome(plan, view, final=final, applied=True, polls=self._polls)
 
     def _confirm_applied(self, cluster_id, plan, error):
-        """Decide from the cluster itself whether a resize whose answer was lost took effect."""
-        try:
-            view = self.read(cluster_id)
-        except MrsError as read_error:
-            raise MrsError("%s, and reading the cluster afterwards failed too (%s). Check the cluster before running "
-                           "again; nothing was re-sent." % (error, read_error))
-        if view.is_scaling or view.count(plan.node_group) == plan.after:
-            return
-        raise MrsError("%s. The cluster shows no scale in progress (%s), so it was most likely not applied; nothing was "
-                       "re-sent. Running the task again plans from the cluster's current size."
-                       % (error, describe(view, plan.node_group, plan.after)))
+        """Decide from the cluster itself whether a resize whose answer was lost took effect.
 
-    def _wait(self, cluster_id, evaluate):
-        view, _elapsed, polls = wait_for(lambda: self.read(cluster_id), evaluate, max(0.0, self._deadline - self._clock()),
+        MRS may show the scale only some time after accepting it, so the cluster is watched for a grace
+        period before the module concludes anything; it never re-sends.
+        """
+        def shows_the_scale(view):
+            if view.is_scaling or view.count(plan.node_group) == plan.after:
+                return DONE, "the resize took effect"
+            return PENDING, describe(view, plan.node_group, plan.after)
+
+        grace = min(RESIZE_GRACE, max(0.0, self._deadline - self._clock()))
+        try:
+            self._wait(cluster_id, shows_the_scale, timeout=grace)
+        except WaitTimeout as timeout:
+            seen = describe(timeout.last, plan.node_group, plan.after) if timeout.last is not None else "the cluster could not be read"
+            raise MrsError("%s. For %.0f s after it the cluster showed no sign of this resize (%s), so its outcome is unknown; "
+                           "nothing was re-sent. Check the cluster before acting: running the task again plans from its "
+                           "current size and waits for any scale in progress." % (error, grace, seen))
+
+    def _wait(self, cluster_id, evaluate, timeout=None):
+        if timeout is None:
+            timeout = max(0.0, self._deadline - self._clock())
+        view, _elapsed, polls = wait_for(lambda: self.read(cluster_id), evaluate, timeout,
                                          delays=self._delays, clock=self._clock, sleep=self._sleep, retry_on=(TransientError,))
         self._polls += polls
         return view

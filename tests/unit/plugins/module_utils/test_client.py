@@ -190,10 +190,11 @@ def test_retries_are_bounded():
 RESIZE_BODY = {"parameters": {"scale_type": "scale_out", "instances": "1"}}
 
 
-@pytest.mark.parametrize("failure", [response(503), response(500, {"error_code": "MRS.300"})])
-def test_resize_is_not_resent_after_a_server_error(failure):
+@pytest.mark.parametrize("failure", [response(503), response(502), response(504), response(500, {"error_code": "MRS.300"})])
+def test_resize_answered_with_a_server_error_has_an_unknown_outcome_and_is_not_resent(failure):
+    # A gateway can answer 5xx after MRS accepted the resize: only reading the cluster can tell.
     client, session, _sleeps = make_client(failure, response(body={"result": "succeeded"}))
-    with pytest.raises(MrsApiError):
+    with pytest.raises(_client.ResizeOutcomeUnknown, match="may or may not have been applied"):
         client.resize("c1", RESIZE_BODY)
     assert len(session.calls) == 1
 
@@ -232,6 +233,15 @@ def test_secrets_echoed_in_an_error_are_masked():
         client.get_cluster("c1")
     assert "pw-secret" not in str(caught.value) and SK not in str(caught.value)
     assert "********" in str(caught.value)
+
+
+def test_a_token_from_iam_echoed_in_an_error_is_masked():
+    echo = response(400, {"error_code": "12000002", "error_msg": "bad token TOKEN-FROM-IAM"})
+    client, _session, _sleeps = make_client(token_response("TOKEN-FROM-IAM"), echo, access_key=None, secret_key=None,
+                                            user_name="alice", password="pw", domain_name="acme")
+    with pytest.raises(MrsApiError) as caught:
+        client.get_cluster("c1")
+    assert "TOKEN-FROM-IAM" not in str(caught.value)
 
 
 def test_tls_failure_names_the_options_and_is_not_retried():

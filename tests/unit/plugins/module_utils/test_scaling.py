@@ -133,7 +133,7 @@ def test_lost_answer_of_an_applied_resize_is_not_resent():
 def test_lost_answer_of_a_resize_that_did_not_apply_fails_clearly_without_resending():
     lost = ResizeOutcomeUnknown("PUT failed: ConnectionError; the request may or may not have been applied")
     client = FakeClient(details(core=3), resize_error=[lost])
-    with pytest.raises(MrsError, match="most likely not applied; nothing was re-sent"):
+    with pytest.raises(MrsError, match="showed no sign of this resize .*outcome is unknown; nothing was re-sent"):
         scaler(client).converge("c1", CORE_TO_5)
     assert len(client.resizes) == 1
 
@@ -141,9 +141,17 @@ def test_lost_answer_of_a_resize_that_did_not_apply_fails_clearly_without_resend
 def test_lost_answer_and_unreadable_cluster_fails_without_resending():
     lost = ResizeOutcomeUnknown("PUT failed")
     client = FakeClient(details(core=3), TransientError("GET failed after 4 retries"), resize_error=[lost])
-    with pytest.raises(MrsError, match="reading the cluster afterwards failed too"):
+    with pytest.raises(MrsError, match="the cluster could not be read.*nothing was re-sent"):
         scaler(client).converge("c1", CORE_TO_5)
     assert len(client.resizes) == 1
+
+
+def test_a_resize_that_shows_up_late_is_recognised_without_resending():
+    lost = ResizeOutcomeUnknown("PUT failed: ReadTimeout; the request may or may not have been applied")
+    client = FakeClient(details(core=3), details(core=3), details(core=3), details(core=3, state="scaling-out", scale="scaling-out"),
+                        details(core=5), resize_error=[lost])
+    outcome = scaler(client).converge("c1", CORE_TO_5)
+    assert len(client.resizes) == 1 and outcome.final.core_count == 5
 
 
 def test_transient_read_errors_while_waiting_are_ridden_out():
