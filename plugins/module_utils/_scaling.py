@@ -103,6 +103,9 @@ class NodeScaler:
         grace = min(RESIZE_GRACE, max(0.0, self._deadline - self._clock()))
         try:
             self._wait(cluster_id, shows_the_scale, timeout=grace)
+        except MrsError as read_error:
+            raise MrsError("%s, and reading the cluster afterwards failed (%s). Check the cluster before running again; "
+                           "nothing was re-sent." % (error, read_error))
         except WaitTimeout as timeout:
             seen = describe(timeout.last, plan.node_group, plan.after) if timeout.last is not None else "the cluster could not be read"
             raise MrsError("%s. For %.0f s after it the cluster showed no sign of this resize (%s), so its outcome is unknown; "

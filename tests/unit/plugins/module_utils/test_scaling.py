@@ -154,6 +154,14 @@ def test_a_resize_that_shows_up_late_is_recognised_without_resending():
     assert len(client.resizes) == 1 and outcome.final.core_count == 5
 
 
+def test_lost_answer_then_a_refused_read_says_nothing_was_resent():
+    lost = ResizeOutcomeUnknown("PUT failed")
+    client = FakeClient(details(core=3), MrsApiError(401, "APIGW.0301", "signature"), resize_error=[lost])
+    with pytest.raises(MrsError, match="reading the cluster afterwards failed .*nothing was re-sent"):
+        scaler(client).converge("c1", CORE_TO_5)
+    assert len(client.resizes) == 1
+
+
 def test_transient_read_errors_while_waiting_are_ridden_out():
     client = FakeClient(details(core=3), TransientError("503"), TransientError("503"), details(core=5))
     outcome = scaler(client).converge("c1", CORE_TO_5)
