@@ -82,8 +82,11 @@ options:
     default: true
   ca_bundle:
     description:
-      - Path to a CA bundle (PEM) to verify the endpoints' certificates with.
+      - Path to a CA bundle (PEM file) or a CA directory (OpenSSL hashed) to verify the endpoints' certificates
+        with, instead of the system's CA store.
       - If not set, the value of the E(HW_CACERT_FILE) environment variable is used.
+      - Without it, the system's CA store verifies them, as for M(ansible.builtin.uri); E(SSL_CERT_FILE) and
+        E(SSL_CERT_DIR) change that store.
     type: path
   connect_timeout:
     description:
@@ -105,10 +108,10 @@ options:
     type: int
     default: 4
 notes:
-  - Proxies are taken from the E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) environment variables.
+  - Proxies are taken from the E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) environment variables; a
+    C(user:password@) in the proxy URL is sent as proxy authentication.
+  - The modules need no Python package beyond ansible-core.
   - Give the connection options once for all tasks with C(module_defaults) and the action group
     C(group/hwcloud.mrs.mrs).
   - Secrets (O(secret_key), O(security_token), O(auth_token), O(password)) are never logged or returned.
-requirements:
-  - requests
 """

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the hwcloud.mrs collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The MRS client: endpoints, authentication, one HTTP session per run, retries and error parsing.
+"""The MRS client: endpoints, authentication, retries and error parsing, over _http.
 
 PRIVATE to the collection: no compatibility promise outside it.
 """
@@ -13,13 +13,9 @@ __metaclass__ = type
 import json
 import random
 import time
+from urllib.parse import urlsplit
 
-try:
-    import requests
-except ImportError:  # the modules report it through missing_required_lib
-    requests = None
-
-from ansible_collections.hwcloud.mrs.plugins.module_utils import _signer
+from ansible_collections.hwcloud.mrs.plugins.module_utils import _http, _signer
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import TRANSIENT_STATUSES, MrsError, TransientError, parse_error
 
 USER_AGENT = "hwcloud.mrs-ansible-collection"
@@ -44,6 +40,17 @@ def mrs_endpoint(region):
 
 def iam_endpoint(region):
     return "https://iam.%s.myhuaweicloud.com" % region
+
+
+def _checked_url(option, url):
+    try:
+        parts = urlsplit(url)
+        usable = parts.scheme in ("http", "https") and parts.hostname and (parts.port or True)
+    except ValueError:  # a port that is not a number
+        usable = False
+    if not usable:
+        raise MrsError("%s: must be an http:// or https:// URL with a host name, got %r" % (option, url))
+    return url
 
 
 def _normalise_iam_url(url):
@@ -89,23 +96,21 @@ class Settings:
 
 
 class MrsClient:
-    """Talks to MRS (and IAM for tokens and project ids) on one requests.Session.
+    """Talks to MRS (and IAM for tokens and project ids), one request at a time.
 
     Reads are retried with jittered exponential backoff on 429 (honouring Retry-After), 5xx and connection
     errors, `retries` times at most. The resize is never retried once it may have reached the server.
     """
 
-    def __init__(self, settings, session=None, sleep=time.sleep, jitter=random.random):
+    def __init__(self, settings, send=_http.send, sleep=time.sleep, jitter=random.random):
         self.settings = settings
         self.method = settings.auth_method()
         if not (settings.endpoint or settings.region):
             raise MrsError("region is required unless endpoint is given (HW_REGION_NAME)")
-        self.endpoint = (settings.endpoint or mrs_endpoint(settings.region)).rstrip("/")
-        self.iam = _normalise_iam_url(settings.iam_endpoint or iam_endpoint(settings.region or ""))
-        self.session = session or requests.Session()
-        # Passed with every request: requests lets REQUESTS_CA_BUNDLE override Session.verify, even False.
+        self.endpoint = _checked_url("endpoint", settings.endpoint or mrs_endpoint(settings.region)).rstrip("/")
+        self.iam = _normalise_iam_url(_checked_url("iam_endpoint", settings.iam_endpoint or iam_endpoint(settings.region or "")))
         self.verify = (settings.ca_bundle or True) if settings.validate_certs else False
-        self.session.headers["User-Agent"] = USER_AGENT
+        self._send = send
         self._sleep = sleep
         self._jitter = jitter
         self._token = settings.auth_token
@@ -158,13 +163,13 @@ class MrsClient:
         while True:
             headers = self._auth_headers(method, url, payload, project_scoped)
             try:
-                response = self.session.request(method, url, data=payload or None, headers=headers, verify=self.verify,
-                                                timeout=(self.settings.connect_timeout, self.settings.read_timeout))
-            except requests.exceptions.SSLError as error:
+                response = self._request(method, url, payload or None, headers)
+            except _http.TlsError as error:
                 raise MrsError("TLS verification of %s failed (%s): give ca_bundle, or validate_certs: false only for a "
-                               "test endpoint" % (base, type(error).__name__))
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as error:
-                if not (idempotent or _never_sent(error)) or attempt >= self.settings.retries:
+                               "test endpoint" % (base, error.reason))
+            except _http.TransportError as error:
+                # A request whose connection was never made did not reach MRS: even the resize may be sent again.
+                if (error.sent and not idempotent) or attempt >= self.settings.retries:
                     raise self._transport_error(error, method, path, idempotent)
                 delay = self._backoff(attempt)
             else:
@@ -182,6 +187,10 @@ class MrsClient:
             self._sleep(delay)
             attempt += 1
 
+    def _request(self, method, url, payload, headers):
+        return self._send(method, url, body=payload, headers=dict(headers, **{"User-Agent": USER_AGENT}), verify=self.verify,
+                          timeout=(self.settings.connect_timeout, self.settings.read_timeout))
+
     @staticmethod
     def _should_retry(response, idempotent):
         """429 means the request was not processed, so even the resize may be sent again; 5xx may not."""
@@ -197,7 +206,7 @@ class MrsClient:
         return ceiling / 2 + self._jitter() * ceiling / 2
 
     def _transport_error(self, error, method, path, idempotent):
-        detail = "%s %s failed: %s" % (method, path, type(error).__name__)
+        detail = "%s %s failed: %s" % (method, path, error.reason)
         if not idempotent:
             return ResizeOutcomeUnknown(detail + "; the request may or may not have been applied")
         return TransientError(detail + " after %d retries; check endpoint, proxy and network" % self.settings.retries)
@@ -259,10 +268,9 @@ class MrsClient:
         # The password request authenticates itself: send it without signing or a token, and never retry on 401.
         payload = json.dumps(body).encode("utf-8")
         try:
-            response = self.session.post(self.iam + path, data=payload, headers={"Content-Type": "application/json"},
-                                         verify=self.verify, timeout=(self.settings.connect_timeout, self.settings.read_timeout))
-        except requests.exceptions.RequestException as error:
-            raise MrsError("%s %s failed: %s; check iam_endpoint, proxy and network" % (method, path, type(error).__name__))
+            response = self._request("POST", self.iam + path, payload, {"Content-Type": "application/json"})
+        except _http.TransportError as error:
+            raise MrsError("%s %s failed: %s; check iam_endpoint, proxy and network" % (method, path, error.reason))
         if response.status_code >= 400:
             raise self._api_error(response, method, path)
         return response
@@ -273,11 +281,3 @@ def _json(response):
         return response.json()
     except ValueError:
         raise MrsError("%s answered with a body that is not JSON (HTTP %s)" % (response.url.split("?")[0], response.status_code))
-
-
-def _never_sent(error):
-    """A connection that was never made carried no request, so even the resize may be sent again."""
-    if isinstance(error, requests.exceptions.ConnectTimeout):
-        return True
-    text = repr(error)
-    return "NewConnectionError" in text or "NameResolutionError" in text or "Connection refused" in text

@@ -10,17 +10,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import traceback
-
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils import _client
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError
-
-try:
-    import urllib3
-except ImportError:
-    urllib3 = None
 
 
 def _option(option_type, *env_names, **extra):
@@ -66,13 +59,9 @@ class MrsModule(AnsibleModule):
         return self._client
 
     def _build_client(self):
-        if _client.requests is None:
-            self.fail_json(msg=missing_required_lib("requests"), exception=traceback.format_exc())
         settings = _client.Settings(**dict((name, self.params[name]) for name in _client.Settings.FIELDS))
         if not settings.validate_certs:
             self.warn("validate_certs is false: TLS certificates of the MRS and IAM endpoints are not verified")
-            if urllib3 is not None:
-                urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         try:
             return _client.MrsClient(settings)
         except MrsError as error:

@@ -37,7 +37,7 @@ DEVELOPMENT_PARTS = (".pytest_cache", ".hypothesis", "__pycache__")
 # What a user needs from the tarball.
 REQUIRED_FILES = [
     "MANIFEST.json", "FILES.json", "README.md", "LICENSE", "meta/runtime.yml", "meta/execution-environment.yml",
-    "requirements.txt", "bindep.txt", "changelogs/changelog.yaml", "changelogs/config.yaml", "docs/getting_started.md",
+    "bindep.txt", "changelogs/changelog.yaml", "changelogs/config.yaml", "docs/getting_started.md",
     "docs/troubleshooting.md", "docs/modules/mrs_cluster_nodes.md", "plugins/modules/mrs_cluster_nodes.py",
     "plugins/modules/mrs_cluster_info.py", "plugins/module_utils/_client.py", "plugins/doc_fragments/connection.py",
     "plugins/filter/scale_steps.py", "roles/cluster_scale/meta/argument_specs.yml", "roles/cluster_scale/tasks/main.yml",

@@ -1,14 +1,15 @@
 """TLS: the emulator over HTTPS with a certificate from a private CA, in one playbook run (tls_matrix.yml).
 
-Refused by default (also with REQUESTS_CA_BUNDLE set to the usual public bundle), refused with another CA and with
-a host name the certificate does not name; accepted with ca_bundle or HW_CACERT_FILE; accepted with
-validate_certs: false only with a warning. A refused run never reaches the emulator's HTTP layer.
+Refused by default (the system's CA store, here SSL_CERT_FILE naming the usual public bundle), refused with
+another CA and with a host name the certificate does not name; accepted with ca_bundle, HW_CACERT_FILE, or
+SSL_CERT_FILE naming the CA; accepted with validate_certs: false only with a warning. A refused run never
+reaches the emulator's HTTP layer.
 """
 
 import re
 
+import certifi
 import pytest
-import requests
 
 from harness import start_emulator
 from reliability_support import counts, emulator_env, load_json, run_playbook
@@ -36,14 +37,15 @@ def test_tls_is_verified_unless_told_otherwise_and_then_with_a_warning(ansible_e
              ["TLS verification of %s failed" % by_name]),
             ("ca-bundle-accepted", dict(ca_bundle=str(ca_file)), {}, True, []),
             ("ca-bundle-from-environment-accepted", {}, dict(HW_CACERT_FILE=str(ca_file)), True, []),
+            ("system-store-from-ssl-cert-file-accepted", {}, dict(SSL_CERT_FILE=str(ca_file)), True, []),
             ("validate-certs-false-accepted-with-a-warning", dict(validate_certs=False), {}, True, []),
         ]
         cases = [dict(name=name, cluster_id=emulator.create_cluster(name=name)["clusterId"], connection=connection,
                       environment=environment) for name, connection, environment, _accepted, _fragments in rows]
         connection = dict(endpoint=emulator.url, iam_endpoint=emulator.url, region=emulator.region, project_id=emulator.project_id,
                           retries=0)
-        # the usual public bundle in REQUESTS_CA_BUNDLE must neither trust the private CA nor override validate_certs: false
-        env = emulator_env(ansible_env, emulator, REQUESTS_CA_BUNDLE=requests.certs.where())
+        # the system store is the usual public bundle: it must neither trust the private CA nor override validate_certs: false
+        env = emulator_env(ansible_env, emulator, SSL_CERT_FILE=certifi.where())
         del env["HW_MRS_ENDPOINT"], env["HW_AUTH_URL"]
 
         run = run_playbook(env, "tls_matrix", cases=cases, mrs_connection=connection, result_file=str(tmp_path / "results.json"))
@@ -61,6 +63,5 @@ def test_tls_is_verified_unless_told_otherwise_and_then_with_a_warning(ansible_e
             else:
                 assert result.get("failed") is True and all(fragment in result["msg"] for fragment in fragments), (name, result)
                 assert mine == [] and counts(emulator, case["cluster_id"]) == (3, 0), name
-    # one warning (only one case has validate_certs: false), in the output a user reads, without urllib3's noise
+    # one warning (only one case has validate_certs: false), in the output a user reads
     assert len(re.findall(r"\[WARNING\]: %s" % re.escape(WARNING), run.output)) == 1, run
-    assert "InsecureRequestWarning" not in run.output, run

@@ -1,18 +1,18 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the hwcloud.mrs collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The client's decisions (auth, retries, what may be re-sent, errors, paging) over a scripted session."""
+"""The client's decisions (auth, retries, what may be re-sent, errors, paging) over a scripted transport."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import json
+import re
 
 import pytest
-import requests
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils import _client, _signer
+from ansible_collections.hwcloud.mrs.plugins.module_utils import _client, _http, _signer
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError
 
 ENDPOINT = "http://127.0.0.1:9999"
@@ -22,69 +22,62 @@ AK, SK = "AKEXAMPLE", "SK-very-secret-value"
 
 
 def response(status=200, body=None, headers=None):
-    answer = requests.Response()
-    answer.status_code = status
-    answer._content = json.dumps(body if body is not None else {}).encode("utf-8")
-    answer.headers.update(headers or {})
-    answer.url = ENDPOINT
-    return answer
+    return _http.Response(status, dict(headers or {}), json.dumps(body if body is not None else {}).encode("utf-8"), ENDPOINT)
 
 
-class ScriptedSession:
+class ScriptedTransport:
     """Answers each request with the next scripted item (a Response, or an exception to raise)."""
 
     def __init__(self, *script):
         self.script = list(script)
         self.calls = []
-        self.headers = {}
 
-    def request(self, method, url, data=None, headers=None, timeout=None, verify=None):
-        self.calls.append(dict(method=method, url=url, data=data, headers=headers, timeout=timeout, verify=verify))
+    def __call__(self, method, url, body=None, headers=None, timeout=None, verify=None):
+        self.calls.append(dict(method=method, url=url, data=body, headers=headers, timeout=timeout, verify=verify))
         item = self.script.pop(0)
         if isinstance(item, Exception):
             raise item
         return item
-
-    def post(self, url, data=None, headers=None, timeout=None, verify=None):
-        return self.request("POST", url, data=data, headers=headers, timeout=timeout, verify=verify)
 
 
 def make_client(*script, **settings):
     values = dict(endpoint=ENDPOINT, iam_endpoint=IAM, project_id=PROJECT, access_key=AK, secret_key=SK, region="cn-north-4")
     values.update(settings)
     sleeps = []
-    client = _client.MrsClient(_client.Settings(**values), session=ScriptedSession(*script), sleep=sleeps.append, jitter=lambda: 0.5)
-    return client, client.session, sleeps
+    transport = ScriptedTransport(*script)
+    client = _client.MrsClient(_client.Settings(**values), send=transport, sleep=sleeps.append, jitter=lambda: 0.5)
+    return client, transport, sleeps
 
 
 CLUSTER = {"cluster": {"clusterId": "c1", "coreNodeNum": "3"}}
 
 
 def test_aksk_request_is_signed_verifiably():
-    client, session, _sleeps = make_client(response(body=CLUSTER))
+    client, transport, _sleeps = make_client(response(body=CLUSTER))
 
     assert client.get_cluster("c1") == CLUSTER["cluster"]
 
-    call = session.calls[0]
+    call = transport.calls[0]
     assert call["url"] == ENDPOINT + "/v1.1/%s/cluster_infos/c1" % PROJECT
     assert call["headers"]["X-Project-Id"] == PROJECT
-    unsigned = dict((k, v) for k, v in call["headers"].items() if k != "Authorization")
+    assert call["headers"]["User-Agent"] == _client.USER_AGENT  # added after signing, so a proxy may rewrite it
+    unsigned = dict((k, v) for k, v in call["headers"].items() if k not in ("Authorization", "User-Agent"))
     assert _signer.sign("GET", call["url"], unsigned, b"", AK, SK)["Authorization"] == call["headers"]["Authorization"]
     assert "X-Auth-Token" not in call["headers"]
 
 
 def test_temporary_credentials_sign_the_security_token():
-    client, session, _sleeps = make_client(response(body=CLUSTER), security_token="STS-TOKEN")
+    client, transport, _sleeps = make_client(response(body=CLUSTER), security_token="STS-TOKEN")
     client.get_cluster("c1")
-    headers = session.calls[0]["headers"]
+    headers = transport.calls[0]["headers"]
     assert headers["X-Security-Token"] == "STS-TOKEN"
     assert "x-security-token" in headers["Authorization"].split("SignedHeaders=")[1].split(",")[0].split(";")
 
 
 def test_preissued_token_is_sent_instead_of_a_signature():
-    client, session, _sleeps = make_client(response(body=CLUSTER), access_key=None, secret_key=None, auth_token="TOKEN-1")
+    client, transport, _sleeps = make_client(response(body=CLUSTER), access_key=None, secret_key=None, auth_token="TOKEN-1")
     client.get_cluster("c1")
-    headers = session.calls[0]["headers"]
+    headers = transport.calls[0]["headers"]
     assert headers["X-Auth-Token"] == "TOKEN-1"
     assert "Authorization" not in headers
 
@@ -94,12 +87,12 @@ def token_response(token, project_id=PROJECT):
 
 
 def test_password_auth_scopes_by_region_and_learns_the_project_id():
-    client, session, _sleeps = make_client(token_response("TOKEN-P"), response(body=CLUSTER),
+    client, transport, _sleeps = make_client(token_response("TOKEN-P"), response(body=CLUSTER),
                                            access_key=None, secret_key=None, project_id=None,
                                            user_name="alice", password="pw-secret", domain_name="acme")
     client.get_cluster("c1")
 
-    auth_call, mrs_call = session.calls
+    auth_call, mrs_call = transport.calls
     assert auth_call["url"] == IAM + "/v3/auth/tokens"
     sent = json.loads(auth_call["data"])
     assert sent["auth"]["scope"] == {"project": {"name": "cn-north-4"}}
@@ -110,15 +103,15 @@ def test_password_auth_scopes_by_region_and_learns_the_project_id():
 
 def test_password_auth_gets_a_new_token_once_when_it_expires():
     expired = response(401, {"error_code": "APIGW.0307", "error_msg": "token expired"})
-    client, session, _sleeps = make_client(token_response("OLD"), expired, token_response("NEW"), response(body=CLUSTER),
+    client, transport, _sleeps = make_client(token_response("OLD"), expired, token_response("NEW"), response(body=CLUSTER),
                                            access_key=None, secret_key=None,
                                            user_name="alice", password="pw", domain_name="acme")
     client.get_cluster("c1")
-    assert [call["headers"].get("X-Auth-Token") for call in session.calls if "/v1.1/" in call["url"]] == ["OLD", "NEW"]
+    assert [call["headers"].get("X-Auth-Token") for call in transport.calls if "/v1.1/" in call["url"]] == ["OLD", "NEW"]
 
 
 def test_expired_preissued_token_fails_with_the_code_explained():
-    client, _session, _sleeps = make_client(response(401, {"error_code": "APIGW.0307", "error_msg": "token expired"}),
+    client, _transport, _sleeps = make_client(response(401, {"error_code": "APIGW.0307", "error_msg": "token expired"}),
                                             access_key=None, secret_key=None, auth_token="T")
     with pytest.raises(MrsApiError) as caught:
         client.get_cluster("c1")
@@ -128,15 +121,15 @@ def test_expired_preissued_token_fails_with_the_code_explained():
 @pytest.mark.parametrize("projects, ok", [([{"id": "p-1", "name": "cn-north-4"}], True), ([], False),
                                           ([{"id": "a"}, {"id": "b"}], False)])
 def test_project_id_looked_up_from_the_region(projects, ok):
-    client, session, _sleeps = make_client(response(body={"projects": projects}), response(body=CLUSTER), project_id=None)
+    client, transport, _sleeps = make_client(response(body={"projects": projects}), response(body=CLUSTER), project_id=None)
     if not ok:
         with pytest.raises(MrsError, match="give project_id explicitly"):
             client.get_cluster("c1")
         return
     client.get_cluster("c1")
-    assert session.calls[0]["url"] == IAM + "/v3/projects?name=cn-north-4"
-    assert "X-Project-Id" not in session.calls[0]["headers"]
-    assert session.calls[1]["url"] == ENDPOINT + "/v1.1/p-1/cluster_infos/c1"
+    assert transport.calls[0]["url"] == IAM + "/v3/projects?name=cn-north-4"
+    assert "X-Project-Id" not in transport.calls[0]["headers"]
+    assert transport.calls[1]["url"] == ENDPOINT + "/v1.1/p-1/cluster_infos/c1"
 
 
 @pytest.mark.parametrize("region, expected", [
@@ -145,13 +138,13 @@ def test_project_id_looked_up_from_the_region(projects, ok):
     ("eu-west-101", "https://mrs.eu-west-101.myhuaweicloud.eu"),
 ])
 def test_endpoints_follow_the_vendor_region_table(region, expected):
-    client = _client.MrsClient(_client.Settings(region=region, access_key=AK, secret_key=SK), session=ScriptedSession())
+    client = _client.MrsClient(_client.Settings(region=region, access_key=AK, secret_key=SK), send=ScriptedTransport())
     assert client.endpoint == expected
     assert client.iam == "https://iam.%s.myhuaweicloud.com" % region
 
 
 def test_iam_url_with_v3_suffix_is_accepted():
-    client, _session, _sleeps = make_client(iam_endpoint="https://iam.example.test/v3/")
+    client, _transport, _sleeps = make_client(iam_endpoint="https://iam.example.test/v3/")
     assert client.iam == "https://iam.example.test"
 
 
@@ -167,23 +160,23 @@ def test_missing_settings_are_named(settings, message):
 
 
 def test_429_honours_retry_after_then_succeeds():
-    client, session, sleeps = make_client(response(429, {"error_code": "APIGW.0308"}, {"Retry-After": "3"}), response(body=CLUSTER))
+    client, transport, sleeps = make_client(response(429, {"error_code": "APIGW.0308"}, {"Retry-After": "3"}), response(body=CLUSTER))
     client.get_cluster("c1")
-    assert sleeps == [3.0] and len(session.calls) == 2
+    assert sleeps == [3.0] and len(transport.calls) == 2
 
 
 def test_5xx_and_connection_errors_on_reads_back_off_and_retry():
-    client, session, sleeps = make_client(response(503), requests.exceptions.ConnectionError("reset"), response(502), response(body=CLUSTER))
+    client, transport, sleeps = make_client(response(503), _http.TransportError("connection reset", sent=True), response(502), response(body=CLUSTER))
     client.get_cluster("c1")
-    assert len(session.calls) == 4
+    assert len(transport.calls) == 4
     assert sleeps == [0.75, 1.5, 3.0]  # equal jitter at 0.5: half the ceiling plus half of the other half
 
 
 def test_retries_are_bounded():
-    client, session, sleeps = make_client(*[response(500, {"error_code": "MRS.300", "error_msg": "boom"})] * 3, retries=2)
+    client, transport, sleeps = make_client(*[response(500, {"error_code": "MRS.300", "error_msg": "boom"})] * 3, retries=2)
     with pytest.raises(MrsApiError) as caught:
         client.get_cluster("c1")
-    assert len(session.calls) == 3 and len(sleeps) == 2
+    assert len(transport.calls) == 3 and len(sleeps) == 2
     assert caught.value.code == "MRS.300" and "retry later" in str(caught.value)
 
 
@@ -193,42 +186,42 @@ RESIZE_BODY = {"parameters": {"scale_type": "scale_out", "instances": "1"}}
 @pytest.mark.parametrize("failure", [response(503), response(502), response(504), response(500, {"error_code": "MRS.300"})])
 def test_resize_answered_with_a_server_error_has_an_unknown_outcome_and_is_not_resent(failure):
     # A gateway can answer 5xx after MRS accepted the resize: only reading the cluster can tell.
-    client, session, _sleeps = make_client(failure, response(body={"result": "succeeded"}))
+    client, transport, _sleeps = make_client(failure, response(body={"result": "succeeded"}))
     with pytest.raises(_client.ResizeOutcomeUnknown, match="may or may not have been applied"):
         client.resize("c1", RESIZE_BODY)
-    assert len(session.calls) == 1
+    assert len(transport.calls) == 1
 
 
-@pytest.mark.parametrize("failure", [requests.exceptions.ConnectionError("Connection reset by peer"), requests.exceptions.ReadTimeout("slow")])
+@pytest.mark.parametrize("failure", [_http.TransportError("connection reset", sent=True), _http.TransportError("read timed out", sent=True)])
 def test_resize_with_an_unknown_outcome_is_not_resent(failure):
-    client, session, _sleeps = make_client(failure, response(body={"result": "succeeded"}))
+    client, transport, _sleeps = make_client(failure, response(body={"result": "succeeded"}))
     with pytest.raises(_client.ResizeOutcomeUnknown, match="may or may not have been applied"):
         client.resize("c1", RESIZE_BODY)
-    assert len(session.calls) == 1
+    assert len(transport.calls) == 1
 
 
-@pytest.mark.parametrize("failure", [response(429, headers={"Retry-After": "1"}), requests.exceptions.ConnectTimeout("no route")])
+@pytest.mark.parametrize("failure", [response(429, headers={"Retry-After": "1"}), _http.TransportError("connect timed out", sent=False)])
 def test_resize_is_resent_when_the_server_certainly_did_not_process_it(failure):
-    client, session, _sleeps = make_client(failure, response(body={"result": "succeeded"}))
+    client, transport, _sleeps = make_client(failure, response(body={"result": "succeeded"}))
     assert client.resize("c1", RESIZE_BODY) == {"result": "succeeded"}
-    assert len(session.calls) == 2
-    assert json.loads(session.calls[1]["data"]) == RESIZE_BODY
+    assert len(transport.calls) == 2
+    assert json.loads(transport.calls[1]["data"]) == RESIZE_BODY
 
 
 def test_refused_rule_is_not_retried_and_keeps_the_request_id():
     refused = response(400, {"error_code": "12000018", "error_msg": "The cluster is scaling."}, {"X-Request-Id": "req-42"})
-    client, session, _sleeps = make_client(refused)
+    client, transport, _sleeps = make_client(refused)
     with pytest.raises(MrsApiError) as caught:
         client.resize("c1", RESIZE_BODY)
     error = caught.value
     assert (error.status, error.code, error.request_id) == (400, "12000018", "req-42")
     assert "already scaling" in str(error) and "req-42" in str(error)
-    assert len(session.calls) == 1
+    assert len(transport.calls) == 1
 
 
 def test_secrets_echoed_in_an_error_are_masked():
     echo = response(400, {"error_code": "12000002", "error_msg": "bad value pw-secret and %s" % SK})
-    client, _session, _sleeps = make_client(echo, password="pw-secret")
+    client, _transport, _sleeps = make_client(echo, password="pw-secret")
     with pytest.raises(MrsApiError) as caught:
         client.get_cluster("c1")
     assert "pw-secret" not in str(caught.value) and SK not in str(caught.value)
@@ -237,7 +230,7 @@ def test_secrets_echoed_in_an_error_are_masked():
 
 def test_a_token_from_iam_echoed_in_an_error_is_masked():
     echo = response(400, {"error_code": "12000002", "error_msg": "bad token TOKEN-FROM-IAM"})
-    client, _session, _sleeps = make_client(token_response("TOKEN-FROM-IAM"), echo, access_key=None, secret_key=None,
+    client, _transport, _sleeps = make_client(token_response("TOKEN-FROM-IAM"), echo, access_key=None, secret_key=None,
                                             user_name="alice", password="pw", domain_name="acme")
     with pytest.raises(MrsApiError) as caught:
         client.get_cluster("c1")
@@ -245,30 +238,40 @@ def test_a_token_from_iam_echoed_in_an_error_is_masked():
 
 
 def test_tls_failure_names_the_options_and_is_not_retried():
-    client, session, _sleeps = make_client(requests.exceptions.SSLError("CERTIFICATE_VERIFY_FAILED"))
+    client, transport, _sleeps = make_client(_http.TlsError("certificate verification failed: unable to get local issuer certificate", sent=False))
     with pytest.raises(MrsError, match="ca_bundle"):
         client.get_cluster("c1")
-    assert len(session.calls) == 1
+    assert len(transport.calls) == 1
 
 
 def test_hosts_are_read_across_pages():
     page1 = response(body={"total": 3, "hosts": [{"id": "h1"}, {"id": "h2"}]})
     page2 = response(body={"total": 3, "hosts": [{"id": "h3"}]})
-    client, session, _sleeps = make_client(page1, page2)
+    client, transport, _sleeps = make_client(page1, page2)
     assert [host["id"] for host in client.list_hosts("c1")] == ["h1", "h2", "h3"]
-    assert [call["url"].split("?")[1] for call in session.calls] == ["currentPage=1&pageSize=100", "currentPage=2&pageSize=100"]
+    assert [call["url"].split("?")[1] for call in transport.calls] == ["currentPage=1&pageSize=100", "currentPage=2&pageSize=100"]
 
 
 def test_list_clusters_passes_filters():
-    client, session, _sleeps = make_client(response(body={"clusterTotal": 1, "clusters": [{"clusterId": "c1"}]}))
+    client, transport, _sleeps = make_client(response(body={"clusterTotal": 1, "clusters": [{"clusterId": "c1"}]}))
     assert client.list_clusters(cluster_name="prod 01", cluster_state="running") == [{"clusterId": "c1"}]
-    assert session.calls[0]["url"].endswith("?clusterName=prod%2001&clusterState=running&currentPage=1&pageSize=100")
+    assert transport.calls[0]["url"].endswith("?clusterName=prod%2001&clusterState=running&currentPage=1&pageSize=100")
 
 
 @pytest.mark.parametrize("settings, verify", [(dict(validate_certs=False), False), (dict(ca_bundle="/etc/ca.pem"), "/etc/ca.pem"),
                                               (dict(validate_certs=False, ca_bundle="/etc/ca.pem"), False), ({}, True)])
 def test_tls_settings_go_with_every_request(settings, verify):
-    # Per request, because requests lets REQUESTS_CA_BUNDLE override Session.verify.
-    client, session, _sleeps = make_client(response(body=CLUSTER), **settings)
+    client, transport, _sleeps = make_client(response(body=CLUSTER), **settings)
     client.get_cluster("c1")
-    assert session.calls[0]["verify"] == verify
+    assert transport.calls[0]["verify"] == verify
+
+
+@pytest.mark.parametrize("settings, expect", [
+    (dict(endpoint="mrs.example.test"), "endpoint: must be an http:// or https:// URL with a host name, got 'mrs.example.test'"),
+    (dict(endpoint="https://mrs.example.test:port"), "endpoint: must be an http:// or https:// URL"),
+    (dict(iam_endpoint="ftp://iam.example.test"), "iam_endpoint: must be an http:// or https:// URL"),
+])
+def test_an_endpoint_that_is_not_an_http_url_is_refused_naming_the_option(settings, expect):
+    with pytest.raises(MrsError, match=re.escape(expect)):
+        make_client(**settings)
+
