@@ -49,8 +49,8 @@ class NodeScaler:
         self._deadline = clock() + timeout
         self._polls = 0
 
-    def find_cluster_id(self, cluster_name):
-        """The id of the one live cluster with exactly this name."""
+    def find_cluster(self, cluster_name):
+        """The one live cluster with exactly this name, as the cluster list shows it."""
         found = [cluster for cluster in self.client.list_clusters(cluster_name=cluster_name)
                  if cluster.get("clusterName") == cluster_name and cluster.get("clusterState") not in GONE_STATES]
         if len(found) != 1:
@@ -58,13 +58,14 @@ class NodeScaler:
             raise MrsError("cluster_name: %s cluster named %r in project %s%s; give cluster_id instead"
                            % ("no" if not found else "more than one", cluster_name, self.client.project_id,
                               " (%s)" % ids if ids else ""))
-        return found[0]["clusterId"]
+        return found[0]
 
     def read(self, cluster_id):
         return parse_cluster(self.client.get_cluster(cluster_id))
 
-    def converge(self, cluster_id, request):
-        view = self.read(cluster_id)
+    def converge(self, cluster_id, request, listed=None):
+        """``listed``: the cluster as the list showed it a moment ago; it spares the first read when it has node groups."""
+        view = parse_cluster(listed) if listed and listed.get("nodeGroups") else self.read(cluster_id)
         while True:
             if view.is_scaling and self.wait:
                 view = self._wait(cluster_id, idle_evaluator())

@@ -44,32 +44,45 @@ class WaitTimeout(WaitError):
         self.last_error = last_error
 
 
-def poll_delays(first=0.5, factor=1.5, maximum=30.0):
-    """Yield the pauses between polls, forever: ``first``, then growing by ``factor`` up to ``maximum``.
+def poll_delays(marks=(2.0, 5.0, 10.0, 20.0, 30.0), every=30.0):
+    """Yield the pauses of a wait, forever: polls at ``marks`` seconds after it starts, then every ``every`` s.
 
-    Why this shape: a fast operation (an emulator, a no-op, a cluster that is already idle) should
-    be noticed within about a second, so the first pauses are short. A real scale takes 10 to 30
-    minutes, and polling that every second would only load the API, so the pauses grow
-    geometrically (0.5, 0.75, 1.1, 1.7, ... s; the cap is reached after about 10 polls and 90 s)
-    and stop at ``maximum``: a 30-minute scale costs about 70 polls and is noticed at most
-    ``maximum`` seconds after it ends.
+    ``wait_for`` sleeps the first pause before its first poll, so a wait polls 2, 5, 10, 20 and 30 s
+    after it starts, then every 30 s (each poll's own latency comes on top). Why this shape:
+
+    - No poll at once: right after the resize, or after a read that found a scale in progress, the
+      answer can only be "not yet".
+    - Calls: issue #6 allows 2 + ceil(log2 S) + S/30 requests for an S-second operation (the GET, the
+      PUT, the polls), which puts the k-th poll no earlier than 2, 4, 8, 16 and 30 s. The marks are the
+      first round numbers of the 1-2-5 series at or after those bounds, capped at 30 s, so every S of
+      2 s or more stays within the budget.
+    - Noticing: an operation that ends just after a poll is seen at the next one, up to 3, 5, 10, 10
+      and then 30 s late. No schedule within that budget sees every short operation within 10 % of
+      its length (that needs a poll every 10 % of the time elapsed); on real MRS, where a scale takes
+      10 to 30 minutes, 30 s is within 10 %, and a 30-minute scale costs 64 polls.
     """
-    if first <= 0 or factor < 1 or maximum < first:
-        raise ValueError('poll_delays needs first > 0, factor >= 1 and maximum >= first')
-    delay = first
+    marks = tuple(marks)
+    if every <= 0 or not marks or marks[0] <= 0 or any(later <= earlier for earlier, later in zip(marks, marks[1:])):
+        raise ValueError('poll_delays needs increasing marks above 0 and every > 0')
+    previous = 0.0
+    for mark in marks:
+        yield mark - previous
+        previous = mark
     while True:
-        yield delay
-        delay = min(delay * factor, maximum)
+        yield every
 
 
 def wait_for(fetch, evaluate, timeout, delays=None, clock=time.monotonic, sleep=time.sleep, retry_on=()):
     """Poll ``fetch()`` until ``evaluate(value)`` says DONE; return ``(value, elapsed, polls)``.
 
     ``evaluate`` returns ``(status, reason)`` with status DONE, PENDING or FAILED. FAILED raises
-    ``WaitFailed``. While PENDING the loop sleeps the next of ``delays`` (default ``poll_delays()``),
-    but never past the deadline: it sleeps until the deadline instead and fetches one last time, so
-    a timeout never fires before ``timeout`` seconds without a final check. Exceptions of the types
-    in ``retry_on`` raised by ``fetch`` count as PENDING; the last one is kept on ``WaitTimeout``.
+    ``WaitFailed``. The loop sleeps the first of ``delays`` (default ``poll_delays()``) before the
+    first poll, because every caller has just read or changed what it waits for, and the next one
+    after every PENDING poll. It never sleeps past the
+    deadline: it sleeps until the deadline instead and fetches one last time, so a timeout never
+    fires before ``timeout`` seconds without a final check, and every wait polls at least once.
+    ``elapsed`` counts from the call. Exceptions of the types in ``retry_on`` raised by ``fetch``
+    count as PENDING; the last one is kept on ``WaitTimeout``.
     """
     if timeout < 0:
         raise ValueError('timeout must be 0 or more seconds, got %r' % (timeout,))
@@ -78,6 +91,8 @@ def wait_for(fetch, evaluate, timeout, delays=None, clock=time.monotonic, sleep=
     deadline = start + timeout
     last = last_error = None
     polls = 0
+    if start < deadline:
+        sleep(min(next(delays), timeout))
     while True:
         polls += 1
         try:

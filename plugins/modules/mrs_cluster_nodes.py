@@ -114,7 +114,7 @@ options:
   wait_timeout:
     description:
       - How many seconds to wait in all, for a scale already in progress and for this one. Real scale-outs take tens of minutes.
-      - Polling starts at half a second and slows down to once every 30 seconds.
+      - Polls 2, 5, 10, 20 and 30 seconds after the resize, then every 30 seconds.
     type: int
     default: 3600
 seealso:
@@ -376,8 +376,9 @@ def main():
     scaler = NodeScaler(module.client, wait=params["wait"], timeout=params["wait_timeout"], check_mode=module.check_mode)
     cluster_id = params["cluster_id"]
     try:
-        cluster_id = cluster_id or scaler.find_cluster_id(params["cluster_name"])
-        outcome = scaler.converge(cluster_id, request)
+        listed = None if cluster_id else scaler.find_cluster(params["cluster_name"])
+        cluster_id = cluster_id or listed["clusterId"]
+        outcome = scaler.converge(cluster_id, request, listed=listed)
     except PlanError as error:
         module.fail_json(msg=str(error), parameter=error.parameter, cluster_id=cluster_id)
     except WaitError as error:

@@ -178,7 +178,7 @@ def test_prepaid_cluster_already_at_size_is_not_an_error(mrs, scale):
 
 def test_waits_for_a_scale_already_in_progress_then_plans(mrs, scale, puts):
     cluster_id = mrs.create_cluster(name="example", core=3)["clusterId"]
-    mrs.patch_cluster(cluster_id, state="scaling-out", scale_seconds=2)
+    mrs.patch_cluster(cluster_id, state="scaling-out", scale_seconds=5)  # still scaling when the task first reads
 
     run, result = scale(cluster_id=cluster_id, node_group="core", count=4)
 
@@ -225,6 +225,13 @@ def test_cluster_by_name(mrs, scale):
 
     assert run.rc == 0, run
     assert result["cluster_id"] == cluster_id and mrs.cluster(cluster_id)["coreNodeNum"] == "4"
+
+    mrs.clear_requests()
+    run, result = scale(cluster_name="analytics", node_group="core", count=4)
+
+    assert run.rc == 0 and result["changed"] is False, run
+    # the cluster list both finds the cluster and shows its node groups: no second read
+    assert [(entry["method"], entry["path"]) for entry in mrs.requests_log()] == [("GET", "/v1.1/%s/cluster_infos" % mrs.project_id)]
 
 
 @pytest.mark.parametrize("clusters, expect", [([], "cluster_name: no cluster named 'analytics'"),

@@ -175,7 +175,20 @@ def test_timeout_covers_both_waits():
     assert len(client.resizes) == 1
 
 
-def test_find_cluster_id_ignores_terminated_and_partial_names():
-    assert scaler(FakeClient(details())).find_cluster_id("demo") == "c1"
+def test_a_listed_cluster_with_node_groups_spares_the_first_read():
+    client = FakeClient(MrsError("no read was expected"))
+    outcome = scaler(client).converge("c1", CORE_TO_5, listed=details(core=5))
+    assert not outcome.plan.changed and client.resizes == []
+
+
+def test_a_listed_cluster_without_node_groups_is_read_first():
+    listed = dict(details(core=3), nodeGroups=None)
+    client = FakeClient(details(core=5))
+    outcome = scaler(client).converge("c1", CORE_TO_5, listed=listed)
+    assert not outcome.plan.changed and client.resizes == []  # planned on the read (5), not on the listed 3
+
+
+def test_find_cluster_ignores_terminated_and_partial_names():
+    assert scaler(FakeClient(details())).find_cluster("demo")["clusterId"] == "c1"
     with pytest.raises(MrsError, match="cluster_name: no cluster named 'nope'"):
-        scaler(FakeClient(details())).find_cluster_id("nope")
+        scaler(FakeClient(details())).find_cluster("nope")

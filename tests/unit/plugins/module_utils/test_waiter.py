@@ -6,6 +6,7 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import itertools
+import math
 
 import pytest
 
@@ -65,13 +66,30 @@ def run(fake, values, timeout=60.0, delays=None, retry_on=()):
     return wait_for(fake.fetcher(values), by_value, timeout, delays=delays, clock=fake.clock, sleep=fake.sleep, retry_on=retry_on)
 
 
+def call_budget(seconds):
+    """The most polls the benchmark's budget allows an S-second operation: 2 + ceil(log2 S) + S/30 requests, minus GET and PUT."""
+    return math.floor(math.ceil(math.log2(seconds)) + seconds / 30.0)
+
+
+def notice(seconds, latency=0.05):
+    """(polls, seconds from the end of an S-second operation to the poll that saw it) with the default schedule."""
+    fake = FakeTime(start=0.0)
+
+    def fetch():
+        fake.now += latency
+        return 'done' if fake.now >= seconds else 'running'
+
+    _value, elapsed, polls = wait_for(fetch, by_value, 7200, clock=fake.clock, sleep=fake.sleep)
+    return polls, elapsed - seconds
+
+
 # --- wait_for --------------------------------------------------------------------------------
 
-def test_done_on_the_first_poll_returns_without_sleeping():
+def test_the_first_poll_comes_after_the_first_delay():
     fake = FakeTime()
 
-    assert run(fake, ['done']) == ('done', 0.0, 1)
-    assert fake.sleeps == []
+    assert run(fake, ['done'], delays=[3.0]) == ('done', 3.0, 1)
+    assert fake.sleeps == [3.0] and fake.fetch_times == [3.0]
 
 
 def test_pending_then_done():
@@ -79,8 +97,8 @@ def test_pending_then_done():
 
     value, elapsed, polls = run(fake, ['a', 'b', 'done'], delays=[1.0, 2.0, 4.0])
 
-    assert (value, elapsed, polls) == ('done', 3.0, 3)
-    assert fake.sleeps == [1.0, 2.0]
+    assert (value, elapsed, polls) == ('done', 7.0, 3)
+    assert fake.sleeps == [1.0, 2.0, 4.0]
 
 
 def test_failed_raises_with_the_reason_and_the_last_value():
@@ -89,7 +107,7 @@ def test_failed_raises_with_the_reason_and_the_last_value():
     with pytest.raises(WaitFailed) as caught:
         run(fake, ['a', 'failed', 'never fetched'], delays=itertools.repeat(5.0))
 
-    assert (caught.value.message, caught.value.last, caught.value.elapsed, caught.value.polls) == ('it broke', 'failed', 5.0, 2)
+    assert (caught.value.message, caught.value.last, caught.value.elapsed, caught.value.polls) == ('it broke', 'failed', 10.0, 2)
     assert str(caught.value) == 'it broke'
 
 
@@ -100,16 +118,26 @@ def test_timeout_never_fires_before_the_deadline_and_fetches_one_last_time():
         run(fake, itertools.repeat('pending'), timeout=10.0, delays=itertools.repeat(4.0))
 
     assert fake.sleeps == [4.0, 4.0, 2.0]
-    assert fake.fetch_times == [0.0, 4.0, 8.0, 10.0]
+    assert fake.fetch_times == [4.0, 8.0, 10.0]
     assert caught.value.elapsed == 10.0
-    assert (caught.value.polls, caught.value.last, caught.value.last_error) == (4, 'pending', None)
+    assert (caught.value.polls, caught.value.last, caught.value.last_error) == (3, 'pending', None)
     assert 'still pending' in caught.value.message and 'timeout 10.0 s' in caught.value.message
 
 
 def test_the_final_check_at_the_deadline_can_still_succeed():
     fake = FakeTime()
 
-    assert run(fake, ['a', 'b', 'done'], timeout=5.0, delays=itertools.repeat(3.0)) == ('done', 5.0, 3)
+    assert run(fake, ['a', 'done'], timeout=5.0, delays=itertools.repeat(3.0)) == ('done', 5.0, 2)
+    assert fake.fetch_times == [3.0, 5.0]
+
+
+def test_a_timeout_shorter_than_the_first_delay_still_polls_once_at_the_deadline():
+    fake = FakeTime()
+
+    with pytest.raises(WaitTimeout) as caught:
+        run(fake, itertools.repeat('pending'), timeout=1.0)
+
+    assert (caught.value.polls, fake.sleeps, fake.fetch_times) == (1, [1.0], [1.0])
 
 
 def test_a_zero_timeout_checks_once():
@@ -126,7 +154,7 @@ def test_errors_to_retry_count_as_pending():
 
     result = run(fake, [ConnectionError('reset'), ConnectionError('reset again'), 'done'], delays=itertools.repeat(1.0), retry_on=(ConnectionError,))
 
-    assert result == ('done', 2.0, 3)
+    assert result == ('done', 3.0, 3)
 
 
 def test_retried_errors_until_the_deadline_are_kept_on_the_timeout():
@@ -136,9 +164,9 @@ def test_retried_errors_until_the_deadline_are_kept_on_the_timeout():
     with pytest.raises(WaitTimeout) as caught:
         run(fake, errors, timeout=3.0, delays=itertools.repeat(1.0), retry_on=(ConnectionError,))
 
-    assert str(caught.value.last_error) == 'reset 3'
+    assert str(caught.value.last_error) == 'reset 2'
     assert caught.value.last is None
-    assert 'fetching failed: reset 3' in caught.value.message
+    assert 'fetching failed: reset 2' in caught.value.message
 
 
 def test_other_errors_propagate_at_once():
@@ -161,43 +189,48 @@ def test_a_negative_timeout_is_refused():
         wait_for(lambda: 'done', by_value, -1)
 
 
-def test_the_default_schedule_starts_small():
+def test_the_default_schedule_polls_at_2_5_and_10_seconds():
     fake = FakeTime()
 
     run(fake, ['a', 'b', 'done'])
 
-    assert fake.sleeps == [0.5, 0.75]
+    assert fake.sleeps == [2.0, 3.0, 5.0]
+    assert fake.fetch_times == [2.0, 5.0, 10.0]
 
 
 # --- poll_delays -------------------------------------------------------------------------------
 
-def test_poll_delays_notice_a_fast_operation_within_about_a_second():
-    delays = list(itertools.islice(poll_delays(), 3))
-
-    assert delays[0] == 0.5
-    assert delays[0] + delays[1] <= 1.5
+def test_poll_delays_reach_the_marks_then_repeat_every():
+    assert list(itertools.islice(poll_delays(), 8)) == [2.0, 3.0, 5.0, 10.0, 10.0, 30.0, 30.0, 30.0]
+    assert list(itertools.islice(poll_delays(marks=(1, 4), every=7), 4)) == [1, 3, 7, 7]
 
 
-def test_poll_delays_grow_and_stay_capped():
-    delays = list(itertools.islice(poll_delays(), 200))
+@pytest.mark.parametrize('seconds', [2, 5, 10, 20, 30, 60, 90])
+def test_an_operation_that_ends_on_a_mark_is_noticed_at_once(seconds):
+    polls, lag = notice(seconds, latency=0.05)
 
-    assert all(later >= earlier for earlier, later in zip(delays, delays[1:]))
-    assert max(delays) == 30.0
-    assert delays[-1] == 30.0
-
-
-def test_a_thirty_minute_operation_is_polled_about_seventy_times():
-    total, polls = 0.0, 0
-    for delay in poll_delays():
-        if total >= 1800:
-            break
-        total += delay
-        polls += 1
-
-    assert 60 <= polls <= 80
+    assert lag <= polls * 0.05 + 1e-9  # the pauses add up, so each poll's latency delays the next one
 
 
-@pytest.mark.parametrize('kwargs', [dict(first=0), dict(factor=0.5), dict(first=10, maximum=5)])
+def test_every_operation_of_2_s_or_more_stays_within_the_call_budget():
+    durations = [2 + step / 20.0 for step in range(20 * 600)] + list(range(600, 3601, 7))
+
+    over = [(seconds, notice(seconds)[0], call_budget(seconds)) for seconds in durations if notice(seconds)[0] > call_budget(seconds)]
+
+    assert over == []
+
+
+def test_the_lag_after_a_short_operation_is_at_most_the_gap_to_the_next_mark():
+    assert notice(2.1, latency=0)[1] == pytest.approx(5.0 - 2.1)
+    assert notice(10.1, latency=0)[1] == pytest.approx(20.0 - 10.1)
+    assert max(notice(seconds)[1] for seconds in range(300, 3600, 13)) <= 30.0 + 0.1 * 300
+
+
+def test_a_thirty_minute_operation_costs_64_polls():
+    assert notice(1800)[0] == 64
+
+
+@pytest.mark.parametrize('kwargs', [dict(marks=()), dict(marks=(0, 5)), dict(marks=(5, 5)), dict(marks=(10, 5)), dict(every=0)])
 def test_poll_delays_refuse_nonsense(kwargs):
     with pytest.raises(ValueError):
         next(poll_delays(**kwargs))
@@ -307,7 +340,7 @@ def test_waiting_for_a_resize_end_to_end(cluster_view):
                                      clock=fake.clock, sleep=fake.sleep)
 
     assert (final.task_count, final.state, polls) == (5, 'running', 4)
-    assert elapsed == sum(fake.sleeps) == 0.5 + 0.75 + 1.125
+    assert elapsed == sum(fake.sleeps) == 2.0 + 3.0 + 5.0 + 10.0
 
 
 def test_a_failed_resize_wait_reports_the_last_view(cluster_view):
