@@ -38,7 +38,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 # HOME, and playbooks use the venv's Python (interpreter discovery finds broken pyenv shims otherwise).
 PYTEST_ENV = HOME=$(TEST_HOME) PYTHONPATH=$(COLLECTIONS) ANSIBLE_PYTHON_INTERPRETER=$(BIN)/python
 
-.PHONY: help venv stage seed-ansible-test sanity lint changelog-lint units integration pytest test demo clean distclean
+.PHONY: help venv stage seed-ansible-test sanity lint changelog-lint units integration pytest test demo bench clean distclean
 .PHONY: _sanity _lint _changelog-lint _pytest
 
 help: ## show the targets
@@ -109,6 +109,9 @@ test: venv stage ## every check: sanity, lint, changelog lint, the 2.16/2.21 sub
 
 demo: venv stage ## a playbook scales two clusters on the emulator, shows the result, then re-runs and changes nothing
 	@$(BIN)/python demo/run_demo.py $(COLLECTIONS)
+
+bench: venv stage ## API calls, per-task overhead, time to notice completion, fleet and uri runs on the emulator (table + .tmp/bench/results.json)
+	@$(BIN)/python bench/run_bench.py
 
 # --- supported ansible-core range --------------------------------------------------------------------------
 # The oldest and the newest supported ansible-core, each in a venv of its own (.venv-VERSION/, pinned in
