@@ -207,7 +207,7 @@ class MrsClient:
 
     def _transport_error(self, error, method, path, idempotent):
         detail = "%s %s failed: %s" % (method, path, error.reason)
-        if not idempotent:
+        if error.sent and not idempotent:
             return ResizeOutcomeUnknown(detail + "; the request may or may not have been applied")
         return TransientError(detail + " after %d retries; check endpoint, proxy and network" % self.settings.retries)
 

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils import _client, _http, _signer
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, TransientError
 
 ENDPOINT = "http://127.0.0.1:9999"
 IAM = "http://127.0.0.1:9998"
@@ -88,8 +88,8 @@ def token_response(token, project_id=PROJECT):
 
 def test_password_auth_scopes_by_region_and_learns_the_project_id():
     client, transport, _sleeps = make_client(token_response("TOKEN-P"), response(body=CLUSTER),
-                                           access_key=None, secret_key=None, project_id=None,
-                                           user_name="alice", password="pw-secret", domain_name="acme")
+                                             access_key=None, secret_key=None, project_id=None,
+                                             user_name="alice", password="pw-secret", domain_name="acme")
     client.get_cluster("c1")
 
     auth_call, mrs_call = transport.calls
@@ -104,15 +104,15 @@ def test_password_auth_scopes_by_region_and_learns_the_project_id():
 def test_password_auth_gets_a_new_token_once_when_it_expires():
     expired = response(401, {"error_code": "APIGW.0307", "error_msg": "token expired"})
     client, transport, _sleeps = make_client(token_response("OLD"), expired, token_response("NEW"), response(body=CLUSTER),
-                                           access_key=None, secret_key=None,
-                                           user_name="alice", password="pw", domain_name="acme")
+                                             access_key=None, secret_key=None,
+                                             user_name="alice", password="pw", domain_name="acme")
     client.get_cluster("c1")
     assert [call["headers"].get("X-Auth-Token") for call in transport.calls if "/v1.1/" in call["url"]] == ["OLD", "NEW"]
 
 
 def test_expired_preissued_token_fails_with_the_code_explained():
     client, _transport, _sleeps = make_client(response(401, {"error_code": "APIGW.0307", "error_msg": "token expired"}),
-                                            access_key=None, secret_key=None, auth_token="T")
+                                              access_key=None, secret_key=None, auth_token="T")
     with pytest.raises(MrsApiError) as caught:
         client.get_cluster("c1")
     assert caught.value.status == 401 and "obtain a new token" in str(caught.value)
@@ -231,10 +231,18 @@ def test_secrets_echoed_in_an_error_are_masked():
 def test_a_token_from_iam_echoed_in_an_error_is_masked():
     echo = response(400, {"error_code": "12000002", "error_msg": "bad token TOKEN-FROM-IAM"})
     client, _transport, _sleeps = make_client(token_response("TOKEN-FROM-IAM"), echo, access_key=None, secret_key=None,
-                                            user_name="alice", password="pw", domain_name="acme")
+                                              user_name="alice", password="pw", domain_name="acme")
     with pytest.raises(MrsApiError) as caught:
         client.get_cluster("c1")
     assert "TOKEN-FROM-IAM" not in str(caught.value)
+
+
+def test_a_resize_that_never_left_is_reported_as_not_sent_once_retries_run_out():
+    refused = [_http.TransportError("connection refused", sent=False) for _attempt in range(5)]
+    client, transport, _sleeps = make_client(*refused, retries=4)
+    with pytest.raises(TransientError, match="PUT .* failed: connection refused after 4 retries") as caught:
+        client.resize("c1", RESIZE_BODY)
+    assert not isinstance(caught.value, _client.ResizeOutcomeUnknown) and len(transport.calls) == 5
 
 
 def test_tls_failure_names_the_options_and_is_not_retried():
@@ -274,4 +282,3 @@ def test_tls_settings_go_with_every_request(settings, verify):
 def test_an_endpoint_that_is_not_an_http_url_is_refused_naming_the_option(settings, expect):
     with pytest.raises(MrsError, match=re.escape(expect)):
         make_client(**settings)
-
