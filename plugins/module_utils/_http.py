@@ -23,6 +23,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import base64
+import functools
 import http.client
 import json
 import os
@@ -99,8 +100,12 @@ def send(method, url, body=None, headers=None, verify=True, timeout=(10.0, 60.0)
         connection.close()
 
 
+@functools.lru_cache(maxsize=None)
 def tls_context(verify):
-    """The client TLS context; a CA file that cannot be read is a TlsError, not a traceback."""
+    """The client TLS context, made once per ``verify`` value: loading a CA store costs tens of ms of CPU.
+
+    A CA file that cannot be read is a TlsError, not a traceback (and is not cached).
+    """
     if verify is False:
         context = ssl.create_default_context()
         context.check_hostname = False
