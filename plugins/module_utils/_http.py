@@ -63,7 +63,7 @@ class Response:
         return json.loads(self.content.decode("utf-8"))
 
 
-def send(method, url, body=None, headers=None, verify=True, timeout=(10.0, 60.0)):
+def send(method, url, timeout, body=None, headers=None, verify=True):
     """Send one request on a connection of its own and return the Response; raise TransportError if no answer came.
 
     ``timeout`` is (connect, read) seconds. ``verify`` is True (the system's CA store), a CA file or
@@ -74,16 +74,16 @@ def send(method, url, body=None, headers=None, verify=True, timeout=(10.0, 60.0)
     headers = dict(headers or {})
     target = (parts.path or "/") + ("?" + parts.query if parts.query else "")
     connect_timeout, read_timeout = timeout
-    host, port = proxy[1:3] if proxy else (parts.hostname, parts.port)
+    host, port, proxy_authorization = proxy or (parts.hostname, parts.port, {})
     if parts.scheme == "https":
         connection = http.client.HTTPSConnection(host, port, timeout=connect_timeout, context=tls_context(verify))
         if proxy:
-            connection.set_tunnel(parts.hostname, parts.port or 443, headers=proxy_headers(proxy))
+            connection.set_tunnel(parts.hostname, parts.port or 443, headers=proxy_authorization)
     else:
         connection = http.client.HTTPConnection(host, port, timeout=connect_timeout)
         if proxy:
             target = url  # a plain-HTTP proxy takes the absolute URL
-            headers.update(proxy_headers(proxy))
+            headers.update(proxy_authorization)
     try:
         try:
             connection.connect()
@@ -124,21 +124,17 @@ def tls_context(verify):
 
 
 def proxy_for(scheme, host):
-    """(scheme, host, port, user, password) of the proxy for this request, or None (no proxy, or NO_PROXY says so)."""
+    """(host, port, Proxy-Authorization header) of the proxy for this request, or None (no proxy, or NO_PROXY says so)."""
     proxies = getproxies_environment()
     if not proxies.get(scheme) or proxy_bypass_environment(host, proxies):
         return None
     proxy = urlsplit(proxies[scheme] if "://" in proxies[scheme] else "http://" + proxies[scheme])
     # Without a port, the scheme's own, as requests (urllib3) did: 80 for http://, 443 for https://.
     port = proxy.port or (443 if proxy.scheme == "https" else 80)
-    return (proxy.scheme, proxy.hostname, port, unquote(proxy.username or ""), unquote(proxy.password or ""))
-
-
-def proxy_headers(proxy):
-    user, password = proxy[3:]
-    if not user:
-        return {}
-    return {"Proxy-Authorization": "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode("utf-8")).decode("ascii")}
+    if not proxy.username:
+        return proxy.hostname, port, {}
+    credentials = "%s:%s" % (unquote(proxy.username), unquote(proxy.password or ""))
+    return proxy.hostname, port, {"Proxy-Authorization": "Basic " + base64.b64encode(credentials.encode("utf-8")).decode("ascii")}
 
 
 def _translated(error, sent):

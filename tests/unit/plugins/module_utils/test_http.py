@@ -593,4 +593,4 @@ def test_proxy_refusing_the_tunnel_means_not_sent(serve, monkeypatch, ca_file):
 ])
 def test_proxy_port_defaults_to_the_schemes_as_requests_did(monkeypatch, proxy_url, host, port):
     monkeypatch.setenv("HTTPS_PROXY", proxy_url)
-    assert _http.proxy_for("https", TUNNEL_TARGET)[1:3] == (host, port)
+    assert _http.proxy_for("https", TUNNEL_TARGET)[:2] == (host, port)
