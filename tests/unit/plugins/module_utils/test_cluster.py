@@ -105,16 +105,27 @@ def test_core_count_falls_back_to_the_sum_of_core_groups(cluster_raw):
     streaming = copy.deepcopy(raw['nodeGroups'][1])
     streaming.update(GroupName='core_node_streaming_group', NodeNum=4)
     raw['nodeGroups'].append(streaming)
+    raw['totalNodeNum'] = '11'
     del raw['coreNodeNum']
 
     assert parse_cluster(raw).core_count == 7
 
 
-def test_core_count_prefers_core_node_num(cluster_raw):
+def test_core_count_from_core_node_num_alone(cluster_raw):
+    raw = cluster_raw(core=3)
+    raw['nodeGroups'] = [group for group in raw['nodeGroups'] if not group['GroupName'].startswith('core')]
+    raw['totalNodeNum'] = None
+
+    assert parse_cluster(raw).core_count == 3
+
+
+def test_core_node_num_that_disagrees_with_the_groups_is_refused_not_preferred(cluster_raw):
+    """Was: coreNodeNum won silently. Two fields saying two counts: the answer cannot be trusted."""
     raw = cluster_raw(core=3)
     raw['coreNodeNum'] = '4'
 
-    assert parse_cluster(raw).core_count == 4
+    with pytest.raises(ClusterParseError, match=r'cluster\.coreNodeNum is 4 but the Core groups in nodeGroups have 3'):
+        parse_cluster(raw)
 
 
 @pytest.mark.parametrize('scale, expected', [(None, ''), ('', ''), ('scaling-out', 'scaling-out'), ('Scaling-Error', 'scaling-error')])

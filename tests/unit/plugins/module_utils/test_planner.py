@@ -265,10 +265,21 @@ def test_removing_by_id_removes_exactly_those_nodes(cluster_view, hosts_for):
     assert plan.body['parameters']['instances'] == '2'
 
 
-def test_duplicate_server_ids_collapse(cluster_view, hosts_for):
-    plan = plan_resize(cluster_view(task=4), ResizeRequest('task', server_ids=('task-0001', 'task-0001', ' task-0001')), hosts_for(task=4))
-
-    assert (plan.instances, plan.server_ids) == (1, ('task-0001',))
+@pytest.mark.parametrize('server_ids, rule', [
+    (('task-0001', 'task-0001'), 'every id may appear once; repeated: task-0001'),
+    ((' task-0001',), 'every id must be an id without surrounding whitespace'),
+    (('task-0001\n',), 'every id must be an id without surrounding whitespace'),
+    (('task 0001',), 'every id must be 1 to 64 characters'),
+    (('t\u00e4sk-0001',), 'every id must be 1 to 64 characters'),
+    (('../task-0001',), 'every id must be 1 to 64 characters'),
+    (('x' * 65,), 'every id must be 1 to 64 characters'),
+    (('',), 'every id must be a non-empty string'),
+])
+def test_server_ids_that_are_repeated_or_malformed_are_refused_not_guessed_at(cluster_view, hosts_for, server_ids, rule):
+    """Was: duplicates and padded ids were collapsed silently; a repeated or padded id is a mistake in the play."""
+    with pytest.raises(PlanError) as caught:
+        plan_resize(cluster_view(task=4), ResizeRequest('task', server_ids=server_ids), hosts_for(task=4))
+    assert caught.value.parameter == 'server_ids' and rule in caught.value.rule
 
 
 def test_ids_already_gone_are_reported_not_sent(cluster_view, hosts_for):

@@ -12,8 +12,15 @@ import pytest
 from ansible_collections.hwcloud.mrs.plugins.module_utils._client import ResizeOutcomeUnknown
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, TransientError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, ResizeRequest
-from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler
+from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler, ScaleFailed
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import WaitTimeout
+
+
+def failure(client, request=None, **kwargs):
+    """Run converge and return the ScaleFailed it must raise."""
+    with pytest.raises(ScaleFailed) as caught:
+        scaler(client, **kwargs).converge("c1", request or CORE_TO_5)
+    return caught.value
 
 
 def details(core=3, task=0, state="running", scale=""):
@@ -101,9 +108,9 @@ def test_a_scale_in_progress_is_awaited_before_planning():
 
 def test_without_wait_a_scale_in_progress_is_a_clear_refusal():
     client = FakeClient(details(core=3, state="scaling-out", scale="scaling-out"))
-    with pytest.raises(PlanError, match="cluster"):
-        scaler(client, wait=False).converge("c1", CORE_TO_5)
-    assert client.resizes == []
+    error = failure(client, wait=False)
+    assert isinstance(error.cause, PlanError) and error.cause.parameter == "cluster"
+    assert client.resizes == [] and not error.outcome.applied
 
 
 def test_busy_answer_waits_then_replans_from_what_the_other_run_left():
@@ -118,8 +125,8 @@ def test_busy_answer_waits_then_replans_from_what_the_other_run_left():
 def test_busy_answer_without_wait_fails():
     busy = MrsApiError(400, "12000018", "The cluster is scaling.")
     client = FakeClient(details(core=3), resize_error=[busy])
-    with pytest.raises(MrsApiError):
-        scaler(client, wait=False).converge("c1", CORE_TO_5)
+    error = failure(client, wait=False)
+    assert isinstance(error.cause, MrsApiError) and not error.outcome.applied and len(client.resizes) == 1
 
 
 def test_lost_answer_of_an_applied_resize_is_not_resent():
@@ -133,8 +140,9 @@ def test_lost_answer_of_an_applied_resize_is_not_resent():
 def test_lost_answer_of_a_resize_that_did_not_apply_fails_clearly_without_resending():
     lost = ResizeOutcomeUnknown("PUT failed: ConnectionError; the request may or may not have been applied")
     client = FakeClient(details(core=3), resize_error=[lost])
-    with pytest.raises(MrsError, match="showed no sign of this resize .*outcome is unknown; nothing was re-sent"):
+    with pytest.raises(ScaleFailed, match="showed no sign of this resize .*outcome is unknown; nothing was re-sent") as caught:
         scaler(client).converge("c1", CORE_TO_5)
+    assert caught.value.outcome.applied is False and caught.value.outcome.sent
     assert len(client.resizes) == 1
 
 
@@ -170,8 +178,8 @@ def test_transient_read_errors_while_waiting_are_ridden_out():
 
 def test_timeout_covers_both_waits():
     client = FakeClient(details(core=3), details(core=3, state="scaling-out", scale="scaling-out"))
-    with pytest.raises(WaitTimeout):
-        scaler(client, timeout=10).converge("c1", CORE_TO_5)
+    error = failure(client, timeout=10)
+    assert isinstance(error.cause, WaitTimeout) and error.outcome.applied
     assert len(client.resizes) == 1
 
 
