@@ -29,7 +29,7 @@ description:
     an API error, a failed scale); the failure result carries RV(request), RV(scale_type) and the counts. A re-run
     finds the scale in progress, waits for it and then plans; if the target was reached it changes nothing and says
     C(changed=false), because this run changed nothing.
-  - Nothing is decided from a value the API answer lacks: a cluster answer without the group's count, or whose counts
+  - Nothing is decided from a value the API answer lacks. A cluster answer without the group's count, or whose counts
     contradict each other, is a clear failure before any write, never a count of 0.
 author:
   - hwcloud.mrs maintainers (@hwcloud-mrs)
