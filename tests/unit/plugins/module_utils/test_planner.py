@@ -608,8 +608,6 @@ def test_a_reasonable_request_on_a_scalable_cluster_is_never_refused(cluster_vie
 
 # --- issue #11: input hygiene, each rule in one place ---------------------------------------------------------------
 
-
-
 @pytest.mark.parametrize('value, rule', [
     ('', 'must be a non-empty string'),
     (' 4c5f0d2e', 'without surrounding whitespace'),
