@@ -12,6 +12,14 @@ The API is loose about types and key casing: node counts arrive as strings (``"3
 keys are PascalCase in current responses and camelCase in older documents. Every key is therefore
 read case-insensitively and with underscores ignored (``GroupName``, ``groupName`` and
 ``group_name`` are the same key), and every count is converted to an int or refused.
+
+A value the answer lacks is never read as 0 (a gateway that trims a body, an API change). A count
+that cannot be read at all is ``None`` in the view, and ``ClusterView.count`` refuses it with a
+``ClusterParseError`` naming the fields, so nothing is ever planned or judged from it; the info
+module shows it as null. A count spelt in a way that is not a whole number, and two fields that
+say different things about one count (``coreNodeNum`` against the Core groups of ``nodeGroups``,
+a group in both ``nodeGroups`` and ``taskNodeGroups``, ``totalNodeNum`` against the sum of the
+groups), are refused when parsing: such an answer cannot be trusted for anything.
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -19,6 +27,8 @@ __metaclass__ = type
 
 from dataclasses import asdict, dataclass
 from typing import Optional, Tuple
+
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 
 SCALING_STATES = ('scaling-out', 'scaling-in')
 FAILURE_STATES = ('failed', 'abnormal', 'terminated', 'terminating', 'frozen')
@@ -31,8 +41,16 @@ _GROUP_NAME_PREFIXES = (
 )
 
 
-class ClusterParseError(ValueError):
+class ClusterParseError(MrsError, ValueError):
     """The API answered with something that is not a cluster (or host list) we can trust."""
+
+
+# Where each count comes from, for the message when an answer lacks it.
+_COUNT_SOURCES = {
+    'master': 'masterNodeNum or a master_node_* group in nodeGroups',
+    'core': 'coreNodeNum or a core_node_* group in nodeGroups',
+    'task': 'nodeGroups or taskNodeGroups',
+}
 
 
 def as_whole_number(value):
@@ -145,22 +163,39 @@ def _parse_node_group(raw, where):
 
 
 def _parse_node_groups(fields):
-    """``nodeGroups`` holds every group; ``taskNodeGroups`` repeats the Task ones (and may be all there is)."""
-    groups = []
+    """(groups, listed): ``nodeGroups`` holds every group; ``taskNodeGroups`` repeats the Task ones (and may be all there is).
+
+    ``listed`` says whether the answer listed its groups at all: a non-empty ``nodeGroups`` or a
+    ``taskNodeGroups`` list (which is empty on a cluster without Task groups). Only then does the
+    absence of a Task group mean 0 Task nodes. A group in both lists with two counts is refused.
+    """
+    groups, where = [], {}
+    listed = False
     for key in ('nodeGroups', 'taskNodeGroups'):
-        raw_groups = fields.get(key) or []
+        raw_groups = fields.get(key)
+        if raw_groups is None:
+            continue
         if not isinstance(raw_groups, list):
             raise ClusterParseError('cluster.%s: expected a list, got %s' % (key, type(raw_groups).__name__))
-        known = set(group.name for group in groups)
+        listed = listed or key == 'taskNodeGroups' or bool(raw_groups)
         for index, raw_group in enumerate(raw_groups):
-            group = _parse_node_group(raw_group, 'cluster.%s[%d]' % (key, index))
-            if group.name not in known:
+            here = 'cluster.%s[%d]' % (key, index)
+            group = _parse_node_group(raw_group, here)
+            if group.name not in where:
+                where[group.name] = (here, group)
                 groups.append(group)
-    return tuple(groups)
+                continue
+            first_where, first = where[group.name]
+            if first.node_count != group.node_count:
+                raise ClusterParseError('%s.NodeNum is %d but %s.NodeNum, the same group %r, is %d: the answer contradicts itself'
+                                        % (here, group.node_count, first_where, group.name, first.node_count))
+    return tuple(groups), listed
 
 
 def _sum_of_groups(groups, role):
-    return sum(group.node_count for group in groups if group.role == role)
+    """The nodes of ``role`` over its groups, or None when the answer lists no group of that role."""
+    counts = [group.node_count for group in groups if group.role == role]
+    return sum(counts) if counts else None
 
 
 @dataclass(frozen=True)
@@ -174,10 +209,11 @@ class ClusterView:
     stage_desc: Optional[str]
     billing_type: Optional[str]
     version: Optional[str]
-    master_count: int
-    core_count: int
-    task_count: int
+    master_count: Optional[int]
+    core_count: Optional[int]
+    task_count: Optional[int]
     node_groups: Tuple[NodeGroup, ...] = ()
+    update_at: Optional[int] = None
 
     @property
     def is_prepaid(self):
@@ -194,11 +230,22 @@ class ClusterView:
         return self.state in FAILURE_STATES
 
     def count(self, role):
-        """The number of nodes of ``role`` (``master``, ``core`` or ``task``)."""
+        """The number of nodes of ``role`` (``master``, ``core`` or ``task``).
+
+        Raises ``ClusterParseError`` naming the fields when the answer had no readable count: a
+        count that is not there is never 0.
+        """
         counts = {'master': self.master_count, 'core': self.core_count, 'task': self.task_count}
         if role not in counts:
             raise ValueError('role must be one of master, core, task; got %r' % (role,))
+        if counts[role] is None:
+            raise ClusterParseError('cluster: the answer has no readable %s node count (%s); nothing is decided from a '
+                                    'count that is not there' % (role.capitalize(), _COUNT_SOURCES[role]))
         return counts[role]
+
+    def updated_since(self, other):
+        """Whether the API recorded a change of the cluster after ``other`` (``updateAt``; False when either lacks it)."""
+        return self.update_at is not None and other.update_at is not None and self.update_at > other.update_at
 
     def summary(self):
         """The fields that say where a scale stands, JSON-safe, for results and messages."""
@@ -237,25 +284,51 @@ def parse_cluster(raw):
         raise ClusterParseError("cluster: got the whole response; pass the value of its 'cluster' key")
     fields = _Fields(raw, 'cluster')
     cluster_id = fields.required_text('clusterId')
-    groups = _parse_node_groups(fields)
+    state = fields.required_text('clusterState').strip().lower()
+    groups, listed = _parse_node_groups(fields)
+    master = _role_count(fields, 'masterNodeNum', groups, 'master')
+    core = _role_count(fields, 'coreNodeNum', groups, 'core')
+    task = _sum_of_groups(groups, 'task')
+    if task is None and listed:
+        task = 0  # the groups are listed and none is a Task group: a cluster created without Task nodes
+    _check_total(fields, groups, master, core, task)
     return ClusterView(
         cluster_id=cluster_id,
         name=fields.text('clusterName'),
-        state=fields.lower_text('clusterState'),
+        state=state,
+        # An absent sub-state is no sub-state: clusterState still says scaling-out/scaling-in.
         scale=fields.lower_text('scale'),
         stage_desc=fields.text('stageDesc', None),
         billing_type=fields.text('billingType', None),
         version=fields.text('clusterVersion', None),
-        master_count=_role_count(fields, 'masterNodeNum', groups, 'master'),
-        core_count=_role_count(fields, 'coreNodeNum', groups, 'core'),
-        task_count=_sum_of_groups(groups, 'task'),
+        master_count=master,
+        core_count=core,
+        task_count=task,
         node_groups=groups,
+        update_at=as_whole_number(fields.get('updateAt')),
     )
 
 
 def _role_count(fields, key, groups, role):
-    """The cluster-level count when the API sends it, else the sum over the role's groups."""
-    return fields.count(key) if fields.has(key) else _sum_of_groups(groups, role)
+    """The cluster-level count and the sum over the role's groups: either when only one is there, refused when they differ."""
+    stated = fields.count(key) if fields.has(key) else None
+    summed = _sum_of_groups(groups, role)
+    if stated is not None and summed is not None and stated != summed:
+        raise ClusterParseError('cluster.%s is %d but the %s groups in nodeGroups have %d nodes: the answer contradicts itself'
+                                % (key, stated, role.capitalize(), summed))
+    return stated if stated is not None else summed
+
+
+def _check_total(fields, groups, master, core, task):
+    """``totalNodeNum``, when there, must be the sum of every group: else a group was dropped from the answer."""
+    if not fields.has('totalNodeNum') or None in (master, core, task):
+        return
+    total = fields.count('totalNodeNum')
+    custom = sum(group.node_count for group in groups if group.role == 'custom')
+    if total != master + core + task + custom:
+        raise ClusterParseError('cluster.totalNodeNum is %d but the groups have %d nodes (Master %d, Core %d, Task %d%s): '
+                                'the answer contradicts itself or lacks a group'
+                                % (total, master + core + task + custom, master, core, task, ', custom %d' % custom if custom else ''))
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,12 @@ written to (prepaid, busy, not running), which keeps re-runs of a playbook idemp
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import Optional, Tuple
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import as_whole_number
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 
 MIN_CORE_NODES = 3
 MAX_CORE_TASK_NODES = 500
@@ -29,6 +31,10 @@ DATA_VOLUME_COUNT_RANGE = (1, 10)
 DATA_VOLUME_SIZE_RANGE = (100, 32000)
 TASK_NODE_INFO_KEYS = ('node_size', 'data_volume_type', 'data_volume_count', 'data_volume_size')
 SCALE_OUT_ONLY_OPTIONS = ('skip_bootstrap_scripts', 'scale_without_start')
+# Cluster and node (ECS server) ids are UUIDs; a little wider, but nothing a URL path or a log line could misread.
+ID_PATTERN = re.compile(r'[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z')
+ID_RULE = '1 to 64 characters: ASCII letters, digits, - and _, starting with a letter or digit'
+MAX_NAME_LENGTH = 255
 
 _NODE_GROUP_ALIASES = {
     'core': 'core',
@@ -40,7 +46,7 @@ _MASTER_ALIASES = ('master', 'master_node_default_group')
 _ROLE_TITLES = {'core': 'Core', 'task': 'Task', 'master': 'Master', 'custom': 'custom'}
 
 
-class PlanError(ValueError):
+class PlanError(MrsError, ValueError):
     """A request that must not reach the API.
 
     ``parameter`` is the option the user wrote (or ``cluster`` when the cluster itself refuses),
@@ -83,6 +89,33 @@ class Plan:
     @property
     def changed(self):
         return self.scale_type is not None
+
+
+def check_id(parameter, value, each=False):
+    """``value`` when it is a well-formed cluster or node id; else a PlanError naming ``parameter`` and the rule.
+
+    Nothing is stripped: an id with surrounding whitespace is a mistake in the play, said so rather than guessed at.
+    ``each``: the value is one entry of a list option (the message says "every id").
+    """
+    subject = 'every id must be' if each else 'must be'
+    if not isinstance(value, str) or not value:
+        raise PlanError(parameter, '%s a non-empty string (got %r)' % (subject, value))
+    if value != value.strip():
+        raise PlanError(parameter, '%s an id without surrounding whitespace (got %r)' % (subject, value))
+    if not ID_PATTERN.match(value):
+        raise PlanError(parameter, '%s %s (got %r)' % (subject, ID_RULE, value))
+    return value
+
+
+def check_text(parameter, value):
+    """``value`` when it is usable text for a name or state filter: not blank, no surrounding whitespace, no control characters."""
+    if not isinstance(value, str) or not value.strip():
+        raise PlanError(parameter, 'must be a non-empty string (got %r)' % (value,))
+    if value != value.strip():
+        raise PlanError(parameter, 'must have no surrounding whitespace (got %r)' % (value,))
+    if len(value) > MAX_NAME_LENGTH or any(ord(char) < 32 or ord(char) == 127 for char in value):
+        raise PlanError(parameter, 'must be at most %d characters without control characters (got %r)' % (MAX_NAME_LENGTH, value))
+    return value
 
 
 def normalise_node_group(value):
@@ -142,7 +175,7 @@ def _whole_number_in_range(parameter, value, bounds, unit=''):
     return number
 
 
-def _optional_node_count(parameter, value):
+def _optional_node_count(parameter, value, high=None):
     if value is None:
         return None
     number = as_whole_number(value)
@@ -150,6 +183,8 @@ def _optional_node_count(parameter, value):
         raise PlanError(parameter, 'must be a whole number of nodes (got %r)' % (value,))
     if number < 0:
         raise PlanError(parameter, 'must be 0 or more (got %d)' % number)
+    if high is not None and number > high:
+        raise PlanError(parameter, 'must be from 0 to %d: no node group can have more nodes (got %d)' % (high, number))
     return number
 
 
@@ -166,25 +201,30 @@ def _scale_out_flags(request):
     return flags
 
 
-def _unique_server_ids(server_ids):
+def _checked_server_ids(server_ids, group):
+    """The ids as a tuple (None when not given): each a well-formed id, none twice, and only for the Task group."""
     if server_ids is None:
-        return ()
+        return None
     if isinstance(server_ids, (str, bytes, dict)) or not hasattr(server_ids, '__iter__'):
         raise PlanError('server_ids', 'must be a list of node ids')
-    server_ids = tuple(server_ids)
-    for server_id in server_ids:
-        if not isinstance(server_id, str) or not server_id.strip():
-            raise PlanError('server_ids', 'every id must be a non-empty string (got %r)' % (server_id,))
-    return tuple(dict.fromkeys(server_id.strip() for server_id in server_ids))
+    server_ids = tuple(check_id('server_ids', server_id, each=True) for server_id in server_ids)
+    repeated = sorted(set(server_id for server_id in server_ids if server_ids.count(server_id) > 1))
+    if repeated:
+        raise PlanError('server_ids', 'every id may appear once; repeated: %s' % ', '.join(repeated))
+    if server_ids and group != 'task':
+        raise PlanError('server_ids', 'only Task nodes can be removed by id: use node_group task, or drop server_ids')
+    return server_ids
 
 
-def _split_server_ids(group, server_ids, hosts):
-    """(ids still in the cluster, ids already gone). Ids of non-Task nodes are refused."""
-    ids = _unique_server_ids(server_ids)
+def _split_server_ids(ids, hosts, before):
+    """(ids still in the cluster, ids already gone). Ids of non-Task nodes are refused.
+
+    An id counts as gone only when the host list is complete for the Task group (as many Task hosts as
+    the group has nodes): a list cut short (a page missing, a trimmed answer) says nothing about the
+    ids it does not show.
+    """
     if not ids:
         return (), ()
-    if group != 'task':
-        raise PlanError('server_ids', 'only Task nodes can be removed by id: use node_group task, or drop server_ids')
     if hosts is None:
         raise PlanError('server_ids', 'the cluster host list is needed to check the ids, and none was given')
     hosts_by_id = dict((host.id, host) for host in hosts)
@@ -195,6 +235,10 @@ def _split_server_ids(group, server_ids, hosts):
                             % (server_id, host.name, _ROLE_TITLES.get(host.role, host.role)))
     present = tuple(server_id for server_id in ids if server_id in hosts_by_id)
     gone = tuple(server_id for server_id in ids if server_id not in hosts_by_id)
+    listed_task_hosts = sum(1 for host in hosts if host.role == 'task')
+    if gone and listed_task_hosts < before:
+        raise PlanError('server_ids', 'the host list shows %d Task nodes but the Task group has %d, so it cannot tell whether %s '
+                        'are gone; nothing was sent (run again, or check the host list)' % (listed_task_hosts, before, ', '.join(gone)))
     return present, gone
 
 
@@ -221,9 +265,11 @@ def _check_current_count(current_count, before, group):
 def _check_node_limits(view, group, before, after):
     if group == 'core' and after < MIN_CORE_NODES:
         raise PlanError('count', 'Core nodes can never go below %d (asked for %d)' % (MIN_CORE_NODES, after))
-    total_now = view.count('core') + view.count('task')
+    if after <= before:
+        return
+    total_now = view.count('core') + view.count('task')  # both needed, and refused when the answer lacks one
     total_after = total_now + after - before
-    if after > before and total_after > MAX_CORE_TASK_NODES:
+    if total_after > MAX_CORE_TASK_NODES:
         raise PlanError('count', 'Core + Task nodes can total at most %d (this would make %d; at most %d more can be added)'
                         % (MAX_CORE_TASK_NODES, total_after, max(0, MAX_CORE_TASK_NODES - total_now)))
 
@@ -278,20 +324,36 @@ def _no_change(group, before, current_count, already_gone):
     return Plan(node_group=group, before=before, after=before, already_gone=already_gone, warnings=warnings)
 
 
+def validate_request(request):
+    """``request`` checked and normalised by every rule that needs no cluster (raises ``PlanError``).
+
+    The module calls it before any request; ``plan_resize`` calls it again (it is idempotent), so the
+    planner is total whatever the caller did before.
+    """
+    group = normalise_node_group(request.node_group)
+    _scale_out_flags(request)
+    return replace(
+        request,
+        node_group=group,
+        count=_optional_node_count('count', request.count),
+        current_count=_optional_node_count('current_count', request.current_count, MAX_CORE_TASK_NODES),
+        server_ids=_checked_server_ids(request.server_ids, group),
+        task_node_info=validate_task_node_info(request.task_node_info),
+    )
+
+
 def plan_resize(view, request, hosts=None):
     """Plan the resize ``request`` (a ``ResizeRequest``) of the cluster ``view`` (a ``ClusterView``).
 
     ``hosts`` (a sequence of ``Host``) is needed only with ``server_ids``. Returns a ``Plan``;
-    raises ``PlanError`` for any request the API would refuse. Inputs are validated again here
-    (normalising is idempotent), so the planner is total whatever the caller did before.
+    raises ``PlanError`` for any request the API would refuse, and ``ClusterParseError`` when the
+    view lacks a count the plan needs (the group's, and Core and Task for the 500-node limit).
     """
-    group = normalise_node_group(request.node_group)
-    task_node_info = validate_task_node_info(request.task_node_info)
-    count = _optional_node_count('count', request.count)
-    current_count = _optional_node_count('current_count', request.current_count)
+    request = validate_request(request)
+    group, count, current_count, task_node_info = request.node_group, request.count, request.current_count, request.task_node_info
     flags = _scale_out_flags(request)
     before = view.count(group)
-    present_ids, already_gone = _split_server_ids(group, request.server_ids, hosts)
+    present_ids, already_gone = _split_server_ids(request.server_ids, hosts, before)
     # An empty server_ids list names no node: with count, count decides alone; without count, there is nothing to remove.
     by_id = bool(present_ids or already_gone) or (count is None and request.server_ids is not None)
     after = _target_count(before, count, present_ids, by_id)

@@ -4,119 +4,210 @@
 """Read, plan, resize at most once, wait: the flow of one mrs_cluster_nodes task, over any client.
 
 PRIVATE to the collection: no compatibility promise outside it.
+
+Whatever goes wrong, ``NodeScaler.converge`` raises one exception type, ``ScaleFailed``, whose
+``outcome`` says what was planned, whether a resize was applied (accepted by MRS, or confirmed from
+the cluster after an answer was lost) and the cluster as last read. The module turns it into its
+failure result in one place, so ``changed`` is true on every path after an accepted resize.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import random
 import time
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._client import ResizeOutcomeUnknown
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster, parse_hosts
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError, parse_cluster, parse_hosts
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, TransientError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import plan_resize
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import (
-    DONE, PENDING, WaitTimeout, describe, idle_evaluator, resize_evaluator, wait_for)
+    DONE, PENDING, WaitError, WaitTimeout, describe, idle_evaluator, resize_evaluator, seconds, wait_for)
 
 CLUSTER_BUSY = "12000018"
-BUSY_PAUSE = 1.0
+# A resize refused as busy applied nothing, so it may be planned and sent again, but boundedly:
+# at most BUSY_RETRIES more times, after pauses of 5, 10, 20, 40, 60 s (each between half and all of that, jittered).
+BUSY_RETRIES = 5
+BUSY_FIRST_PAUSE = 5.0
+BUSY_MAX_PAUSE = 60.0
 RESIZE_GRACE = 10.0  # seconds to watch for a resize whose answer was lost before calling its outcome unknown
 GONE_STATES = ("terminated", "terminating")
+# A poll that could not be used (transport trouble, an answer that is not a readable cluster) counts as pending.
+UNUSABLE_POLL = (TransientError, ClusterParseError)
 
 
 class Outcome:
-    """What happened: the plan, the cluster it was made on, and the cluster at the end."""
+    """What happened: the plan, the cluster it was made on, whether a resize was applied, and the cluster at the end.
 
-    def __init__(self, plan, planned_on, final=None, applied=False, polls=0):
+    ``applied`` is True once MRS accepted the resize (or the cluster showed it after a lost answer);
+    ``sent`` once the resize was sent at all; ``last`` is the cluster as last read, ``final`` the
+    cluster at the end of a successful run.
+    """
+
+    def __init__(self, plan=None, planned_on=None, final=None, applied=False, polls=0, cluster_id=None):
         self.plan = plan
         self.planned_on = planned_on
         self.final = final
         self.applied = applied
+        self.sent = False
         self.polls = polls
+        self.cluster_id = cluster_id
+        self.last = planned_on
+
+
+class ScaleFailed(MrsError):
+    """The task failed. ``cause`` is the error, ``outcome`` what was planned and applied before it."""
+
+    def __init__(self, cause, outcome):
+        super().__init__(str(cause))
+        self.cause = cause
+        self.outcome = outcome
 
 
 class NodeScaler:
     """Brings one node group to the requested size; never sends a second resize for one change."""
 
-    def __init__(self, client, wait=True, timeout=3600.0, check_mode=False, clock=time.monotonic, sleep=time.sleep, delays=None):
+    def __init__(self, client, wait=True, timeout=3600.0, check_mode=False, clock=time.monotonic, sleep=time.sleep, delays=None,
+                 jitter=random.random):
         self.client = client
         self.wait = wait
         self.check_mode = check_mode
         self._clock = clock
         self._sleep = sleep
         self._delays = delays
+        self._jitter = jitter
         self._deadline = clock() + timeout
+        # The client caps its own retries and timeouts by the same deadline.
+        self.client.deadline = self._deadline
         self._polls = 0
+        self._outcome = Outcome()
 
     def find_cluster(self, cluster_name):
-        """The one live cluster with exactly this name, as the cluster list shows it."""
-        found = [cluster for cluster in self.client.list_clusters(cluster_name=cluster_name)
-                 if cluster.get("clusterName") == cluster_name and cluster.get("clusterState") not in GONE_STATES]
+        """The one live cluster with exactly this name, as the cluster list shows it (parseable: it names its id and state)."""
+        found = []
+        for raw in self.client.list_clusters(cluster_name=cluster_name):
+            if isinstance(raw, dict) and raw.get("clusterName") == cluster_name:
+                view = parse_cluster(raw)
+                if view.state not in GONE_STATES:
+                    found.append((raw, view))
         if len(found) != 1:
-            ids = ", ".join(cluster.get("clusterId", "?") for cluster in found)
+            ids = ", ".join(view.cluster_id for _raw, view in found)
             raise MrsError("cluster_name: %s cluster named %r in project %s%s; give cluster_id instead"
                            % ("no" if not found else "more than one", cluster_name, self.client.project_id,
                               " (%s)" % ids if ids else ""))
-        return found[0]
+        return found[0][0]
 
     def read(self, cluster_id):
-        return parse_cluster(self.client.get_cluster(cluster_id))
+        view = parse_cluster(self.client.get_cluster(cluster_id))
+        self._outcome.last = view
+        return view
 
-    def converge(self, cluster_id, request, listed=None):
-        """``listed``: the cluster as the list showed it a moment ago; it spares the first read when it has node groups."""
-        view = parse_cluster(listed) if listed and listed.get("nodeGroups") else self.read(cluster_id)
+    def converge(self, cluster_id, request, listed=None, cluster_name=None):
+        """Bring the group to the request; return an ``Outcome`` or raise ``ScaleFailed`` (never anything else of ours).
+
+        Give ``cluster_id``, or ``cluster_name`` to find it through the cluster list. ``listed``: the
+        cluster as the list showed it a moment ago; it spares the first read when it has node groups.
+        """
+        self._outcome = outcome = Outcome(cluster_id=cluster_id)
+        try:
+            if cluster_id is None:
+                listed = self.find_cluster(cluster_name)
+                outcome.cluster_id = cluster_id = parse_cluster(listed).cluster_id
+            return self._converge(cluster_id, request, listed, outcome)
+        except MrsError as error:
+            outcome.polls = self._polls
+            raise ScaleFailed(error, outcome)
+
+    def _first_view(self, cluster_id, listed):
+        if listed and listed.get("nodeGroups"):
+            try:
+                view = parse_cluster(listed)
+                self._outcome.last = view
+                return view
+            except ClusterParseError:
+                pass  # the list entry cannot be trusted: the cluster's own answer decides
+        return self.read(cluster_id)
+
+    def _converge(self, cluster_id, request, listed, outcome):
+        view = self._first_view(cluster_id, listed)
+        busy_refusals = 0
         while True:
             if view.is_scaling and self.wait:
                 view = self._wait(cluster_id, idle_evaluator())
             hosts = parse_hosts(self.client.list_hosts(cluster_id)) if request.server_ids else None
             plan = plan_resize(view, request, hosts)
+            outcome.plan, outcome.planned_on = plan, view
             if not plan.changed or self.check_mode:
-                return Outcome(plan, view, final=view, polls=self._polls)
+                outcome.final, outcome.polls = view, self._polls
+                return outcome
             try:
+                outcome.sent = True
                 self.client.resize(cluster_id, plan.body)
             except MrsApiError as error:
-                if error.code != CLUSTER_BUSY or not self.wait or self._clock() >= self._deadline:
+                if error.code != CLUSTER_BUSY or not self.wait:
                     raise
-                # Another operation started between our read and our write: nothing was applied.
-                # Wait for it, then plan again from what it left.
-                self._sleep(BUSY_PAUSE)
-                view = self.read(cluster_id)
+                # Another operation started between our read and our write: nothing was applied. Back off, read
+                # again and plan again from what it left, a bounded number of times and never past the deadline.
+                busy_refusals += 1
+                view = self._after_busy(cluster_id, error, busy_refusals)
                 continue
             except ResizeOutcomeUnknown as error:
-                self._confirm_applied(cluster_id, plan, error)
-            if not self.wait:
-                return Outcome(plan, view, applied=True, polls=self._polls)
-            final = self._wait(cluster_id, resize_evaluator(plan.node_group, plan.after, view))
-            return Outcome(plan, view, final=final, applied=True, polls=self._polls)
+                self._confirm_applied(cluster_id, plan, view, error)
+            outcome.applied = True
+            if self.wait:
+                outcome.final = self._wait(cluster_id, resize_evaluator(plan.node_group, plan.after, view))
+            outcome.polls = self._polls
+            return outcome
 
-    def _confirm_applied(self, cluster_id, plan, error):
+    def _after_busy(self, cluster_id, error, refusals):
+        """Sleep a jittered, growing pause after the ``refusals``-th busy answer, then read the cluster again."""
+        if refusals > BUSY_RETRIES:
+            error.args = ("%s. The resize was refused as busy %d times although the cluster looked idle; nothing was applied. "
+                          "Check what else operates on this cluster." % (error, refusals),)
+            raise error
+        pause = min(BUSY_MAX_PAUSE, BUSY_FIRST_PAUSE * 2 ** (refusals - 1))
+        pause = pause / 2 + self._jitter() * pause / 2
+        left = self._deadline - self._clock()
+        if pause >= left:
+            error.args = ("%s. The resize was refused as busy; the next try would come after wait_timeout, so the task stops "
+                          "here; nothing was applied." % (error,),)
+            raise error
+        self._sleep(pause)
+        return self.read(cluster_id)
+
+    def _confirm_applied(self, cluster_id, plan, before, error):
         """Decide from the cluster itself whether a resize whose answer was lost took effect.
 
         MRS may show the scale only some time after accepting it, so the cluster is watched for a grace
-        period before the module concludes anything; it never re-sends.
+        period before the module concludes anything; it never re-sends. A scale in progress, the target
+        count, or an operation recorded after the plan's read (a quick failure) all say it took effect.
         """
         def shows_the_scale(view):
-            if view.is_scaling or view.count(plan.node_group) == plan.after:
+            if view.is_scaling or view.count(plan.node_group) == plan.after or view.updated_since(before):
                 return DONE, "the resize took effect"
             return PENDING, describe(view, plan.node_group, plan.after)
 
         grace = min(RESIZE_GRACE, max(0.0, self._deadline - self._clock()))
         try:
             self._wait(cluster_id, shows_the_scale, timeout=grace)
+        except WaitTimeout as timeout:
+            seen = describe(timeout.last, plan.node_group, plan.after) if timeout.last is not None else "the cluster could not be read"
+            raise MrsError("%s. For %s s after it the cluster showed no sign of this resize (%s), so its outcome is unknown; "
+                           "nothing was re-sent. Check the cluster before acting: running the task again plans from its "
+                           "current size and waits for any scale in progress." % (error, seconds(grace), seen))
         except MrsError as read_error:
             raise MrsError("%s, and reading the cluster afterwards failed (%s). Check the cluster before running again; "
                            "nothing was re-sent." % (error, read_error))
-        except WaitTimeout as timeout:
-            seen = describe(timeout.last, plan.node_group, plan.after) if timeout.last is not None else "the cluster could not be read"
-            raise MrsError("%s. For %.0f s after it the cluster showed no sign of this resize (%s), so its outcome is unknown; "
-                           "nothing was re-sent. Check the cluster before acting: running the task again plans from its "
-                           "current size and waits for any scale in progress." % (error, grace, seen))
 
     def _wait(self, cluster_id, evaluate, timeout=None):
         if timeout is None:
             timeout = max(0.0, self._deadline - self._clock())
-        view, _elapsed, polls = wait_for(lambda: self.read(cluster_id), evaluate, timeout,
-                                         delays=self._delays, clock=self._clock, sleep=self._sleep, retry_on=(TransientError,))
+        try:
+            view, _elapsed, polls = wait_for(lambda: self.read(cluster_id), evaluate, timeout,
+                                             delays=self._delays, clock=self._clock, sleep=self._sleep, retry_on=UNUSABLE_POLL)
+        except WaitError as error:
+            self._polls += error.polls
+            raise
         self._polls += polls
         return view

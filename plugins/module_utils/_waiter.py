@@ -14,6 +14,8 @@ __metaclass__ = type
 
 import time
 
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+
 DONE = 'done'
 PENDING = 'pending'
 FAILED = 'failed'
@@ -21,7 +23,7 @@ FAILED = 'failed'
 _ROLE_TITLES = {'core': 'Core', 'task': 'Task', 'master': 'Master'}
 
 
-class WaitError(Exception):
+class WaitError(MrsError):
     """A wait that ended without success. ``last`` is the last value fetched (None if none was)."""
 
     def __init__(self, message, last=None, elapsed=0.0, polls=0):
@@ -82,7 +84,9 @@ def wait_for(fetch, evaluate, timeout, delays=None, clock=time.monotonic, sleep=
     deadline: it sleeps until the deadline instead and fetches one last time, so a timeout never
     fires before ``timeout`` seconds without a final check, and every wait polls at least once.
     ``elapsed`` counts from the call. Exceptions of the types in ``retry_on`` raised by ``fetch``
-    count as PENDING; the last one is kept on ``WaitTimeout``.
+    or by ``evaluate`` (an answer that cannot be read, or lacks what the evaluator needs) count as
+    PENDING: one bad poll never ends a wait, as success or as failure. The last one is kept on
+    ``WaitTimeout``.
     """
     if timeout < 0:
         raise ValueError('timeout must be 0 or more seconds, got %r' % (timeout,))
@@ -95,13 +99,14 @@ def wait_for(fetch, evaluate, timeout, delays=None, clock=time.monotonic, sleep=
         sleep(min(next(delays), timeout))
     while True:
         polls += 1
+        stage = 'fetching failed'
         try:
             last = fetch()
+            stage = 'the answer could not be used'
+            status, reason = _checked(evaluate(last))
         except tuple(retry_on) as error:
             last_error = error
-            status, reason = PENDING, 'fetching failed: %s' % (error,)
-        else:
-            status, reason = _checked(evaluate(last))
+            status, reason = PENDING, '%s: %s' % (stage, error)
         now = clock()
         elapsed = now - start
         if status == DONE:
@@ -109,9 +114,14 @@ def wait_for(fetch, evaluate, timeout, delays=None, clock=time.monotonic, sleep=
         if status == FAILED:
             raise WaitFailed(reason, last, elapsed, polls)
         if now >= deadline:
-            message = 'gave up after %.0f s (timeout %s s, %d polls): %s' % (elapsed, timeout, polls, reason)
+            message = 'gave up after %s s (timeout %s s, %d polls): %s' % (seconds(elapsed), seconds(timeout), polls, reason)
             raise WaitTimeout(message, last, elapsed, polls, last_error)
         sleep(min(next(delays), deadline - now))
+
+
+def seconds(value):
+    """A duration for messages: whole seconds from 1 s up (``3`` for 2.9968), one decimal below."""
+    return '%.0f' % value if value >= 1 or value == 0 else '%.1f' % value
 
 
 def _checked(evaluation):
@@ -121,12 +131,17 @@ def _checked(evaluation):
     return status, reason
 
 
+def _known(number):
+    return 'unknown' if number is None else '%d' % number
+
+
 def describe(view, node_group=None, target=None):
-    """The state of ``view`` in one line, for wait messages: state, scale, stageDesc and counts."""
+    """The state of ``view`` in one line, for wait messages: state, scale, stageDesc and counts ('unknown' when the answer lacked one)."""
     text = "state '%s', scale '%s', stageDesc %s" % (view.state, view.scale, "'%s'" % view.stage_desc if view.stage_desc else 'none')
+    counts = {'master': view.master_count, 'core': view.core_count, 'task': view.task_count}
     if node_group is None:
-        return '%s, Core nodes %d, Task nodes %d' % (text, view.count('core'), view.count('task'))
-    return '%s, %s nodes %d (target %d)' % (text, _ROLE_TITLES[node_group], view.count(node_group), target)
+        return '%s, Core nodes %s, Task nodes %s' % (text, _known(counts['core']), _known(counts['task']))
+    return '%s, %s nodes %s (target %d)' % (text, _ROLE_TITLES[node_group], _known(counts[node_group]), target)
 
 
 class ResizeEvaluator:
@@ -136,14 +151,26 @@ class ResizeEvaluator:
     and a ``scaling-error`` left from an earlier failure. Both mean "not started yet" until a scale
     has been seen (a scaling state, or the group count moving away from ``before_view``); after
     that, an idle cluster with the wrong count, or a ``scaling-error``, means the scale failed.
+
+    A scale that fails between two polls is never seen scaling. On a cluster that already showed
+    ``scaling-error``, what tells its failure from the old one is the record of it: ``updateAt``
+    later than in ``before_view`` (MRS, like the emulator, stamps the end of an operation there),
+    or a ``stageDesc`` that changed (it carries the failure, e.g. 'Cluster expansion failed').
+    Only the ``scaling-error`` verdict uses that signal: a later ``updateAt`` on a running cluster
+    with the old count is not taken to mean anything else.
     """
 
     def __init__(self, node_group, target, before_view):
         self.node_group = node_group
         self.target = target
         self.scale_seen = False
+        self._before = before_view
         self._before_count = before_view.count(node_group)
         self._error_before = before_view.scale == 'scaling-error'
+
+    def _new_record(self, view):
+        """Whether the cluster shows an operation recorded after ``before_view`` was read."""
+        return view.updated_since(self._before) or (bool(view.stage_desc) and view.stage_desc != self._before.stage_desc)
 
     def __call__(self, view):
         count = view.count(self.node_group)
@@ -154,7 +181,7 @@ class ResizeEvaluator:
             return FAILED, 'the cluster is no longer usable: %s' % where
         if view.is_scaling:
             return PENDING, 'scaling: %s' % where
-        if view.scale == 'scaling-error' and (self.scale_seen or not self._error_before):
+        if view.scale == 'scaling-error' and (self.scale_seen or not self._error_before or self._new_record(view)):
             return FAILED, 'the scale failed: %s' % where
         if view.state != 'running':
             return PENDING, 'waiting for the cluster to run: %s' % where

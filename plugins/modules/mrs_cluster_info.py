@@ -17,6 +17,8 @@ description:
     node counts per group as integers, and node groups; with O(include_hosts), their hosts too.
   - Select one cluster by O(cluster_id) or O(cluster_name), or list the project's clusters, optionally by O(cluster_state).
     The list is read across all its pages.
+  - An answer whose counts contradict each other (for example C(coreNodeNum) against the Core node group) fails
+    the task, naming the fields; a count the answer lacks is returned as null, never as 0.
 author:
   - hwcloud.mrs maintainers (@hwcloud-mrs)
 extends_documentation_fragment:
@@ -27,10 +29,12 @@ options:
   cluster_id:
     description:
       - ID of the cluster to read. Fails when the cluster does not exist.
+      - 1 to 64 characters, ASCII letters, digits, V(-) and V(_) (a UUID), without surrounding whitespace.
     type: str
   cluster_name:
     description:
       - Return only clusters with exactly this name (there may be several, or none).
+      - Not blank, without surrounding whitespace or control characters.
     type: str
   cluster_state:
     description:
@@ -100,15 +104,15 @@ clusters:
       type: str
       sample: MRS 3.1.0
     master_count:
-      description: Master nodes.
+      description: Master nodes; null when the answer lacks the count (never a made-up 0).
       type: int
       sample: 2
     core_count:
-      description: Core nodes.
+      description: Core nodes; null when the answer lacks the count.
       type: int
       sample: 3
     task_count:
-      description: Task nodes, over every Task group.
+      description: Task nodes, over every Task group; null when the answer lists no node groups.
       type: int
       sample: 2
     node_groups:
@@ -177,6 +181,17 @@ from dataclasses import asdict
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster, parse_hosts
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
+from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, check_id, check_text
+
+
+def checked_options(params):
+    """The selection options, each checked before any request (raises PlanError naming the option)."""
+    if params["cluster_id"] is not None:
+        check_id("cluster_id", params["cluster_id"])
+    for name in ("cluster_name", "cluster_state"):
+        if params[name] is not None:
+            check_text(name, params[name])
+    return params
 
 
 def read_clusters(client, params):
@@ -199,15 +214,19 @@ def main():
         mutually_exclusive=[("cluster_id", "cluster_name")],
         supports_check_mode=True,
     )
+    try:
+        params = checked_options(module.params)
+    except PlanError as error:
+        module.fail_json(msg=str(error), parameter=error.parameter)
     client = module.client
     try:
         clusters = []
-        for view in read_clusters(client, module.params):
+        for view in read_clusters(client, params):
             cluster = view.to_dict()
-            if module.params["include_hosts"]:
+            if params["include_hosts"]:
                 cluster["hosts"] = [asdict(host) for host in parse_hosts(client.list_hosts(view.cluster_id))]
             clusters.append(cluster)
-    except (MrsError, ValueError) as error:
+    except MrsError as error:  # the collection's own errors only (a ClusterParseError is one); anything else is a bug to see
         module.fail_from_error(error)
     module.exit_json(changed=False, clusters=clusters)
 

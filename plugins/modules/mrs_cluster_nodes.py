@@ -23,6 +23,14 @@ description:
     If a scale is already in progress when the task starts, it waits for that first and plans from the result.
   - A resize whose answer is lost in the network is never sent again blindly. The module reads the cluster to
     decide whether it took effect, and fails clearly when it cannot tell.
+  - A resize refused because the cluster is busy (error 12000018) applied nothing. With O(wait), the module backs off
+    (5 s doubling to 60 s, jittered), reads the cluster and plans again, at most 5 times and never past O(wait_timeout).
+  - Once a resize was accepted, the task reports C(changed=true) on every path, also when it then fails (a timeout,
+    an API error, a failed scale); the failure result carries RV(request), RV(scale_type) and the counts. A re-run
+    finds the scale in progress, waits for it and then plans; if the target was reached it changes nothing and says
+    C(changed=false), because this run changed nothing.
+  - Nothing is decided from a value the API answer lacks. A cluster answer without the group's count, or whose counts
+    contradict each other, is a clear failure before any write, never a count of 0.
 author:
   - hwcloud.mrs maintainers (@hwcloud-mrs)
 extends_documentation_fragment:
@@ -45,10 +53,12 @@ options:
   cluster_id:
     description:
       - ID of the cluster. Exactly one of O(cluster_id) and O(cluster_name) is required.
+      - 1 to 64 characters, ASCII letters, digits, V(-) and V(_) (a UUID), without surrounding whitespace.
     type: str
   cluster_name:
     description:
       - Name of the cluster, resolved through the cluster list. Fails when no live cluster or more than one has that name.
+      - Not blank, without surrounding whitespace or control characters, at most 255 characters.
     type: str
   node_group:
     description:
@@ -64,13 +74,15 @@ options:
   current_count:
     description:
       - A precondition. When the group's current count differs from this, the task fails and changes nothing.
-      - Protects a cluster from a change planned on stale facts.
+      - Protects a cluster from a change planned on stale facts. 0 to 500.
     type: int
   server_ids:
     description:
       - Ids of Task nodes that must be gone. The module removes those still present, and only those.
       - An id that is no longer among the cluster's hosts counts as already gone and is reported in RV(already_gone).
       - With O(count) too, the two must agree. Only for O(node_group=task).
+      - Each id is well-formed (as O(cluster_id)) and appears once.
+      - An id counts as already gone only when the host list shows every Task node of the group; otherwise the task fails.
     type: list
     elements: str
   task_node_info:
@@ -115,6 +127,7 @@ options:
     description:
       - How many seconds to wait in all, for a scale already in progress and for this one. Real scale-outs take tens of minutes.
       - Polls 2, 5, 10, 20 and 30 seconds after the resize, then every 30 seconds.
+      - 0 to 604800 (7 days). The task ends within this plus one O(read_timeout).
     type: int
     default: 3600
 seealso:
@@ -170,8 +183,8 @@ EXAMPLES = r"""
 
 RETURN = r"""
 cluster_id:
-  description: ID of the cluster.
-  returned: success
+  description: ID of the cluster (null on a failure before it was known).
+  returned: success and failure
   type: str
   sample: 4c5f0d2e-8f47-4b8d-9a52-6f0c1b9e7d21
 cluster_name:
@@ -181,12 +194,12 @@ cluster_name:
   sample: analytics-prod
 node_group:
   description: The scaled group, V(core) or V(task).
-  returned: success
+  returned: success, and on failure once a plan was made
   type: str
   sample: core
 previous_count:
   description: Nodes in the group when the module planned the change (after any scale already in progress had finished).
-  returned: success
+  returned: success, and on failure once a plan was made
   type: int
   sample: 3
 count:
@@ -197,17 +210,19 @@ count:
   sample: 5
 scale_type:
   description: V(scale_out) or V(scale_in) when a change was (or in check mode, would be) requested, else null.
-  returned: success
+  returned: success, and on failure once a plan was made
   type: str
   sample: scale_out
 instances:
   description: Number of nodes added or removed; 0 when nothing changed.
-  returned: success
+  returned: success, and on failure once a plan was made
   type: int
   sample: 2
 request:
-  description: The body of the resize request sent (in check mode, the one that would be sent); null when none was needed.
-  returned: success
+  description:
+    - The body of the resize request sent (in check mode, the one that would be sent); null when none was needed.
+    - On failure, the body sent before the task failed, or null when none was sent.
+  returned: success, and on failure once a plan was made
   type: dict
   sample:
     service_id: ""
@@ -234,17 +249,19 @@ already_gone:
   sample: []
 elapsed:
   description: Seconds the task spent, waiting included.
-  returned: success
+  returned: success and failure
   type: float
   sample: 612.4
 polls:
   description: How many times the module read the cluster while waiting.
-  returned: success
+  returned: success and failure
   type: int
   sample: 14
 cluster:
-  description: The cluster as last read (after the wait when the module waited).
-  returned: success
+  description:
+    - The cluster as last read (after the wait when the module waited). On failure, as last read before it; null if it never was.
+    - A count the answer lacked is null, never 0.
+  returned: success and failure
   type: dict
   contains:
     state:
@@ -271,6 +288,11 @@ cluster:
       description: Task nodes.
       type: int
       sample: 0
+parameter:
+  description: The option (or V(cluster)) whose rule the request broke.
+  returned: failure from a rule
+  type: str
+  sample: count
 api_error:
   description: On failure from the API, its HTTP status, error code, message and request id.
   returned: failure from the MRS or IAM API
@@ -284,13 +306,15 @@ api_error:
 
 import time
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
-    PlanError, ResizeRequest, normalise_node_group, validate_task_node_info)
-from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler
-from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import WaitError
+    PlanError, ResizeRequest, check_id, check_text, validate_request)
+from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler, ScaleFailed
+from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import WaitError, seconds
+
+# 7 days: longer than any scale, and far from what a float deadline cannot hold.
+MAX_WAIT_TIMEOUT = 604800
 
 ARGUMENT_SPEC = dict(
     cluster_id=dict(type="str"),
@@ -313,32 +337,33 @@ ARGUMENT_SPEC = dict(
 
 
 def build_request(params):
-    """The user's request, with every rule that needs no cluster checked (raises PlanError)."""
-    for name in ("count", "current_count"):
-        if params[name] is not None and params[name] < 0:
-            raise PlanError(name, "must be 0 or more (got %d)" % params[name])
-    if params["wait_timeout"] < 0:
-        raise PlanError("wait_timeout", "must be 0 or more seconds (got %d)" % params["wait_timeout"])
-    node_group = normalise_node_group(params["node_group"])
-    if params["server_ids"] is not None and node_group != "task":
-        raise PlanError("server_ids", "only Task nodes can be removed by id; node_group is %s" % node_group)
-    return ResizeRequest(
-        node_group=node_group,
+    """The checked options: (cluster_id, cluster_name, request). Raises PlanError naming the option, before any request.
+
+    The shape of this module's own options is checked here; every rule of the resize itself is the
+    planner's (``validate_request``), which this calls rather than repeats.
+    """
+    cluster_id = check_id("cluster_id", params["cluster_id"]) if params["cluster_id"] is not None else None
+    cluster_name = check_text("cluster_name", params["cluster_name"]) if params["cluster_name"] is not None else None
+    if not 0 <= params["wait_timeout"] <= MAX_WAIT_TIMEOUT:
+        raise PlanError("wait_timeout", "must be 0 or more seconds, at most %d (7 days) (got %d)" % (MAX_WAIT_TIMEOUT, params["wait_timeout"]))
+    request = validate_request(ResizeRequest(
+        node_group=params["node_group"],
         count=params["count"],
         current_count=params["current_count"],
-        server_ids=tuple(params["server_ids"]) if params["server_ids"] is not None else None,
-        task_node_info=validate_task_node_info(params["task_node_info"]),
+        server_ids=params["server_ids"],
+        task_node_info=params["task_node_info"],
         skip_bootstrap_scripts=params["skip_bootstrap_scripts"],
         scale_without_start=params["scale_without_start"],
-    )
+    ))
+    return cluster_id, cluster_name, request
 
 
-def summarise(outcome, cluster_id, elapsed):
+def summarise(outcome, elapsed):
     plan = outcome.plan
     final = outcome.final or outcome.planned_on
     result = dict(
         changed=plan.changed,
-        cluster_id=cluster_id,
+        cluster_id=outcome.cluster_id,
         cluster_name=outcome.planned_on.name,
         node_group=plan.node_group,
         previous_count=plan.before,
@@ -359,6 +384,33 @@ def summarise(outcome, cluster_id, elapsed):
     return result
 
 
+def failure(error, elapsed):
+    """The failure result of any ``ScaleFailed``: the one place that says what had changed when the task failed.
+
+    ``changed`` is true exactly when a resize was applied (accepted by MRS, or shown by the cluster after a
+    lost answer); then, and whenever a plan was made, the result carries what was (or would be) sent.
+    """
+    cause, outcome = error.cause, error.outcome
+    if isinstance(cause, WaitError):
+        msg = "%s (cluster %s, waited %s s in %d polls)" % (cause.message, outcome.cluster_id, seconds(cause.elapsed), cause.polls)
+    else:
+        msg = str(cause)
+    if outcome.applied:
+        msg += ". The resize was accepted, so the cluster changed (changed=true): run the task again to wait for it and check the result"
+    result = dict(msg=msg, changed=bool(outcome.applied), cluster_id=outcome.cluster_id, elapsed=round(elapsed, 2), polls=outcome.polls)
+    last = cause.last if isinstance(cause, WaitError) and cause.last is not None else outcome.last
+    result["cluster"] = last.summary() if last is not None else None
+    plan = outcome.plan
+    if plan is not None:
+        result.update(node_group=plan.node_group, previous_count=plan.before, scale_type=plan.scale_type,
+                      instances=plan.instances, request=plan.body if outcome.sent else None)
+    if isinstance(cause, PlanError):
+        result["parameter"] = cause.parameter
+    if isinstance(cause, MrsApiError):
+        result["api_error"] = cause.to_dict()
+    return result
+
+
 def main():
     module = MrsModule(
         argument_spec=ARGUMENT_SPEC,
@@ -369,28 +421,19 @@ def main():
     started = time.monotonic()
     params = module.params
     try:
-        request = build_request(params)
+        cluster_id, cluster_name, request = build_request(params)
     except PlanError as error:
         module.fail_json(msg=str(error), parameter=error.parameter)
 
     scaler = NodeScaler(module.client, wait=params["wait"], timeout=params["wait_timeout"], check_mode=module.check_mode)
-    cluster_id = params["cluster_id"]
     try:
-        listed = None if cluster_id else scaler.find_cluster(params["cluster_name"])
-        cluster_id = cluster_id or listed["clusterId"]
-        outcome = scaler.converge(cluster_id, request, listed=listed)
-    except PlanError as error:
-        module.fail_json(msg=str(error), parameter=error.parameter, cluster_id=cluster_id)
-    except WaitError as error:
-        module.fail_json(msg="%s (cluster %s, waited %.0f s in %d polls)" % (error.message, cluster_id, error.elapsed, error.polls),
-                         cluster_id=cluster_id, elapsed=round(time.monotonic() - started, 2),
-                         cluster=error.last.summary() if error.last is not None else None)
-    except (MrsError, ClusterParseError) as error:
-        module.fail_from_error(error, cluster_id=cluster_id)
+        outcome = scaler.converge(cluster_id, request, cluster_name=cluster_name)
+    except ScaleFailed as error:
+        module.fail_json(**failure(error, time.monotonic() - started))
 
     for warning in outcome.plan.warnings:
         module.warn(warning)
-    result = summarise(outcome, cluster_id, time.monotonic() - started)
+    result = summarise(outcome, time.monotonic() - started)
     if not module._diff:
         del result["diff"]
     module.exit_json(**result)

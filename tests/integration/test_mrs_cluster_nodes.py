@@ -1,6 +1,7 @@
 """mrs_cluster_nodes through real ansible-playbook runs against the MRS emulator."""
 
 import json
+import time
 
 import pytest
 
@@ -19,6 +20,12 @@ def scale(playbook, tmp_path):
         return outcome, (json.loads(result_file.read_text()) if result_file.exists() else None)
 
     return run
+
+
+def failed_result(run):
+    """The result of the failed task, as the default callback prints it after 'FAILED! => '."""
+    text = run.output.split("FAILED! => ", 1)[1]
+    return json.JSONDecoder().raw_decode(text)[0]
 
 
 def task_ids(mrs, cluster_id):
@@ -195,6 +202,55 @@ def test_timeout_fails_with_state_and_counts(mrs, scale, puts):
     assert run.rc == 2, run
     assert "gave up after 2 s" in run.output and "scaling-out" in run.output and "Core nodes 3 (target 4)" in run.output
     assert len(puts()) == 1
+    # the resize was accepted: the failure says so, and carries what was sent (issue #11)
+    failed = failed_result(run)
+    assert failed["changed"] is True and failed["request"]["parameters"] == puts()[0][1]
+    assert (failed["scale_type"], failed["instances"], failed["node_group"], failed["previous_count"]) == ("scale_out", 1, "core", 3)
+    assert failed["cluster"]["state"] == "scaling-out" and "timeout 2 s" in failed["msg"]
+    documented = documented_return_keys("mrs_cluster_nodes")
+    on_failure = {key for key, spec in documented.items() if "failure" in spec["returned"]}
+    assert set(failed) - {"changed", "failed", "msg", "invocation", "_ansible_no_log"} <= on_failure
+
+
+def test_wait_timeout_0_after_an_accepted_resize_is_changed(mrs, scale, puts):
+    cluster_id = mrs.create_cluster(name="example", core=3, scale_seconds=30)["clusterId"]
+
+    run, _result = scale(cluster_id=cluster_id, node_group="core", count=4, wait_timeout=0)
+
+    assert run.rc == 2 and len(puts()) == 1, run
+    failed = failed_result(run)
+    assert failed["changed"] is True and failed["request"]["parameters"]["instances"] == "1"
+
+
+def test_a_new_failure_on_a_cluster_already_in_scaling_error_fails_at_once(mrs, scale, puts):
+    """Issue #11: the earlier failure left scaling-error; the new scale fails between two polls. Was: waited until the timeout."""
+    cluster_id = mrs.create_cluster(name="example", core=3, scale_seconds=1)["clusterId"]
+    mrs.patch_cluster(cluster_id, fail_next_scale="scaling-error")
+    first, _result = scale(cluster_id=cluster_id, node_group="core", count=4)
+    assert first.rc == 2 and "the scale failed" in first.output, first
+    assert mrs.cluster(cluster_id)["scale"] == "scaling-error"
+
+    mrs.patch_cluster(cluster_id, fail_next_scale="scaling-error")
+    started = time.monotonic()
+    run, _result = scale(cluster_id=cluster_id, node_group="core", count=4, wait_timeout=120)
+    took = time.monotonic() - started
+
+    assert run.rc == 2 and "the scale failed" in run.output and "Core nodes 3 (target 4)" in run.output, run
+    assert took < 30, "waited %.0f s for a scale that had failed" % took
+    assert len(puts()) == 2
+    failed = failed_result(run)
+    assert failed["changed"] is True and failed["request"] is not None
+
+
+def test_a_scaling_error_left_by_hand_and_a_new_failure_fails_at_once(mrs, scale, puts):
+    cluster_id = mrs.create_cluster(name="example", core=3, scale_seconds=1)["clusterId"]
+    mrs.patch_cluster(cluster_id, scale="scaling-error", fail_next_scale="scaling-error")
+    started = time.monotonic()
+
+    run, _result = scale(cluster_id=cluster_id, node_group="core", count=4, wait_timeout=120)
+
+    assert run.rc == 2 and "the scale failed" in run.output, run
+    assert time.monotonic() - started < 30 and len(puts()) == 1
 
 
 @pytest.mark.parametrize("outcome, expect", [("scaling-error", "the scale failed"), ("abnormal", "no longer usable"),
@@ -261,7 +317,8 @@ def test_return_documents_exactly_what_is_returned(mrs, scale):
 
     documented = documented_return_keys("mrs_cluster_nodes")
     returned = set(result) - {"changed", "failed", "invocation", "warnings", "diff"}
-    success_keys = {key for key, spec in documented.items() if spec["returned"] == "success"}
+    # "success", or "success and failure" / "success, and on failure ..." for keys the failure result carries too
+    success_keys = {key for key, spec in documented.items() if spec["returned"].startswith("success")}
     assert returned == success_keys
     assert set(result["cluster"]) == set(documented["cluster"]["contains"])
     for key in success_keys:

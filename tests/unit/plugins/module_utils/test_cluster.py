@@ -105,16 +105,27 @@ def test_core_count_falls_back_to_the_sum_of_core_groups(cluster_raw):
     streaming = copy.deepcopy(raw['nodeGroups'][1])
     streaming.update(GroupName='core_node_streaming_group', NodeNum=4)
     raw['nodeGroups'].append(streaming)
+    raw['totalNodeNum'] = '11'
     del raw['coreNodeNum']
 
     assert parse_cluster(raw).core_count == 7
 
 
-def test_core_count_prefers_core_node_num(cluster_raw):
+def test_core_count_from_core_node_num_alone(cluster_raw):
+    raw = cluster_raw(core=3)
+    raw['nodeGroups'] = [group for group in raw['nodeGroups'] if not group['GroupName'].startswith('core')]
+    raw['totalNodeNum'] = None
+
+    assert parse_cluster(raw).core_count == 3
+
+
+def test_core_node_num_that_disagrees_with_the_groups_is_refused_not_preferred(cluster_raw):
+    """Was: coreNodeNum won silently. Two fields saying two counts: the answer cannot be trusted."""
     raw = cluster_raw(core=3)
     raw['coreNodeNum'] = '4'
 
-    assert parse_cluster(raw).core_count == 4
+    with pytest.raises(ClusterParseError, match=r'cluster\.coreNodeNum is 4 but the Core groups in nodeGroups have 3'):
+        parse_cluster(raw)
 
 
 @pytest.mark.parametrize('scale, expected', [(None, ''), ('', ''), ('scaling-out', 'scaling-out'), ('Scaling-Error', 'scaling-error')])
@@ -306,3 +317,74 @@ def test_a_host_without_id_is_named(hosts_response):
 
 def test_an_empty_host_list_is_no_hosts():
     assert parse_hosts([]) == ()
+
+
+# --- issue #11: a missing field is never read as zero -------------------------------------------------------------
+
+def test_a_cluster_without_any_count_has_unknown_counts_not_zeros(cluster_raw):
+    raw = cluster_raw(core=3, task=2)
+    for key in ('masterNodeNum', 'coreNodeNum', 'totalNodeNum', 'nodeGroups', 'taskNodeGroups'):
+        del raw[key]
+
+    view = parse_cluster(raw)
+
+    assert (view.master_count, view.core_count, view.task_count) == (None, None, None)
+    assert view.to_dict()['core_count'] is None and view.summary()['task_count'] is None
+    for role, field in (('core', 'coreNodeNum'), ('task', 'taskNodeGroups'), ('master', 'masterNodeNum')):
+        with pytest.raises(ClusterParseError, match=field):
+            view.count(role)
+
+
+def test_no_task_group_in_a_listed_node_groups_is_0_task_nodes(cluster_raw):
+    raw = cluster_raw(core=3, task=0)
+    del raw['taskNodeGroups']
+
+    assert parse_cluster(raw).count('task') == 0
+
+
+def test_an_empty_node_group_list_lists_nothing(cluster_raw):
+    raw = cluster_raw(core=3, task=0)
+    raw['nodeGroups'] = []
+    del raw['taskNodeGroups']
+
+    view = parse_cluster(raw)
+    assert view.core_count == 3 and view.task_count is None
+
+
+def test_a_group_in_both_lists_with_two_counts_is_refused(cluster_raw):
+    raw = cluster_raw(core=3, task=2)
+    raw['taskNodeGroups'][0]['NodeNum'] = 5
+
+    with pytest.raises(ClusterParseError, match=r'taskNodeGroups\[0\]\.NodeNum is 5 but cluster\.nodeGroups\[2\]\.NodeNum'):
+        parse_cluster(raw)
+
+
+def test_a_total_that_does_not_add_up_is_refused(cluster_raw):
+    raw = cluster_raw(core=3, task=2)
+    raw['nodeGroups'] = raw['nodeGroups'][:2]  # the Task group dropped from nodeGroups and from taskNodeGroups
+    raw['taskNodeGroups'] = []
+
+    with pytest.raises(ClusterParseError, match='totalNodeNum is 7 but the groups have 5'):
+        parse_cluster(raw)
+
+
+@pytest.mark.parametrize('value', [None, ''])
+def test_a_missing_state_is_named(cluster_raw, value):
+    raw = cluster_raw()
+    raw['clusterState'] = value
+
+    with pytest.raises(ClusterParseError, match='clusterState'):
+        parse_cluster(raw)
+
+
+def test_update_time_is_read_and_compared(cluster_raw):
+    old = parse_cluster(dict(cluster_raw(), updateAt='1700000000'))
+    new = parse_cluster(dict(cluster_raw(), updateAt='1700000060'))
+    unknown = parse_cluster(dict(cluster_raw(), updateAt='soon'))
+
+    assert new.updated_since(old) and not old.updated_since(new) and not unknown.updated_since(old)
+
+
+def test_parse_errors_are_collection_errors():
+    from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+    assert issubclass(ClusterParseError, MrsError)

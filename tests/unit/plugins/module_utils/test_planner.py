@@ -11,6 +11,7 @@ import pytest
 from hypothesis import event, given, settings, strategies as st
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster, parse_hosts
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
     API_GROUP_NAMES,
     MAX_CORE_TASK_NODES,
@@ -19,8 +20,11 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
     Plan,
     PlanError,
     ResizeRequest,
+    check_id,
+    check_text,
     normalise_node_group,
     plan_resize,
+    validate_request,
     validate_task_node_info,
 )
 
@@ -265,10 +269,21 @@ def test_removing_by_id_removes_exactly_those_nodes(cluster_view, hosts_for):
     assert plan.body['parameters']['instances'] == '2'
 
 
-def test_duplicate_server_ids_collapse(cluster_view, hosts_for):
-    plan = plan_resize(cluster_view(task=4), ResizeRequest('task', server_ids=('task-0001', 'task-0001', ' task-0001')), hosts_for(task=4))
-
-    assert (plan.instances, plan.server_ids) == (1, ('task-0001',))
+@pytest.mark.parametrize('server_ids, rule', [
+    (('task-0001', 'task-0001'), 'every id may appear once; repeated: task-0001'),
+    ((' task-0001',), 'every id must be an id without surrounding whitespace'),
+    (('task-0001\n',), 'every id must be an id without surrounding whitespace'),
+    (('task 0001',), 'every id must be 1 to 64 characters'),
+    (('t\u00e4sk-0001',), 'every id must be 1 to 64 characters'),
+    (('../task-0001',), 'every id must be 1 to 64 characters'),
+    (('x' * 65,), 'every id must be 1 to 64 characters'),
+    (('',), 'every id must be a non-empty string'),
+])
+def test_server_ids_that_are_repeated_or_malformed_are_refused_not_guessed_at(cluster_view, hosts_for, server_ids, rule):
+    """Was: duplicates and padded ids were collapsed silently; a repeated or padded id is a mistake in the play."""
+    with pytest.raises(PlanError) as caught:
+        plan_resize(cluster_view(task=4), ResizeRequest('task', server_ids=server_ids), hosts_for(task=4))
+    assert caught.value.parameter == 'server_ids' and rule in caught.value.rule
 
 
 def test_ids_already_gone_are_reported_not_sent(cluster_view, hosts_for):
@@ -589,3 +604,76 @@ def test_a_reasonable_request_on_a_scalable_cluster_is_never_refused(cluster_vie
 
     assert plan.after == count
     assert plan.changed == (count != view.count(group))
+
+
+# --- issue #11: input hygiene, each rule in one place ---------------------------------------------------------------
+
+@pytest.mark.parametrize('value, rule', [
+    ('', 'must be a non-empty string'),
+    (' 4c5f0d2e', 'without surrounding whitespace'),
+    ('4c5f0d2e\n', 'without surrounding whitespace'),
+    ('4c5f 0d2e', '1 to 64 characters'),
+    ('4c5f0d2e-\u00e9', '1 to 64 characters'),
+    ('4c5f/../0d2e', '1 to 64 characters'),
+    ('-leading-dash', '1 to 64 characters'),
+    ('a' * 65, '1 to 64 characters'),
+    (5, 'must be a non-empty string'),
+])
+def test_a_malformed_cluster_id_is_refused_naming_the_option(value, rule):
+    with pytest.raises(PlanError) as caught:
+        check_id('cluster_id', value)
+    assert caught.value.parameter == 'cluster_id' and rule in caught.value.rule and str(caught.value).startswith('cluster_id: ')
+
+
+@pytest.mark.parametrize('value', ['4c5f0d2e-8f47-4b8d-9a52-6f0c1b9e7d21', 'no-such-cluster', 'c1', 'A_b-3'])
+def test_well_formed_ids_pass_unchanged(value):
+    assert check_id('cluster_id', value) == value
+
+
+@pytest.mark.parametrize('value, rule', [
+    ('', 'must be a non-empty string'), ('   ', 'must be a non-empty string'), (' analytics', 'no surrounding whitespace'),
+    ('analytics\n', 'no surrounding whitespace'), ('ana\x00lytics', 'control characters'), ('a' * 256, 'at most 255'),
+])
+def test_a_blank_or_padded_name_is_refused(value, rule):
+    with pytest.raises(PlanError) as caught:
+        check_text('cluster_name', value)
+    assert caught.value.parameter == 'cluster_name' and rule in caught.value.rule
+
+
+@pytest.mark.parametrize('field, value, rule', [
+    ('count', -1, 'must be 0 or more'),
+    ('current_count', -1, 'must be 0 or more'),
+    ('current_count', 501, 'must be from 0 to 500'),
+    ('current_count', 10 ** 30, 'must be from 0 to 500'),
+    ('count', True, 'must be a whole number of nodes'),
+])
+def test_counts_out_of_range_are_refused_before_any_read(field, value, rule):
+    with pytest.raises(PlanError) as caught:
+        validate_request(ResizeRequest('core', **{field: value}))
+    assert caught.value.parameter == field and rule in caught.value.rule
+
+
+def test_server_ids_on_core_are_refused_without_a_cluster():
+    with pytest.raises(PlanError, match='server_ids: only Task nodes can be removed by id'):
+        validate_request(ResizeRequest('core', server_ids=('t1',)))
+
+
+def test_validate_request_is_idempotent():
+    request = validate_request(ResizeRequest('TASK_NODE_DEFAULT_GROUP', count=2, server_ids=['t1'], task_node_info={'node_size': ' x '}))
+    assert request == validate_request(request)
+    assert (request.node_group, request.server_ids, request.task_node_info) == ('task', ('t1',), {'node_size': 'x'})
+
+
+def test_a_scale_in_needs_no_task_count_but_a_scale_out_does(cluster_raw):
+    raw = cluster_raw(core=4, task=0)
+    raw['nodeGroups'] = []
+    raw['taskNodeGroups'] = None
+    view = parse_cluster(raw)
+
+    assert plan_resize(view, ResizeRequest('core', count=3)).scale_type == 'scale_in'
+    with pytest.raises(MrsError, match='no readable Task node count'):
+        plan_resize(view, ResizeRequest('core', count=5))
+
+
+def test_plan_errors_are_collection_errors():
+    assert issubclass(PlanError, MrsError)

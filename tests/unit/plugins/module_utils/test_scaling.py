@@ -12,8 +12,15 @@ import pytest
 from ansible_collections.hwcloud.mrs.plugins.module_utils._client import ResizeOutcomeUnknown
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, TransientError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, ResizeRequest
-from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler
+from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler, ScaleFailed
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import WaitTimeout
+
+
+def failure(client, request=None, **kwargs):
+    """Run converge and return the ScaleFailed it must raise."""
+    with pytest.raises(ScaleFailed) as caught:
+        scaler(client, **kwargs).converge("c1", request or CORE_TO_5)
+    return caught.value
 
 
 def details(core=3, task=0, state="running", scale=""):
@@ -101,9 +108,9 @@ def test_a_scale_in_progress_is_awaited_before_planning():
 
 def test_without_wait_a_scale_in_progress_is_a_clear_refusal():
     client = FakeClient(details(core=3, state="scaling-out", scale="scaling-out"))
-    with pytest.raises(PlanError, match="cluster"):
-        scaler(client, wait=False).converge("c1", CORE_TO_5)
-    assert client.resizes == []
+    error = failure(client, wait=False)
+    assert isinstance(error.cause, PlanError) and error.cause.parameter == "cluster"
+    assert client.resizes == [] and not error.outcome.applied
 
 
 def test_busy_answer_waits_then_replans_from_what_the_other_run_left():
@@ -118,8 +125,8 @@ def test_busy_answer_waits_then_replans_from_what_the_other_run_left():
 def test_busy_answer_without_wait_fails():
     busy = MrsApiError(400, "12000018", "The cluster is scaling.")
     client = FakeClient(details(core=3), resize_error=[busy])
-    with pytest.raises(MrsApiError):
-        scaler(client, wait=False).converge("c1", CORE_TO_5)
+    error = failure(client, wait=False)
+    assert isinstance(error.cause, MrsApiError) and not error.outcome.applied and len(client.resizes) == 1
 
 
 def test_lost_answer_of_an_applied_resize_is_not_resent():
@@ -133,8 +140,9 @@ def test_lost_answer_of_an_applied_resize_is_not_resent():
 def test_lost_answer_of_a_resize_that_did_not_apply_fails_clearly_without_resending():
     lost = ResizeOutcomeUnknown("PUT failed: ConnectionError; the request may or may not have been applied")
     client = FakeClient(details(core=3), resize_error=[lost])
-    with pytest.raises(MrsError, match="showed no sign of this resize .*outcome is unknown; nothing was re-sent"):
+    with pytest.raises(ScaleFailed, match="showed no sign of this resize .*outcome is unknown; nothing was re-sent") as caught:
         scaler(client).converge("c1", CORE_TO_5)
+    assert caught.value.outcome.applied is False and caught.value.outcome.sent
     assert len(client.resizes) == 1
 
 
@@ -170,8 +178,8 @@ def test_transient_read_errors_while_waiting_are_ridden_out():
 
 def test_timeout_covers_both_waits():
     client = FakeClient(details(core=3), details(core=3, state="scaling-out", scale="scaling-out"))
-    with pytest.raises(WaitTimeout):
-        scaler(client, timeout=10).converge("c1", CORE_TO_5)
+    error = failure(client, timeout=10)
+    assert isinstance(error.cause, WaitTimeout) and error.outcome.applied
     assert len(client.resizes) == 1
 
 
@@ -192,3 +200,264 @@ def test_find_cluster_ignores_terminated_and_partial_names():
     assert scaler(FakeClient(details())).find_cluster("demo")["clusterId"] == "c1"
     with pytest.raises(MrsError, match="cluster_name: no cluster named 'nope'"):
         scaler(FakeClient(details())).find_cluster("nope")
+
+
+# --- issue #11: each class of break, as it was found and as the class reaches ------------------------------------
+
+BUSY = MrsApiError(400, "12000018", "The cluster is scaling.")
+
+
+def trimmed(raw, *keys):
+    """``raw`` without ``keys``, as a gateway that trims a body would pass it on."""
+    return dict((key, value) for key, value in raw.items() if key not in keys)
+
+
+class RecordingClock(FakeClock):
+    def __init__(self):
+        super().__init__()
+        self.sleeps = []
+
+    def sleep(self, seconds):
+        assert seconds >= 0
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def timed_scaler(client, timeout=3600.0, **kwargs):
+    clock = RecordingClock()
+    return NodeScaler(client, timeout=timeout, clock=clock, sleep=clock.sleep, **kwargs), clock
+
+
+@pytest.mark.parametrize("answer", [
+    trimmed(details(core=3), "coreNodeNum", "nodeGroups"),          # no count at all: was read as 0, sent instances "5"
+    trimmed(details(core=3), "coreNodeNum", "nodeGroups", "masterNodeNum"),
+    dict(details(core=3), coreNodeNum=None, nodeGroups=[]),
+])
+def test_a_cluster_answer_without_the_core_count_is_refused_before_any_write(answer):
+    client = FakeClient(answer)
+    error = failure(client)
+    assert client.resizes == [] and not error.outcome.applied
+    assert "no readable Core node count" in str(error) and "coreNodeNum" in str(error)
+
+
+@pytest.mark.parametrize("answer", [
+    trimmed(details(core=3, task=2), "nodeGroups"),                  # was: Task 0, so "count: 0" was "ok, unchanged"
+    trimmed(details(core=3, task=2), "nodeGroups", "taskNodeGroups"),
+])
+def test_a_cluster_answer_without_task_groups_is_not_a_task_count_of_0(answer):
+    client = FakeClient(answer)
+    error = failure(client, ResizeRequest(node_group="task", count=0))
+    assert client.resizes == [] and "no readable Task node count" in str(error)
+
+
+def test_an_empty_task_group_list_is_0_task_nodes():
+    client = FakeClient(dict(trimmed(details(core=3), "nodeGroups"), taskNodeGroups=[]))
+    outcome = scaler(client).converge("c1", ResizeRequest(node_group="task", count=0))
+    assert not outcome.plan.changed and outcome.plan.before == 0
+
+
+def test_growing_needs_both_counts_for_the_500_limit():
+    answer = dict(details(core=3), nodeGroups=None)  # the Core count is there, the Task count is not
+    client = FakeClient(answer)
+    error = failure(client)
+    assert client.resizes == [] and "Task node count" in str(error)
+
+
+@pytest.mark.parametrize("answer, field", [
+    (dict(details(core=3), coreNodeNum="5"), "coreNodeNum"),                     # disagrees with the Core group
+    (dict(details(core=3, task=2), totalNodeNum="5"), "totalNodeNum"),           # a group was dropped
+    (dict(details(core=3, task=2), taskNodeGroups=[{"GroupName": "task_node_analysis_group", "NodeNum": 4}]), "NodeNum"),
+    (dict(details(core=3), coreNodeNum="three"), "coreNodeNum"),
+])
+def test_a_cluster_answer_that_contradicts_itself_is_refused_before_any_write(answer, field):
+    client = FakeClient(answer)
+    error = failure(client)
+    assert client.resizes == [] and field in str(error)
+
+
+def test_a_cluster_answer_without_a_state_is_refused():
+    client = FakeClient(trimmed(details(core=3), "clusterState"))
+    error = failure(client)
+    assert client.resizes == [] and "clusterState" in str(error)
+
+
+class PagedHostsClient(FakeClient):
+    """A host list that shows only its first page: the second Task node is missing."""
+
+    def list_hosts(self, cluster_id):
+        return [{"id": "t1", "name": "n1", "type": "Task", "node_group_name": "task_node_analysis_group"}]
+
+
+def test_an_id_missing_from_a_short_host_list_is_not_reported_gone():
+    """Was: a node on page 2 was 'already gone' while it still ran. The host list shows 1 of the 2 Task nodes."""
+    client = PagedHostsClient(details(core=3, task=2))
+    error = failure(client, ResizeRequest(node_group="task", server_ids=("t2",)))
+    assert client.resizes == [] and isinstance(error.cause, PlanError) and error.cause.parameter == "server_ids"
+    assert "the host list shows 1 Task nodes but the Task group has 2" in str(error)
+
+
+def test_an_id_missing_from_a_complete_host_list_is_gone():
+    client = PagedHostsClient(details(core=3, task=1))
+    outcome = scaler(client).converge("c1", ResizeRequest(node_group="task", server_ids=("t2",)))
+    assert client.resizes == [] and outcome.plan.already_gone == ("t2",)
+
+
+def test_a_planning_read_that_cannot_be_parsed_fails_clearly_without_a_write():
+    client = FakeClient({"clusterId": "c1"})
+    error = failure(client)
+    assert client.resizes == [] and "clusterState" in str(error)
+
+
+# changed after an accepted resize: every failure path carries applied, the plan and the body sent
+
+SCALING = details(core=3, state="scaling-out", scale="scaling-out")
+
+
+@pytest.mark.parametrize("after_resize, kwargs", [
+    ([SCALING], dict(timeout=10)),                                                     # wait timeout
+    ([SCALING], dict(timeout=0)),                                                      # wait_timeout 0
+    ([MrsApiError(401, "APIGW.0307", "The token has expired")], {}),                   # a 401 mid-wait
+    ([MrsApiError(400, "12000003", "The cluster does not exist.")], {}),               # the cluster vanished
+    ([MrsApiError(404, "404", "Not Found")], {}),
+    ([details(core=3, scale="scaling-error", state="running")], {}),                   # WaitFailed
+    ([details(core=3, state="abnormal")], {}),
+    ([{"clusterId": "c1"}], dict(timeout=30)),                                         # unreadable polls until the deadline
+])
+def test_every_failure_after_an_accepted_resize_says_it_was_applied(after_resize, kwargs):
+    client = FakeClient(details(core=3), *after_resize)
+    error = failure(client, **kwargs)
+    assert len(client.resizes) == 1
+    outcome = error.outcome
+    assert outcome.applied is True and outcome.sent and outcome.cluster_id == "c1"
+    assert outcome.plan.body == client.resizes[0] and outcome.plan.scale_type == "scale_out" and outcome.plan.before == 3
+    assert outcome.last is not None
+
+
+def test_a_resize_confirmed_after_a_lost_answer_is_applied_when_the_wait_then_fails():
+    lost = ResizeOutcomeUnknown("PUT failed: ReadTimeout; the request may or may not have been applied")
+    client = FakeClient(details(core=3), SCALING, MrsApiError(401, "APIGW.0307", "expired"), resize_error=[lost])
+    error = failure(client)
+    assert error.outcome.applied is True and len(client.resizes) == 1
+
+
+def test_a_failure_before_the_resize_is_not_applied():
+    client = FakeClient(MrsApiError(401, "APIGW.0301", "signature"))
+    error = failure(client)
+    assert error.outcome.applied is False and error.outcome.plan is None and not error.outcome.sent
+
+
+# one bad poll never ends a wait
+
+@pytest.mark.parametrize("bad", [
+    {"clusterId": "c1"},                                       # no state
+    trimmed(details(core=3), "coreNodeNum", "nodeGroups"),     # no count
+    dict(details(core=3), coreNodeNum="x"),                    # unreadable count
+    "<html>gateway</html>",                                    # not an object
+    TransientError("GET answered 200 with an unreadable body"),
+])
+def test_one_bad_poll_is_pending_not_an_end(bad):
+    client = FakeClient(details(core=3), bad, details(core=5))
+    outcome = scaler(client).converge("c1", CORE_TO_5)
+    assert outcome.final.core_count == 5 and outcome.applied and len(client.resizes) == 1
+
+
+def test_bad_polls_until_the_deadline_time_out_with_the_last_error():
+    client = FakeClient(details(core=3), dict(details(core=3), coreNodeNum="x"))
+    error = failure(client, timeout=30)
+    assert isinstance(error.cause, WaitTimeout) and "coreNodeNum" in str(error.cause.last_error)
+    assert "the answer could not be used" in error.cause.message or "fetching failed" in error.cause.message
+
+
+def test_a_scale_in_progress_seen_through_bad_polls_is_still_awaited():
+    client = FakeClient(SCALING, {"clusterId": "c1"}, details(core=5))
+    outcome = scaler(client).converge("c1", CORE_TO_5)
+    assert client.resizes == [] and not outcome.plan.changed
+
+
+# busy refusals back off, re-read, and stop
+
+def test_busy_refusals_while_the_cluster_looks_idle_are_bounded_and_back_off():
+    """Was: re-sent every second until wait_timeout (about 3,600 writes in an hour)."""
+    client = FakeClient(details(core=3), resize_error=[BUSY] * 100)
+    scaling, clock = timed_scaler(client, jitter=lambda: 1.0)
+    with pytest.raises(ScaleFailed) as caught:
+        scaling.converge("c1", CORE_TO_5)
+    assert len(client.resizes) == 6  # the first and at most 5 more
+    assert clock.sleeps == [5.0, 10.0, 20.0, 40.0, 60.0]
+    assert "refused as busy 6 times" in str(caught.value) and caught.value.outcome.applied is False
+    assert isinstance(caught.value.cause, MrsApiError) and caught.value.cause.code == "12000018"
+
+
+def test_busy_pauses_are_jittered():
+    client = FakeClient(*([details(core=3)] * 4 + [details(core=5)]), resize_error=[BUSY] * 3)
+    scaling, clock = timed_scaler(client, jitter=lambda: 0.0)
+    outcome = scaling.converge("c1", CORE_TO_5)
+    assert clock.sleeps[:3] == [2.5, 5.0, 10.0] and outcome.applied and len(client.resizes) == 4
+
+
+def test_busy_refusals_never_sleep_past_the_deadline():
+    client = FakeClient(details(core=3), resize_error=[BUSY] * 100)
+    scaling, clock = timed_scaler(client, timeout=12, jitter=lambda: 1.0)
+    with pytest.raises(ScaleFailed, match="would come after wait_timeout"):
+        scaling.converge("c1", CORE_TO_5)
+    assert clock.now <= 12 and len(client.resizes) == 2
+
+
+def test_each_replan_after_busy_reads_the_cluster_again():
+    client = FakeClient(details(core=3), details(core=4), details(core=5), resize_error=[BUSY])
+    scaling, _clock = timed_scaler(client)
+    outcome = scaling.converge("c1", CORE_TO_5)
+    # the second plan was made on the second read (4 nodes): one more node, not two
+    assert outcome.plan.before == 4 and client.resizes[1]["parameters"]["instances"] == "1"
+
+
+def test_the_client_gets_the_task_deadline():
+    client = FakeClient(details(core=5))
+    scaling, clock = timed_scaler(client, timeout=42)
+    assert client.deadline == clock.now + 42
+    scaling.converge("c1", CORE_TO_5)
+
+
+# a new failure on a cluster already in scaling-error
+
+def test_a_quick_new_failure_on_a_cluster_already_in_scaling_error_fails_at_once():
+    """Was: waited until the timeout. The earlier failure left scaling-error; the new one fails between two polls."""
+    before = dict(details(core=3, scale="scaling-error"), updateAt="1700000000", stageDesc="Cluster expansion failed")
+    after = dict(before, updateAt="1700000090")
+    client = FakeClient(before, after)
+    scaling, clock = timed_scaler(client)
+    with pytest.raises(ScaleFailed, match="the scale failed") as caught:
+        scaling.converge("c1", CORE_TO_5)
+    assert caught.value.outcome.applied and clock.now < 10
+
+
+def test_an_old_scaling_error_with_nothing_new_is_still_not_started():
+    before = dict(details(core=3, scale="scaling-error"), updateAt="1700000000", stageDesc="Cluster expansion failed")
+    client = FakeClient(before, before, SCALING, details(core=5))
+    outcome = scaler(client).converge("c1", CORE_TO_5)
+    assert outcome.final.core_count == 5
+
+
+def test_a_new_stage_text_on_an_old_scaling_error_is_a_new_failure():
+    before = details(core=3, scale="scaling-error")  # set by hand: no stage text, no updateAt
+    after = dict(before, stageDesc="Cluster expansion failed")
+    client = FakeClient(before, after)
+    with pytest.raises(ScaleFailed, match="the scale failed"):
+        scaler(client).converge("c1", CORE_TO_5)
+
+
+def test_a_quick_failure_after_a_lost_answer_is_recognised_as_applied():
+    lost = ResizeOutcomeUnknown("PUT failed; the request may or may not have been applied")
+    before = dict(details(core=3), updateAt="1700000000")
+    after = dict(before, updateAt="1700000030", scale="scaling-error", stageDesc="Cluster expansion failed")
+    client = FakeClient(before, after, resize_error=[lost])
+    error = failure(client)
+    assert error.outcome.applied is True and "the scale failed" in str(error)
+
+
+def test_find_cluster_refuses_an_entry_without_an_id():
+    class NoIdClient(FakeClient):
+        def list_clusters(self, cluster_name=None, cluster_state=None):
+            return [{"clusterName": "demo", "clusterState": "running"}]
+    with pytest.raises(ScaleFailed, match="clusterId"):
+        scaler(NoIdClient(details())).converge(None, CORE_TO_5, cluster_name="demo")

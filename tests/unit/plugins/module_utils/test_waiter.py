@@ -121,7 +121,7 @@ def test_timeout_never_fires_before_the_deadline_and_fetches_one_last_time():
     assert fake.fetch_times == [4.0, 8.0, 10.0]
     assert caught.value.elapsed == 10.0
     assert (caught.value.polls, caught.value.last, caught.value.last_error) == (3, 'pending', None)
-    assert 'still pending' in caught.value.message and 'timeout 10.0 s' in caught.value.message
+    assert 'still pending' in caught.value.message and 'timeout 10 s' in caught.value.message
 
 
 def test_the_final_check_at_the_deadline_can_still_succeed():
@@ -373,3 +373,81 @@ def test_idle_evaluator(cluster_view, state, scale, expected):
 
     assert status == expected
     assert "state '%s'" % state in reason and 'Core nodes 3' in reason
+
+
+# --- issue #11 --------------------------------------------------------------------------------------------------
+
+class Unreadable(Exception):
+    pass
+
+
+def test_an_evaluator_that_cannot_use_an_answer_counts_as_pending():
+    fake = FakeTime()
+
+    def evaluate(value):
+        if value == 'unreadable':
+            raise Unreadable('cluster: no readable Core node count')
+        return by_value(value)
+
+    value, _elapsed, polls = wait_for(fake.fetcher(['unreadable', 'done']), evaluate, 60.0, clock=fake.clock, sleep=fake.sleep,
+                                      retry_on=(Unreadable,))
+    assert value == 'done' and polls == 2
+
+
+def test_an_unusable_answer_never_ends_a_wait_as_a_failure():
+    fake = FakeTime()
+
+    def evaluate(value):
+        if value == 'unreadable':
+            raise Unreadable('no state')
+        return by_value(value)
+
+    with pytest.raises(WaitTimeout) as caught:
+        wait_for(fake.fetcher(['unreadable'] * 50), evaluate, 10.0, clock=fake.clock, sleep=fake.sleep, retry_on=(Unreadable,))
+    assert 'the answer could not be used: no state' in caught.value.message and isinstance(caught.value.last_error, Unreadable)
+
+
+@pytest.mark.parametrize('value, text', [(2.9968235700007426, '3'), (3600.0, '3600'), (0.5, '0.5'), (0, '0'), (59.5, '60')])
+def test_durations_in_messages_are_readable(value, text):
+    from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import seconds
+    assert seconds(value) == text
+
+
+def test_the_timeout_message_has_no_float_noise():
+    fake = FakeTime()
+    with pytest.raises(WaitTimeout) as caught:
+        run(fake, ['running'] * 10, timeout=2.9968235700007426)
+    assert 'timeout 3 s' in caught.value.message and '2.99' not in caught.value.message
+
+
+def test_wait_errors_are_collection_errors():
+    from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+    assert issubclass(WaitTimeout, MrsError) and issubclass(WaitFailed, MrsError)
+
+
+def test_a_new_scaling_error_after_an_old_one_fails_at_once(cluster_raw):
+    from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster
+    old = dict(cluster_raw(core=3, scale='scaling-error', stage_desc='Cluster expansion failed'), updateAt='1700000000')
+    evaluate = resize_evaluator('core', 5, parse_cluster(old))
+    assert evaluate(parse_cluster(old))[0] == PENDING  # nothing new yet: the old failure
+    status, reason = evaluate(parse_cluster(dict(old, updateAt='1700000100')))
+    assert status == FAILED and 'the scale failed' in reason and "stageDesc 'Cluster expansion failed'" in reason
+
+
+def test_a_later_update_time_alone_does_not_fail_a_running_cluster(cluster_raw):
+    """The signal is used only for the scaling-error verdict: a running cluster with the old count is still pending."""
+    from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster
+    before = dict(cluster_raw(core=3), updateAt='1700000000')
+    evaluate = resize_evaluator('core', 5, parse_cluster(before))
+    assert evaluate(parse_cluster(dict(before, updateAt='1700000005')))[0] == PENDING
+
+
+def test_describe_says_unknown_for_a_count_the_answer_lacked(cluster_raw):
+    from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster
+    from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import describe
+    raw = cluster_raw(core=3, task=0)
+    del raw['coreNodeNum']
+    raw['nodeGroups'] = []
+    raw['taskNodeGroups'] = None
+    view = parse_cluster(raw)
+    assert 'Core nodes unknown (target 4)' in describe(view, 'core', 4) and 'Task nodes unknown' in describe(view)
