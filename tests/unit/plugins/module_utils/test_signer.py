@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import importlib.util
+
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -71,9 +73,10 @@ def test_secret_key_never_in_headers():
 
 # --- The vendor SDK as an oracle on generated requests ---------------------------------------------
 
-sdk_signer = pytest.importorskip("huaweicloudsdkcore.signer.signer")
-sdk_credentials = pytest.importorskip("huaweicloudsdkcore.auth.credentials")
-sdk_request = pytest.importorskip("huaweicloudsdkcore.sdk_request")
+# Imported only where the SDK is installed: a module-level importorskip would also skip the published vectors
+# above where it is not (the ansible-core 2.16/2.21 venvs, ansible-test units), and they need no SDK.
+HAS_SDK = importlib.util.find_spec("huaweicloudsdkcore") is not None
+needs_sdk = pytest.mark.skipif(not HAS_SDK, reason="the vendor SDK (huaweicloudsdkcore) is not installed: oracle comparison skipped")
 
 # Path segments with characters that need encoding, already-encoded sequences and unicode.
 segment = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="/?#\x00"), min_size=1, max_size=12)
@@ -87,12 +90,17 @@ hosts = st.sampled_from(["mrs.cn-north-4.myhuaweicloud.com", "127.0.0.1:40163", 
 
 
 def sdk_authorization(method, host, path, query, headers, body):
+    from huaweicloudsdkcore.auth import credentials as sdk_credentials  # pylint: disable=import-outside-toplevel
+    from huaweicloudsdkcore import sdk_request  # pylint: disable=import-outside-toplevel
+    from huaweicloudsdkcore.signer import signer as sdk_signer  # pylint: disable=import-outside-toplevel
+
     request = sdk_request.SdkRequest(method=method, schema="https", host=host, resource_path=path,
                                      query_params=list(query), header_params=dict(headers), body=body)
     signed = sdk_signer.Signer(sdk_credentials.BasicCredentials(AK, SK, PROJECT)).sign(request)
     return signed.header_params["Authorization"]
 
 
+@needs_sdk
 @settings(max_examples=300, deadline=None)
 @given(method=methods, host=hosts, segments=st.lists(segment, min_size=1, max_size=4), query=query_pairs,
        body=bodies, content_type=content_types, trailing_slash=st.booleans())
