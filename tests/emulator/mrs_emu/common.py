@@ -42,15 +42,29 @@ STAGES = {
 }
 FAILED_STAGE = {"scaling-out": "Cluster expansion failed", "scaling-in": "Cluster shrink failed"}
 
-# An ANALYSIS cluster (clusterType 0) names its groups like this (terraform-provider-huaweicloud constants).
-GROUP_NAMES = {"master": "master_node_default_group", "core": "core_node_analysis_group", "task": "task_node_analysis_group"}
-HOST_TYPES = {"master": "Master", "core": "Core", "task": "Task"}
-ROLE_ORDER = ("master", "core", "task")
+# Cluster types as MRS reports them (clusterType) and the node groups MRS gives each (terraform-provider-huaweicloud
+# constants; a live custom test cluster has master_node_default_group and node_group_1).
+CLUSTER_TYPES = {"analysis": 0, "streaming": 1, "mixed": 2, "custom": 3}
+MASTER_GROUP = "master_node_default_group"
+DEFAULT_GROUPS = {
+    "analysis": (("core", "core_node_analysis_group"), ("task", "task_node_analysis_group")),
+    "streaming": (("core", "core_node_streaming_group"), ("task", "task_node_streaming_group")),
+    "mixed": (("core", "core_node_analysis_group"), ("core", "core_node_streaming_group"),
+              ("task", "task_node_analysis_group"), ("task", "task_node_streaming_group")),
+    "custom": (("core", "node_group_1"), ("task", "node_group_2")),
+}
+KINDS = ("master", "core", "task")
+# Host "type" per cluster type and group kind. TF's host parser switches on Master, Analysis_Core, Analysis_Task,
+# Streaming_Core and Streaming_Task and parses any other type's group from the host name; the OTC example shows
+# Core/Task on an analysis cluster, which the emulator keeps (unconfirmed which one a live analysis cluster shows).
+HOST_TYPE_PREFIX = {"analysis": "", "streaming": "Streaming_", "custom": ""}
+GROUP_NAME_RE = r"^[A-Za-z0-9_-]{1,64}$"
 DEFAULT_NODE_SIZE = "c6.4xlarge.4.linux.bigdata"
 DEFAULT_TASK_NODE_SIZE = "c6.2xlarge.4.linux.bigdata"
 DEFAULT_VOLUME = {"data_volume_type": "SAS", "data_volume_count": 1, "data_volume_size": 600}
 ROOT_VOLUME_SIZE = 480
-VOLUME_TYPES = ("SATA", "SAS", "SSD")
+# Task data disks as the current vendor SDK model allows them (task_node_info.py: GPSSD, 0-20 disks).
+VOLUME_TYPES = ("SATA", "SAS", "SSD", "GPSSD")
 COMPONENTS = (
     ("Hadoop", "3.1.1", "A framework that allows for the distributed processing of large data sets across clusters."),
     ("Spark2x", "3.1.1", "A fast and general engine for large-scale data processing."),

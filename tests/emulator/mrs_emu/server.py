@@ -24,10 +24,11 @@ from .common import (DEFAULT_ACCESS_KEY, DEFAULT_IAM_DOMAIN, DEFAULT_IAM_PASSWOR
 from .control import ControlMixin
 from .faults import FaultsMixin, fault_error
 from .routes_v11 import V11Routes
-from .state import Store
+from .routes_v2 import V2Routes
+from .state import Store, migrate_record
 
 
-class Cloud(AuthMixin, V11Routes, ControlMixin, FaultsMixin, Store):
+class Cloud(AuthMixin, V11Routes, V2Routes, ControlMixin, FaultsMixin, Store):
     """All state of the emulator, behind one lock that public methods take around every use of state."""
 
     def __init__(self, config):
@@ -39,11 +40,12 @@ class Cloud(AuthMixin, V11Routes, ControlMixin, FaultsMixin, Store):
         self.temporary = {}
         self.faults = []
         self.fault_seq = 0
+        self.order_seq = 0
         self.requests = deque(maxlen=MAX_LOGGED_REQUESTS)
         if config.state and os.path.exists(config.state) and os.path.getsize(config.state):
             with open(config.state, encoding="utf-8") as handle:
                 saved = json.load(handle)
-            self.clusters = {record["id"]: record for record in saved["clusters"]}
+            self.clusters = {record["id"]: migrate_record(record) for record in saved["clusters"]}
             self.seq = saved["seq"]
         self._save()  # fail at start, not at the first change, if the state file cannot be written
 
@@ -57,11 +59,34 @@ VENDOR_ROUTES = (
     ("PUT", re.compile(r"^/v1\.1/%s/cluster_infos/%s$" % (ID % "project_id", ID % "cluster_id")), "resize", True),
     ("GET", re.compile(r"^/v1\.1/%s/cluster_infos$" % (ID % "project_id")), "list_clusters", True),
     ("GET", re.compile(r"^/v1\.1/%s/clusters/%s/hosts$" % (ID % "project_id", ID % "cluster_id")), "list_hosts", True),
+    ("POST", re.compile(r"^/v2/%s/clusters/%s/expand$" % (ID % "project_id", ID % "cluster_id")), "expand", True),
+    ("POST", re.compile(r"^/v2/%s/clusters/%s/shrink$" % (ID % "project_id", ID % "cluster_id")), "shrink", True),
+    ("GET", re.compile(r"^/v2/%s/clusters/%s/nodes$" % (ID % "project_id", ID % "cluster_id")), "list_nodes", True),
     ("POST", re.compile(r"^/v3/auth/tokens$"), "issue_token", False),
     ("GET", re.compile(r"^/v3/projects$"), "list_projects", True),
 )
 CLUSTER_PATH = re.compile(r"^/_emulator/clusters/(?P<cluster_id>[^/]+)$")
 CLUSTER_HOSTS_PATH = re.compile(r"^/_emulator/clusters/(?P<cluster_id>[^/]+)/hosts$")
+ORDER_PAY_PATH = re.compile(r"^/_emulator/orders/(?P<order_id>[^/]+)/pay$")
+
+
+def redacted(value):
+    """The value with every "password" replaced: the log never holds a secret."""
+    if isinstance(value, dict):
+        return {key: "***" if key == "password" and not isinstance(item, dict) else redacted(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [redacted(item) for item in value]
+    return value
+
+
+def logged_body(path, body):
+    """A write's body as the request log keeps it: parsed JSON (passwords redacted), else the text, else None."""
+    if not body:
+        return None
+    try:
+        return redacted(json.loads(body))
+    except ValueError:
+        return "(a body that is not JSON, not logged)" if path.startswith("/v3/") else body.decode("utf-8", "replace")[:2000]
 
 
 def error_code_of(payload):
@@ -153,11 +178,8 @@ class Handler(BaseHTTPRequestHandler):
         cloud = self.server.cloud
         entry = {"time": time.time(), "method": self.command, "path": path, "query": query, "request_id": request_id,
                  "status": None, "error_code": None, "auth": None}
-        if self.command == "PUT" and "/cluster_infos/" in path:
-            try:
-                entry["body"] = json.loads(body)
-            except ValueError:
-                entry["body"] = body.decode("utf-8", "replace")[:2000]
+        if self.command in ("PUT", "POST", "DELETE"):
+            entry["body"] = logged_body(path, body)
         fault = cloud.take_fault(self.command, path)
         if fault and fault["delay"]:
             entry["fault"] = "delay"
@@ -230,6 +252,9 @@ class Handler(BaseHTTPRequestHandler):
             routes[("PATCH", path)] = lambda: (200, cloud.patch_cluster(cluster["cluster_id"], data))
         elif hosts:
             routes[("GET", path)] = lambda: (200, cloud.all_hosts(hosts["cluster_id"]))
+        order = ORDER_PAY_PATH.match(path)
+        if order:
+            routes[("POST", path)] = lambda: (200, cloud.pay_order(order["order_id"]))
         route = routes.get((self.command, path))
         if route is None:
             return 404, {"error": "no control route %s %s" % (self.command, path)}
