@@ -1,4 +1,4 @@
-"""MRS emulator: a local stand-in for the Huawei Cloud MRS v1.1 and IAM APIs.
+"""MRS emulator: a local stand-in for the Huawei Cloud MRS v1.1 / v2 and IAM APIs.
 
 A real HTTP server (standard library only) that behaves like the cloud for the calls the collection makes,
 the way moto stands in for AWS. The vendor SDK (huaweicloudsdkmrs) works against it unchanged.
@@ -9,8 +9,14 @@ The first stdout line is "MRS emulator listening on URL"; it runs until SIGTERM/
 Vendor routes (authenticated by an SDK-HMAC-SHA256 signature or an X-Auth-Token the emulator issued):
   GET  /v1.1/{project_id}/cluster_infos/{cluster_id}       cluster details {"cluster": {...}}
   PUT  /v1.1/{project_id}/cluster_infos/{cluster_id}       resize (scale_out / scale_in of Core or Task)
-  GET  /v1.1/{project_id}/cluster_infos                    list (clusterName, clusterState, pageSize, currentPage)
+  GET  /v1.1/{project_id}/cluster_infos                    list (clusterName fuzzy, clusterState, tags=k1*v1,k2, enterpriseProjectId)
   GET  /v1.1/{project_id}/clusters/{cluster_id}/hosts      hosts (pageSize default 10, currentPage default 1)
+  POST /v2/{project_id}/clusters/{cluster_id}/expand       v2 expand {node_group_name, count, skip_bootstrap_scripts,
+                                                           scale_without_start}: {"result": "success"}, or for a prepaid
+                                                           group {"result": "succeeded", "order_id"} (pay it below)
+  POST /v2/{project_id}/clusters/{cluster_id}/shrink       v2 shrink {node_group_name, count} or {node_group_name, resource_ids}
+  GET  /v2/{project_id}/clusters/{cluster_id}/nodes        nodes (node_group, node_name, internal_ip, sort_key, sort_dir,
+                                                           limit default 10, offset = page number default 1)
   POST /v3/auth/tokens                                     IAM password auth (no auth needed), 201 + X-Subject-Token
   GET  /v3/projects?name=REGION                            IAM project lookup
 Any other path answers 404 APIGW.0101. Every vendor response carries X-Request-Id.
@@ -20,7 +26,12 @@ Control routes (no auth, for tests and the demo):
                                         billing_type=Metered|Yearly/Monthly, version="MRS 3.1.0", task_node_size,
                                         id=uuid4, project_id=the emulator's, scale_seconds=--scale-seconds.
                                         With task=0, task_node_size creates an empty Task group (a cluster
-                                        that had Task nodes once). 201 {"cluster": ..., "emulator": ...}
+                                        that had Task nodes once). type=analysis|streaming|mixed|custom
+                                        (clusterType 0-3, each with the groups MRS gives it); node_groups=
+                                        [{name, count, kind: master|core|task, node_size}] replaces
+                                        master/core/task; accept_delay=0 (seconds an accepted resize stays
+                                        "running" with old counts); tags={k: v}; enterprise_project_id="0".
+                                        201 {"cluster": ..., "emulator": ...}
   GET    /_emulator/clusters            {"clusters": [...]} every cluster, all projects
   GET    /_emulator/clusters/{id}       {"cluster": ..., "emulator": ...}; "cluster" is exactly the details view,
                                         "emulator" shows scale_seconds, fail_next_scale and the pending operation
@@ -31,12 +42,14 @@ Control routes (no auth, for tests and the demo):
                             stops a pending operation (its counts are not applied) and stays until changed.
            scale            set the "scale" field (e.g. "scaling-error"; "" clears it)
            scale_seconds    duration of the cluster's next scale operations
+           accept_delay     seconds before the next accepted resizes show as scaling-out / scaling-in
            fail_next_scale  failed | abnormal | scaling-error | null: the next accepted resize ends in that
                             state instead of applying its counts (scaling-error: running + scale
                             "scaling-error"); stageDesc then says the expansion/shrink failed
   GET    /_emulator/requests            {"requests": [...]} vendor calls since the last DELETE: method, path,
                                         query, status, error_code, request_id, auth (signature|token|null),
-                                        fault (status|delay|reset-before|reset-after) if one fired, body (PUT only)
+                                        fault (status|delay|reset-before|reset-after) if one fired, body of
+                                        every write (PUT/POST/DELETE; passwords show as ***)
   DELETE /_emulator/requests            clear the log
   POST   /_emulator/faults              {"method", "path" (regex searched in the path), "times"=1, "status",
                                         "error_code", "error_msg", "retry_after", "delay", "reset" (before|after)}
@@ -47,6 +60,8 @@ Control routes (no auth, for tests and the demo):
   POST   /_emulator/credentials/temporary   temporary AK/SK {"access", "secret", "securitytoken", "expires_at"};
                                         requests signed with it must carry X-Security-Token
   DELETE /_emulator/credentials/temporary   expire every temporary credential
+  POST   /_emulator/orders/{order_id}/pay   pay the order of a prepaid v2 expand: its scale-out starts
+                                        (404 unknown order; 409 already paid or cluster busy)
   POST   /_emulator/reset               forget clusters, request log and faults (tokens stay)
 
 Time-based transitions are computed from stored wall-clock deadlines whenever state is read, so an

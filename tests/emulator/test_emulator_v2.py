@@ -281,7 +281,7 @@ def test_prepaid_expand_answers_an_order_and_nodes_come_after_payment(mrs):
     assert v2_post(mrs, cid, "expand", {"node_group_name": "task_node_analysis_group", "count": 1}).json() == {"result": "success"}
     wait_idle(mrs, cid)
     assert v2_post(mrs, cid, "shrink", {"node_group_name": "core_node_analysis_group", "count": 1}).json()["error_code"] == "12000065"
-    paid = mrs.control("POST", "orders/%s/pay" % order_id)
+    paid = mrs.pay_order(order_id)
     assert paid["order"]["paid"] and paid["cluster"]["clusterState"] == "scaling-out"
     assert wait_idle(mrs, cid)["coreNodeNum"] == "5"
     response = mrs.session.post(mrs.url + "/_emulator/orders/%s/pay" % order_id, timeout=10)

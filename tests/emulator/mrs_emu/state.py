@@ -151,6 +151,7 @@ def migrate_record(record):
     operation = record["operation"]
     if operation:
         operation["group"] = names.get(operation.pop("role"))
+        operation.update(via="v1.1", accepted=operation["started"])
         if operation.get("task_group"):
             operation["task_group"] = dict(operation["task_group"], name=names["task"], kind="task", prepaid=False)
     record.update(type="analysis", accept_delay=0.0, tags={}, enterprise_project_id="0", orders={}, policies={})
