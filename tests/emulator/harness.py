@@ -115,6 +115,14 @@ class Emulator:
     def hosts_url(self, cluster_id, project_id=None):
         return "%s/v1.1/%s/clusters/%s/hosts" % (self.url, project_id or self.project_id, cluster_id)
 
+    def v2_url(self, cluster_id, action, project_id=None):
+        """URL of a v2 cluster route: action is expand, shrink or nodes."""
+        return "%s/v2/%s/clusters/%s/%s" % (self.url, project_id or self.project_id, cluster_id, action)
+
+    def pay_order(self, order_id):
+        """Pay the order a prepaid v2 expand answered: its scale-out starts. Returns the cluster's control view."""
+        return self.control("POST", "orders/%s/pay" % order_id)
+
     def token_session(self, token=None):
         """A requests session that calls the vendor routes with an X-Auth-Token (minted unless given)."""
         session = self.new_session()

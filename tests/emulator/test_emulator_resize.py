@@ -62,9 +62,10 @@ REFUSALS = [
     ("task_node_info not an object", {}, params(node_group="task_node_default_group", task_node_info="big"), "12000002"),
     ("bad data_volume_type", {}, params(node_group="task_node_default_group", task_node_info=dict(TASK_INFO, data_volume_type="NVME")),
      "12000002"),
-    ("data_volume_count 0", {}, params(node_group="task_node_default_group", task_node_info=dict(TASK_INFO, data_volume_count=0)),
+    # Task data disks as the current vendor SDK model allows them: 0 to 20 (the older vendor document said 1 to 10).
+    ("data_volume_count -1", {}, params(node_group="task_node_default_group", task_node_info=dict(TASK_INFO, data_volume_count=-1)),
      "12000002"),
-    ("data_volume_count 11", {}, params(node_group="task_node_default_group", task_node_info=dict(TASK_INFO, data_volume_count=11)),
+    ("data_volume_count 21", {}, params(node_group="task_node_default_group", task_node_info=dict(TASK_INFO, data_volume_count=21)),
      "12000002"),
     ("data_volume_size 99", {}, params(node_group="task_node_default_group", task_node_info=dict(TASK_INFO, data_volume_size=99)),
      "12000002"),
@@ -120,12 +121,15 @@ def test_server_ids_must_name_exactly_the_task_nodes_removed(mrs):
         params("scale_in", instances="2", server_ids=task_ids[:1], **task_group),             # fewer ids than instances
         params("scale_in", instances="1", server_ids=task_ids[:2], **task_group),             # more ids than instances
         params("scale_in", instances="2", server_ids=[task_ids[0], task_ids[0]], **task_group),  # duplicate
+    ]
+    # Ids that are not Task nodes get the documented 12000013 "the task node does not exist".
+    not_task_nodes = [
         params("scale_in", instances="1", server_ids=[str(uuid.uuid4())], **task_group),      # unknown id
         params("scale_in", instances="1", server_ids=[core_id], **task_group),                # a Core node
     ]
-    for body in refused:
+    for body, code in [(body, "12000002") for body in refused] + [(body, "12000013") for body in not_task_nodes]:
         response = resize(mrs, cluster["clusterId"], body)
-        assert (response.status_code, response.json()["error_code"]) == (400, "12000002"), body
+        assert (response.status_code, response.json()["error_code"]) == (400, code), body
     assert len(mrs.hosts(cluster["clusterId"])) == len(hosts)
 
 
@@ -150,9 +154,10 @@ ACCEPTED = [
     ("core down to exactly 3", {"core": 5}, params("scale_in", instances="2")),
     ("every task node", {"task": 5}, params("scale_in", node_group="task_node_default_group", instances="5")),
     ("task_node_info bounds low", {}, params(node_group="task_node_default_group",
-                                             task_node_info=dict(TASK_INFO, data_volume_count=1, data_volume_size=100))),
+                                             task_node_info=dict(TASK_INFO, data_volume_count=0, data_volume_size=100))),
     ("task_node_info bounds high", {}, params(node_group="task_node_default_group",
-                                              task_node_info=dict(TASK_INFO, data_volume_count=10, data_volume_size=32000))),
+                                              task_node_info=dict(TASK_INFO, data_volume_count=20, data_volume_size=32000))),
+    ("task_node_info GPSSD", {}, params(node_group="task_node_default_group", task_node_info=dict(TASK_INFO, data_volume_type="GPSSD"))),
     ("task_node_info node_size only", {}, params(node_group="task_node_default_group", task_node_info={"node_size": "c6.large.2"})),
 ]
 
@@ -191,7 +196,8 @@ def test_scale_out_steps_through_the_stages_then_applies_the_counts(mrs):
     assert len(added) == 2
     for host in added:
         assert host["type"] == "Core" and host["node_group_name"] == "core_node_analysis_group"
-        assert re.fullmatch(r"node-orderadd-[A-Za-z]{5}\.com", host["name"])
+        # <clusterId>_<group>XXXX-NNNN, which terraform-provider-huaweicloud's host parser reads
+        assert re.fullmatch(re.escape(cluster["clusterId"]) + r"_core_node_analysis_group[A-Za-z]{4}-\d{4}", host["name"])
         assert UUID_RE.match(host["id"])
     assert len({host["ip"] for host in hosts}) == len(hosts)
 

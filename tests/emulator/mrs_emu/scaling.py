@@ -1,0 +1,230 @@
+"""The resize rules of v1.1 (vendor document "adjust cluster nodes") and v2 (expand / shrink): every refusal with its code.
+
+Both APIs share one set of rules on the cluster and the group (cluster_can_scale, the 500-node limit, a core group's
+minimum); each checks its own body. Inferred (unconfirmed) mappings: 12000013 for a scale-in below a group's minimum
+or of nodes the group does not have, 12000123 for task_node_info while Task nodes exist, 12000124 for a manual resize
+of a group whose auto-scaling policy is enabled, 12000121 while the group has an unpaid order, 12000002 for every
+malformed parameter, an unknown group and a master group.
+"""
+
+import re
+
+from .common import (GROUP_NAME_RE, MAX_CORE_AND_TASK, MIN_CORE, VOLUME_TYPES, ApiError, bounded_int, invalid, is_int,
+                     positive_int)
+from .state import count_group, count_kind, find_group, group_spec, groups_of_kind, new_group
+
+
+def cluster_can_scale(record):
+    name = record["name"]
+    if record["operation"]:
+        raise ApiError(400, "12000018", "Cluster %s is being scaled out or in and cannot be scaled again." % name)
+    if record["state"] != "running":
+        raise ApiError(400, "12000017", "Cluster %s is not running (%s) and cannot be scaled out or in." % (name, record["state"]))
+
+
+def group_can_scale(record, group):
+    policy = record["policies"].get(group["name"])
+    if policy and policy["auto_scaling_policy"].get("auto_scaling_enable"):
+        raise ApiError(400, "12000124", "The number of nodes in node group %s is managed by an enabled auto scaling policy "
+                       "(min %s, max %s); disable the policy to resize it manually." % (
+                           group["name"], policy["auto_scaling_policy"].get("min_capacity"),
+                           policy["auto_scaling_policy"].get("max_capacity")))
+    if any(order["group"] == group["name"] and not order["paid"] for order in record["orders"].values()):
+        raise ApiError(400, "12000121", "Node group %s has an unpaid order; pay or cancel it first." % group["name"])
+
+
+def check_total(record, add):
+    resizable = count_kind(record, "core") + count_kind(record, "task")
+    if resizable + add > MAX_CORE_AND_TASK:
+        raise ApiError(400, "12000028", "A cluster can have at most %d Core and Task nodes; %s has %d, %d requested."
+                       % (MAX_CORE_AND_TASK, record["name"], resizable, add))
+
+
+def check_removal(record, group, count):
+    have = count_group(record, group["name"])
+    if group["kind"] == "core" and have - count < MIN_CORE:
+        raise ApiError(400, "12000013", "Failed to scale in cluster %s: node group %s must keep at least %d Core nodes (has %d)."
+                       % (record["name"], group["name"], MIN_CORE, have))
+    if count > have:
+        raise ApiError(400, "12000013", "Failed to scale in cluster %s: node group %s has only %d nodes."
+                       % (record["name"], group["name"], have))
+
+
+def newest_ids(record, group, count):
+    newest = sorted((host for host in record["hosts"] if host["group"] == group["name"]), key=lambda host: -host["seq"])
+    return [host["id"] for host in newest[:count]]
+
+
+# -- v1.1 PUT cluster_infos/{id} ---------------------------------------------------------------------------------------
+
+def resize_group(node_group, record):
+    """The group a v1.1 resize names: empty and core_node_default_group mean the first Core group,
+    task_node_default_group the first Task group (or the one the cluster type would create), any group name itself."""
+    cores, tasks = groups_of_kind(record, "core"), groups_of_kind(record, "task")
+    if node_group in (None, "", "core_node_default_group") and cores:
+        return cores[0]
+    if node_group == "task_node_default_group":
+        if tasks:
+            return tasks[0]
+        name = {"analysis": "task_node_analysis_group", "streaming": "task_node_streaming_group",
+                "mixed": "task_node_analysis_group"}.get(record["type"])
+        if name:
+            return new_group(name, "task", "")
+    group = find_group(record, node_group) if node_group else None
+    if group is None:
+        raise invalid("unknown node_group %r of cluster %s" % (node_group, record["name"]))
+    if group["kind"] == "master":
+        raise invalid("the number of Master nodes cannot be changed")
+    return group
+
+
+def checked_task_node_info(info, name):
+    if not isinstance(info, dict):
+        raise invalid("task_node_info must be an object")
+    if not isinstance(info.get("node_size"), str) or not info["node_size"]:
+        raise invalid("task_node_info.node_size is required")
+    spec = dict(group_spec(info["node_size"]), name=name, kind="task", prepaid=False)
+    if "data_volume_type" in info:
+        if info["data_volume_type"] not in VOLUME_TYPES:
+            raise invalid("task_node_info.data_volume_type must be one of " + ", ".join(VOLUME_TYPES))
+        spec["data_volume_type"] = info["data_volume_type"]
+    if "data_volume_count" in info:
+        if not bounded_int(info["data_volume_count"], 0, 20):
+            raise invalid("task_node_info.data_volume_count must be an integer from 0 to 20")
+        spec["data_volume_count"] = info["data_volume_count"]
+    if "data_volume_size" in info:
+        if not bounded_int(info["data_volume_size"], 100, 32000):
+            raise invalid("task_node_info.data_volume_size must be an integer from 100 to 32000 (GB)")
+        spec["data_volume_size"] = info["data_volume_size"]
+    return spec
+
+
+def check_optional_flags(params, strict=False):
+    # skip_bootstrap_scripts is a Boolean in the docs but typed str in the v1 SDK: v1.1 accepts both spellings,
+    # v2 (typed bool in ExpandParam) only booleans.
+    allowed = (True, False) if strict else (True, False, "true", "false")
+    for name in ("skip_bootstrap_scripts", "scale_without_start"):
+        value = params.get(name)
+        if value is not None and (value not in allowed or (strict and not isinstance(value, bool))):
+            raise invalid("%s must be a boolean" % name)
+
+
+def removal_ids(record, params, group, instances):
+    """The hosts a scale-in removes: the given Task server_ids, or the newest nodes of the group."""
+    server_ids = params.get("server_ids")
+    if server_ids is not None and (not isinstance(server_ids, list) or not all(isinstance(item, str) for item in server_ids)):
+        raise invalid("server_ids must be a list of strings")
+    if server_ids:
+        if group["kind"] != "task":
+            raise invalid("server_ids can only be given for a scale-in of Task nodes")
+        if len(server_ids) != instances or len(set(server_ids)) != len(server_ids):
+            raise invalid("server_ids must list exactly %d distinct Task nodes" % instances)
+        task_ids = {host["id"] for host in record["hosts"] if host["group"] == group["name"]}
+        unknown = [item for item in server_ids if item not in task_ids]
+        if unknown:
+            # The documented code for ids that are not Task nodes of the group (OTC error-code appendix).
+            raise ApiError(400, "12000013", "The task node does not exist: %s (not Task nodes of node group %s of cluster %s)."
+                           % (", ".join(unknown), group["name"], record["name"]))
+        return server_ids
+    return newest_ids(record, group, instances)
+
+
+def plan_resize(record, body):
+    """Check every rule for a v1.1 resize of record; return the arguments of start_operation or raise ApiError."""
+    if record["billing_type"] == "Yearly/Monthly":
+        raise ApiError(400, "12000065", "Yearly/monthly clusters cannot be scaled out or in.")
+    cluster_can_scale(record)
+    params = body.get("parameters") if isinstance(body, dict) else None
+    if not isinstance(params, dict):
+        raise invalid("parameters is required")
+    scale_type = params.get("scale_type")
+    if scale_type not in ("scale_in", "scale_out"):
+        raise invalid("scale_type must be scale_in or scale_out")
+    if params.get("node_id") != "node_orderadd":
+        raise invalid("node_id must be node_orderadd")
+    instances = positive_int(params.get("instances"))
+    if instances is None:
+        raise invalid("instances must be a positive integer")
+    node_group = params.get("node_group")
+    if node_group is not None and not isinstance(node_group, str):
+        raise invalid("node_group must be a string")
+    group = resize_group(node_group, record)
+    check_optional_flags(params)
+    exists = find_group(record, group["name"]) is not None
+    if exists:
+        group_can_scale(record, group)
+    have = count_group(record, group["name"]) if exists else 0
+    task_group = None
+    if params.get("task_node_info") is not None:
+        if (have if group["kind"] == "task" else count_kind(record, "task")) > 0:
+            raise ApiError(400, "12000123", "Failed to update Task node information because the number of Task nodes is not 0.")
+        task_group = checked_task_node_info(params["task_node_info"], group["name"])
+        task_group = task_group if group["kind"] == "task" else None
+    if scale_type == "scale_out":
+        if group["kind"] == "task" and have == 0 and task_group is None:
+            raise invalid("task_node_info is required to add Task nodes to a cluster without Task nodes")
+        check_total(record, instances)
+        return {"kind": "scaling-out", "group": group["name"], "add": instances, "task_group": task_group}
+    if not exists:
+        raise ApiError(400, "12000013", "Failed to scale in cluster %s: it has no %s nodes." % (record["name"], group["name"]))
+    check_removal(record, group, instances)
+    return {"kind": "scaling-in", "group": group["name"], "remove": removal_ids(record, params, group, instances)}
+
+
+# -- v2 POST clusters/{id}/expand and /shrink ------------------------------------------------------------------------
+
+def v2_group(record, body, fields):
+    if not isinstance(body, dict):
+        raise invalid("the body must be a JSON object")
+    unknown = sorted(set(body) - set(fields))
+    if unknown:
+        raise invalid("unknown field(s) %s" % ", ".join(unknown))
+    name = body.get("node_group_name")
+    if not isinstance(name, str) or not re.match(GROUP_NAME_RE, name):
+        raise invalid("node_group_name is required: 1 to 64 letters, digits, _ or -")
+    group = find_group(record, name)
+    if group is None:
+        raise invalid("node group %s does not exist in cluster %s" % (name, record["name"]))
+    if group["kind"] == "master":
+        raise invalid("node group %s is a Master group and cannot be scaled" % name)
+    return group
+
+
+def plan_expand(record, body):
+    """(start_operation arguments, prepaid) for a v2 expand, or raise ApiError."""
+    cluster_can_scale(record)
+    group = v2_group(record, body, ("node_group_name", "count", "skip_bootstrap_scripts", "scale_without_start"))
+    count = body.get("count")
+    if not is_int(count) or count < 1:
+        raise invalid("count must be an integer >= 1")
+    check_optional_flags(body, strict=True)
+    group_can_scale(record, group)
+    check_total(record, count)
+    return {"kind": "scaling-out", "group": group["name"], "add": count}, group["prepaid"]
+
+
+def plan_shrink(record, body):
+    """start_operation arguments for a v2 shrink, or raise ApiError."""
+    cluster_can_scale(record)
+    group = v2_group(record, body, ("node_group_name", "count", "resource_ids"))
+    count, resource_ids = body.get("count"), body.get("resource_ids")
+    if resource_ids is not None and (not isinstance(resource_ids, list) or not all(isinstance(item, str) and item for item in resource_ids)):
+        raise invalid("resource_ids must be a list of resource ids")
+    if count is None and not resource_ids:
+        raise invalid("count is required unless resource_ids is given")
+    if count is not None and (not is_int(count) or count < 1):
+        raise invalid("count must be an integer >= 1")
+    if resource_ids and (len(set(resource_ids)) != len(resource_ids) or (count is not None and count != len(resource_ids))):
+        raise invalid("resource_ids must list distinct nodes, as many as count")
+    if group["prepaid"]:
+        raise ApiError(400, "12000065", "Nodes of the yearly/monthly node group %s cannot be removed by a shrink." % group["name"])
+    group_can_scale(record, group)
+    count = len(resource_ids) if resource_ids else count
+    check_removal(record, group, count)
+    if not resource_ids:
+        return {"kind": "scaling-in", "group": group["name"], "remove": newest_ids(record, group, count)}
+    by_resource = {host["resource_id"]: host["id"] for host in record["hosts"] if host["group"] == group["name"]}
+    unknown = [item for item in resource_ids if item not in by_resource]
+    if unknown:
+        raise ApiError(400, "12000013", "The node does not exist: %s (not nodes of node group %s)." % (", ".join(unknown), group["name"]))
+    return {"kind": "scaling-in", "group": group["name"], "remove": [by_resource[item] for item in resource_ids]}
