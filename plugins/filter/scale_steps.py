@@ -17,14 +17,22 @@ description:
     the scale-ins run first.
   - With O(step), no resize adds or removes more than that many nodes.
   - Each group only grows or only shrinks, so Core never drops below the smaller of its current and target counts.
-  - Counts may be integers or strings that spell one (as Jinja gives them); booleans, fractions, negative numbers
+  - Counts may be integers or strings that spell one (C("5"), as Jinja and YAML often give them), normalised as
+    M(hwcloud.mrs.mrs_cluster_nodes) normalises its O(hwcloud.mrs.mrs_cluster_nodes#module:count); booleans, fractions, negative numbers
     and keys other than V(core) and V(task) in O(target) are refused.
-  - The targets are not checked against the API's limits here; M(hwcloud.mrs.mrs_cluster_nodes) checks each step.
+  - Every resize is checked before it is returned, with the planner of M(hwcloud.mrs.mrs_cluster_nodes), on the counts the
+    cluster will have by then, so a sequence that module would refuse part-way (Core below 3, Core + Task above 500, a
+    Task group grown from 0 nodes without O(task_node_info), a bad O(task_node_info)) is refused before the first resize.
+  - With an input of V(null) (before the cluster has been read), only the target and O(task_node_info) are checked, and
+    the result is an empty list.
+  - Every refusal is an error whose message starts with the name of the value at fault, from O(names).
 author:
   - hwcloud.mrs maintainers (@hwcloud-mrs)
 options:
   _input:
-    description: The current counts, a dictionary with the keys V(core) and V(task).
+    description:
+      - The current counts, a dictionary with the keys V(core) and V(task).
+      - V(null) checks only the target and O(task_node_info), and returns an empty list.
     type: dict
     required: true
   target:
@@ -35,6 +43,17 @@ options:
     description: The most nodes one resize may add or remove; V(0) means no limit.
     type: int
     default: 0
+  task_node_info:
+    description:
+      - The Task node specification the resizes carry, as O(hwcloud.mrs.mrs_cluster_nodes#module:task_node_info). It is
+        checked when given, and required when the Task group grows from 0 nodes.
+    type: dict
+  names:
+    description:
+      - The names used in error messages for V(core), V(task), V(task_node_info) and V(step), so that a refusal
+        names the variable the caller wrote (for example V(cluster_scale_core_count)).
+      - Defaults to V(target.core), V(target.task), V(task_node_info) and V(step).
+    type: dict
 seealso:
   - module: hwcloud.mrs.mrs_cluster_nodes
   - module: hwcloud.mrs.mrs_cluster_info
@@ -50,6 +69,11 @@ EXAMPLES = r"""
 - name: Near the 500-node limit the scale-ins come first (Task 400 -> 100, then Core 100 -> 300)
   ansible.builtin.debug:
     msg: "{{ {'core': 100, 'task': 400} | hwcloud.mrs.scale_steps({'core': 300, 'task': 100}) }}"
+
+- name: Refused before any resize, naming the variable - cluster_scale_task_count needs a Task node spec from 0 nodes
+  ansible.builtin.debug:
+    msg: "{{ {'core': 3, 'task': 0} | hwcloud.mrs.scale_steps({'task': 2}, names={'task': 'cluster_scale_task_count'}) }}"
+  ignore_errors: true
 """
 
 RETURN = r"""
@@ -69,29 +93,78 @@ _value:
       type: int
 """
 
+import dataclasses
+
 from ansible.errors import AnsibleFilterError
 
-MAX_CORE_TASK_NODES = 500
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterView, as_whole_number
+from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
+    MAX_CORE_TASK_NODES, MIN_CORE_NODES, PlanError, ResizeRequest, plan_resize, validate_task_node_info)
+
 GROUPS = ("core", "task")
+DEFAULT_NAMES = {"core": "target.core", "task": "target.task", "task_node_info": "task_node_info", "step": "step"}
 
 
-def _whole_number(value, what):
-    """``value`` as a non-negative int; strings such as ``"3"`` are accepted, booleans and fractions are not."""
-    if isinstance(value, bool):
-        raise AnsibleFilterError("scale_steps: %s must be a whole number, got %r" % (what, value))
+def _refuse(name, rule):
+    raise AnsibleFilterError("%s: %s" % (name, rule))
+
+
+def _whole_number(value, name):
+    """``value`` as a non-negative int, normalised as the planner does (``"3"`` is 3); a whole float is accepted too."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, str):
-        value = value.strip()
-    try:
-        number = int(value) if isinstance(value, (int, str)) else None
-    except ValueError:
-        number = None
+    number = as_whole_number(value)
     if number is None:
-        raise AnsibleFilterError("scale_steps: %s must be a whole number, got %r" % (what, value))
+        _refuse(name, "must be a whole number, got %r" % (value,))
     if number < 0:
-        raise AnsibleFilterError("scale_steps: %s must be 0 or more, got %d" % (what, number))
+        _refuse(name, "must be 0 or more, got %d" % number)
     return number
+
+
+def _label(names, parameter, group):
+    """The caller's name for the planner's ``parameter`` (``count`` is the group's count)."""
+    if parameter == "count":
+        return names[group]
+    if parameter.startswith("task_node_info"):
+        return names["task_node_info"] + parameter[len("task_node_info"):]
+    return parameter
+
+
+def _task_node_info(info, names):
+    try:
+        return validate_task_node_info(info)
+    except PlanError as error:
+        _refuse(_label(names, error.parameter, "task"), error.rule)
+
+
+def _check_shape(goal, given, names):
+    """The target on its own: Core at least MIN_CORE_NODES, Core + Task at most MAX_CORE_TASK_NODES."""
+    if "core" in given and goal["core"] < MIN_CORE_NODES:
+        _refuse(names["core"], "must be %d or more (MRS keeps at least %d Core nodes), got %d" % (MIN_CORE_NODES, MIN_CORE_NODES, goal["core"]))
+    if given and goal["core"] is not None and goal["task"] is not None and goal["core"] + goal["task"] > MAX_CORE_TASK_NODES:
+        _refuse(" / ".join(names[group] for group in GROUPS if group in given),
+                "Core + Task would be %d nodes (Core %d, Task %d); MRS allows at most %d"
+                % (goal["core"] + goal["task"], goal["core"], goal["task"], MAX_CORE_TASK_NODES))
+
+
+def _view(counts):
+    """A running cluster with these counts, for the planner to judge one resize of the sequence."""
+    return ClusterView(cluster_id="", name="", state="running", scale="", stage_desc=None, billing_type=None, version=None,
+                       master_count=0, core_count=counts["core"], task_count=counts["task"])
+
+
+def _check_with_planner(now, steps, task_node_info, names):
+    """Each resize as mrs_cluster_nodes will plan it, on the counts the cluster has by then; the planner's refusal, renamed."""
+    view = _view(now)
+    for move in steps:
+        group = move["node_group"]
+        request = ResizeRequest(node_group=group, count=move["count"], current_count=move["from"],
+                                task_node_info=task_node_info if group == "task" else None)
+        try:
+            plan_resize(view, request)
+        except PlanError as error:
+            _refuse(_label(names, error.parameter, group), "%s (resize %s %d -> %d)" % (error.rule, group, move["from"], move["count"]))
+        view = dataclasses.replace(view, **{"%s_count" % group: move["count"]})
 
 
 def _moves(group, start, end, step):
@@ -105,22 +178,33 @@ def _moves(group, start, end, step):
     return moves
 
 
-def scale_steps(current, target, step=0):
+def scale_steps(current, target, step=0, task_node_info=None, names=None):
     """The ordered resizes from the ``current`` counts to the ``target`` counts (see DOCUMENTATION)."""
-    if not isinstance(current, dict) or not isinstance(target, dict):
+    if names is not None and not isinstance(names, dict):
+        raise AnsibleFilterError("scale_steps: names must be a dictionary")
+    names = dict(DEFAULT_NAMES, **dict((key, str(value)) for key, value in (names or {}).items() if key in DEFAULT_NAMES))
+    if (current is not None and not isinstance(current, dict)) or not isinstance(target, dict):
         raise AnsibleFilterError("scale_steps: the input and target must be dictionaries with core and task counts")
     unknown = sorted(str(key) for key in target if key not in GROUPS)
     if unknown:
         raise AnsibleFilterError("scale_steps: target may only have the keys core and task, got %s" % ", ".join(unknown))
-    stride = _whole_number(step, "step")
+    stride = _whole_number(step, names["step"])
+    given = [group for group in GROUPS if target.get(group) is not None]
+    wanted = dict((group, _whole_number(target[group], names[group]) if group in given else None) for group in GROUPS)
+    spec = _task_node_info(task_node_info, names)
+    if current is None:
+        _check_shape(wanted, given, names)
+        return []
     now = dict((group, _whole_number(current.get(group), "current.%s" % group)) for group in GROUPS)
-    goal = dict((group, now[group] if target.get(group) is None else _whole_number(target[group], "target.%s" % group))
-                for group in GROUPS)
+    goal = dict((group, now[group] if wanted[group] is None else wanted[group]) for group in GROUPS)
+    _check_shape(goal, given, names)
     outs = [_moves(group, now[group], goal[group], stride) for group in ("core", "task") if goal[group] > now[group]]
     ins = [_moves(group, now[group], goal[group], stride) for group in ("task", "core") if goal[group] < now[group]]
     growth = sum(max(0, goal[group] - now[group]) for group in GROUPS)
     ordered = outs + ins if now["core"] + now["task"] + growth <= MAX_CORE_TASK_NODES else ins + outs
-    return [move for moves in ordered for move in moves]
+    steps = [move for moves in ordered for move in moves]
+    _check_with_planner(now, steps, spec, names)
+    return steps
 
 
 class FilterModule:

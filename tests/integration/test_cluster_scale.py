@@ -15,7 +15,8 @@ import time
 
 import yaml
 
-ROLE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "roles", "cluster_scale")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROLE = os.path.join(ROOT, "roles", "cluster_scale")
 TASK_SPEC = {"node_size": "s3.xlarge.2.linux.bigdata"}
 
 
@@ -31,6 +32,14 @@ def resizes(puts):
     assert all(status == 200 for status, _parameters in collected), collected
     return [(parameters["scale_type"], parameters["node_group"].split("_")[0], int(parameters["instances"]))
             for _status, parameters in collected]
+
+
+def guide_block(name):
+    """The code block of docs/cluster_scale.md marked <!-- tested: NAME -->: the test runs what the guide shows."""
+    with open(os.path.join(ROOT, "docs", "cluster_scale.md"), encoding="utf-8") as page:
+        found = re.search(r"<!-- tested: %s -->\s*\n```yaml\n(.*?)\n```" % re.escape(name), page.read(), re.DOTALL)
+    assert found, "docs/cluster_scale.md has no block marked %s" % name
+    return yaml.safe_load(found.group(1))
 
 
 def load(path):
@@ -179,6 +188,12 @@ def test_drain_removes_exactly_the_chosen_task_nodes(mrs, playbook, puts, tmp_pa
     result = load(result_file)
     assert "only Task nodes can be drained" in result["refusal"] and core_host["name"] in result["refusal"]
     assert tasks[2]["name"] not in result["refusal"]
+    # a name that matches no host is a typo until the caller says otherwise: refused before any change, naming it
+    missing = result["missing"]
+    assert missing and missing.startswith("cluster_scale_drain_host_names: no host of cluster %s has \"node-gone-long-ago.com\"" % cluster_id)
+    assert "Nothing was changed" in missing and "cluster_scale_drain_allow_missing" in missing and tasks[1]["name"] in missing
+    # allowed, it is reported as already gone, with a warning
+    assert "counted as already gone" in run.output
     collected = puts()
     assert len(collected) == 1 and collected[0][0] == 200, collected
     assert collected[0][1]["scale_type"] == "scale_in" and collected[0][1]["instances"] == "2"
@@ -227,16 +242,23 @@ REFUSALS = {
     "step_negative": "cluster_scale_step: must be 0 or more",
     "limit_negative": "cluster_scale_core_removal_limit: must be 0 or more, got -1",
     "timeout_negative": "cluster_scale_wait_timeout: must be 0 or more seconds, got -5",
-    "volume_count": "cluster_scale_task_node_info.data_volume_count: must be 1 to 10, got 11",
+    "volume_count": ["cluster_scale_task_node_info.data_volume_count: must be", "11"],
     "burst_both": "cluster_scale_burst_task_count / cluster_scale_burst_task_increase: give exactly one of them",
     "burst_zero": "cluster_scale_burst_task_increase: must be 1 or more, got 0",
     "profile_unknown": 'cluster_scale_profile: no profile named "weekend" in cluster_scale_profiles; known profiles: day, night',
-    "profile_bad": "cluster_scale_profiles.night: unknown keys tasks (known: core, task, task_node_info); "
-                   "cluster_scale_profiles.night.core: must be a whole number, 3 or more, got 2; "
-                   "cluster_scale_profiles.peak: Core + Task would be 501 nodes; MRS allows at most 500",
+    "profile_bad_key": "cluster_scale_profiles.night: unknown keys tasks (known: core, task, task_node_info)",
+    # "5" is a size for a profile as for converge; the profile that is not applied is checked too
+    "profile_bad_core": "cluster_scale_profiles.night.core: must be 3 or more (MRS keeps at least 3 Core nodes), got 2",
+    "profile_over_500": "cluster_scale_profiles.peak.core / cluster_scale_profiles.peak.task: Core + Task would be 501 nodes",
+    "profile_not_a_number": "cluster_scale_profiles.day.core: must be a whole number, got 'five'",
+    "burst_file_relative": ['cluster_scale_burst_tasks_file: no task file "tasks/burst_jbo.yml"', "/playbooks/tasks/burst_jbo.yml",
+                            "Nothing was changed"],
+    "burst_file_absolute": ['cluster_scale_burst_tasks_file: no task file "', '/playbooks/tasks/no_such_job.yml"'],
+    "burst_file_directory": ['cluster_scale_burst_tasks_file: no task file "', '/playbooks/tasks"'],
     "drain_nothing": "cluster_scale_drain_server_ids / cluster_scale_drain_host_names: give at least one Task node id or host name",
-    "over_500": "cluster_scale_core_count / cluster_scale_task_count: Core + Task would be 501 nodes (Core 3, Task 498); MRS allows at most 500",
-    "task_from_0": "cluster_scale_task_node_info: required to grow the Task group from 0 nodes",
+    "over_500": "cluster_scale_task_count: Core + Task would be 501 nodes (Core 3, Task 498); MRS allows at most 500",
+    # the planner's own rule and words (mrs_cluster_nodes), naming the role's variable
+    "task_from_0": ["cluster_scale_task_node_info: required", "from 0 nodes"],
 }
 
 
@@ -250,7 +272,8 @@ def test_bad_variables_are_refused_before_any_change(mrs, playbook, puts, tmp_pa
     refusals = load(result_file)
     assert sorted(refusals) == sorted(REFUSALS), "cases that were not refused: %s" % sorted(set(REFUSALS) - set(refusals))
     for case, expected in REFUSALS.items():
-        assert expected in refusals[case], (case, refusals[case])
+        for part in expected if isinstance(expected, list) else [expected]:
+            assert part in refusals[case], (case, refusals[case])
     assert "unable to convert to int" in refusals["type_int"] and "unable to convert to bool" in refusals["type_bool"]
     assert puts() == []
     # only the two rules that need the cluster's counts read it; every other call was refused before any request
@@ -285,3 +308,84 @@ def test_role_defaults_match_the_documented_defaults():
             else:
                 documented[option] = details.get("default")
     assert defaults == documented
+
+
+def test_a_size_spelled_as_a_string_is_the_same_size_for_converge_and_profile(mrs, playbook, puts, tmp_path):
+    cluster_id = mrs.create_cluster(name="etl", core=3, task=0, scale_seconds=0)["clusterId"]
+    result_file = tmp_path / "result.json"
+
+    run = playbook("role_string_sizes", cluster_id=cluster_id, result_file=str(result_file))
+
+    assert run.rc == 0, run
+    assert resizes(puts) == [("scale_out", "core", 1), ("scale_out", "core", 1), ("scale_out", "task", 2)]
+    assert group_counts(mrs, cluster_id) == (5, 2)
+    result = load(result_file)
+    assert result["converge"]["target"] == {"core": 4, "task": 0} and result["converge"]["after"] == {"core": 4, "task": 0}
+    assert result["profile"]["target"] == {"core": 5, "task": 2} and result["profile"]["after"] == {"core": 5, "task": 2}
+
+
+class FailNextScaleAfterPuts(threading.Thread):
+    """Once the emulator has accepted `after` resizes, make the next accepted one end in `outcome`."""
+
+    def __init__(self, mrs, cluster_id, after, outcome="failed"):
+        super().__init__(daemon=True)
+        self.mrs, self.cluster_id, self.after, self.outcome = mrs, cluster_id, after, outcome
+        self.stop = threading.Event()
+        self.armed = False
+
+    def run(self):
+        while not self.stop.is_set():
+            if sum(1 for entry in self.mrs.requests_log() if entry["method"] == "PUT" and entry["status"] == 200) >= self.after:
+                self.mrs.patch_cluster(self.cluster_id, fail_next_scale=self.outcome)
+                self.armed = True
+                return
+            time.sleep(0.02)
+
+
+def test_a_converge_that_fails_part_way_says_what_it_changed(mrs, playbook, puts, tmp_path):
+    cluster_id = mrs.create_cluster(name="etl", core=3, task=0, scale_seconds=0)["clusterId"]
+    result_file = tmp_path / "result.json"
+    saboteur = FailNextScaleAfterPuts(mrs, cluster_id, after=1)
+    saboteur.start()
+
+    run = playbook("role_partial_failure", cluster_id=cluster_id, result_file=str(result_file))
+    saboteur.stop.set()
+    saboteur.join(10)
+
+    assert run.rc == 0, run  # the caller's rescue handled it
+    assert saboteur.armed
+    # the first resize was applied, the second was accepted and failed, the third was never sent
+    assert resizes(puts) == [("scale_out", "core", 1), ("scale_out", "core", 1)]
+    saved = load(result_file)
+    message, applied, result = saved["msg"], saved["applied"], saved["result"]
+    assert "stopped at resize 2 of 3 (core 4 -> 5)" in message, message
+    assert "Applied before it: core 3 -> 4." in message and "Not started: task 0 -> 1." in message, message
+    assert [(step["node_group"], step["from"], step["count"], step["changed"]) for step in applied] == [("core", 3, 4, True)]
+    assert result["failed"] is True and result["changed"] is True and result["cluster_id"] == cluster_id
+    assert result["steps"] == applied and result["before"] == {"core": 3, "task": 0} and result["after"] == {"core": 4, "task": 0}
+    in_progress = result["in_progress"]
+    assert (in_progress["node_group"], in_progress["from"], in_progress["count"]) == ("core", 4, 5) and in_progress["msg"]
+    assert [(step["node_group"], step["from"], step["count"]) for step in result["not_started"]] == [("task", 0, 1)]
+    # the applied resize's task reported a change
+    assert re.search(r"changed: \[localhost\]", run.output), run
+
+
+def test_the_documented_day_and_night_profiles_switch_back_to_night(mrs, playbook, puts, tmp_path):
+    cluster_id = mrs.create_cluster(name="analytics", core=6, task=0, scale_seconds=0)["clusterId"]
+    result_file = tmp_path / "result.json"
+
+    guide = guide_block("day-night-profiles")[0]["vars"]
+
+    run = playbook("role_day_night", cluster_name="analytics", guide_profiles=guide["cluster_scale_profiles"],
+                   guide_core_removal_limit=guide["cluster_scale_core_removal_limit"], result_file=str(result_file))
+
+    assert run.rc == 0, run
+    result = load(result_file)
+    refusal = result["refusal"]
+    # the refusal names the variable to raise, by how much, and why Core scale-in is slow
+    assert refusal.startswith("cluster_scale_core_removal_limit: this run would remove 2 Core nodes (8 -> 6, profile night)"), refusal
+    assert "set cluster_scale_core_removal_limit to 2 or more" in refusal and "decommissions" in refusal and "HDFS" in refusal
+    assert "Nothing was changed" in refusal
+    assert resizes(puts) == [("scale_out", "core", 2), ("scale_out", "task", 24), ("scale_in", "task", 24), ("scale_in", "core", 2)]
+    assert group_counts(mrs, cluster_id) == (6, 0)
+    assert result["night"]["after"] == {"core": 6, "task": 0}

@@ -14,6 +14,8 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.hwcloud.mrs.plugins.filter.scale_steps import MAX_CORE_TASK_NODES, FilterModule, scale_steps
 
+SPEC = {"node_size": "s3.xlarge.2.linux.bigdata"}
+
 
 def step(group, start, end):
     return {"node_group": group, "from": start, "count": end}
@@ -52,11 +54,11 @@ CASES = [
 
 @pytest.mark.parametrize("current, target, stride, expected", CASES)
 def test_ordered_resizes(current, target, stride, expected):
-    assert scale_steps(current, target, step=stride) == expected
+    assert scale_steps(current, target, step=stride, task_node_info=SPEC) == expected
 
 
 def test_default_step_is_one_resize_per_group():
-    assert scale_steps({"core": 3, "task": 0}, {"core": 50, "task": 20}) == [step("core", 3, 50), step("task", 0, 20)]
+    assert scale_steps({"core": 3, "task": 0}, {"core": 50, "task": 20}, task_node_info=SPEC) == [step("core", 3, 50), step("task", 0, 20)]
 
 
 def test_registered_as_a_filter():
@@ -66,19 +68,73 @@ def test_registered_as_a_filter():
 @pytest.mark.parametrize("current, target, stride, message", [
     ([3, 0], {"core": 3}, 0, "must be dictionaries"),
     ({"core": 3, "task": 0}, "core=4", 0, "must be dictionaries"),
-    ({"core": 3}, {"core": 4}, 0, "current.task must be a whole number, got None"),
-    ({"core": 3, "task": 0}, {"core": -1}, 0, "target.core must be 0 or more, got -1"),
-    ({"core": 3, "task": 0}, {"core": "four"}, 0, "target.core must be a whole number, got 'four'"),
-    ({"core": 3, "task": 0}, {"core": 4.5}, 0, "target.core must be a whole number, got 4.5"),
-    ({"core": 3, "task": 0}, {"core": True}, 0, "target.core must be a whole number, got True"),
+    ({"core": 3}, {"core": 4}, 0, "current.task: must be a whole number, got None"),
+    ({"core": 3, "task": 0}, {"core": -1}, 0, "target.core: must be 0 or more, got -1"),
+    ({"core": 3, "task": 0}, {"core": "four"}, 0, "target.core: must be a whole number, got 'four'"),
+    ({"core": 3, "task": 0}, {"core": 4.5}, 0, "target.core: must be a whole number, got 4.5"),
+    ({"core": 3, "task": 0}, {"core": True}, 0, "target.core: must be a whole number, got True"),
     ({"core": 3, "task": 0}, {"cores": 4}, 0, "target may only have the keys core and task, got cores"),
-    ({"core": 3, "task": 0}, {"core": 4}, -1, "step must be 0 or more, got -1"),
-    ({"core": 3, "task": 0}, {"core": 4}, "two", "step must be a whole number, got 'two'"),
+    ({"core": 3, "task": 0}, {"core": 4}, -1, "step: must be 0 or more, got -1"),
+    ({"core": 3, "task": 0}, {"core": 4}, "two", "step: must be a whole number, got 'two'"),
+    ({"core": 3, "task": 0}, {"core": 2}, 0, "target.core: must be 3 or more (MRS keeps at least 3 Core nodes), got 2"),
+    ({"core": 3, "task": 0}, {"task": 498}, 0, "target.task: Core + Task would be 501 nodes (Core 3, Task 498); MRS allows at most 500"),
+    ({"core": 3, "task": 0}, {"task": 2}, 0, "task_node_info: required when scaling the Task group out from 0 nodes"),
 ])
 def test_bad_input_is_refused_with_the_field_named(current, target, stride, message):
     with pytest.raises(AnsibleFilterError) as caught:
         scale_steps(current, target, step=stride)
     assert message in str(caught.value)
+
+
+NAMES = {"core": "cluster_scale_profiles.night.core", "task": "cluster_scale_profiles.night.task",
+         "task_node_info": "cluster_scale_profiles.night.task_node_info", "step": "cluster_scale_step"}
+
+
+@pytest.mark.parametrize("current, target, spec, message", [
+    (None, {"core": 2}, None, "cluster_scale_profiles.night.core: must be 3 or more"),
+    (None, {"core": "2"}, None, "cluster_scale_profiles.night.core: must be 3 or more"),
+    (None, {"task": "many"}, None, "cluster_scale_profiles.night.task: must be a whole number, got 'many'"),
+    (None, {"core": 300, "task": "201"}, None,
+     "cluster_scale_profiles.night.core / cluster_scale_profiles.night.task: Core + Task would be 501 nodes"),
+    (None, {"task": 2}, {"node_size": "x", "data_volume_count": 11}, "cluster_scale_profiles.night.task_node_info.data_volume_count: must be"),
+    (None, {"task": 2}, {"node_size": "x", "disks": 1}, "cluster_scale_profiles.night.task_node_info: unknown key(s) disks"),
+    (None, {"task": 2}, "big", "cluster_scale_profiles.night.task_node_info: must be a dictionary"),
+    ({"core": 3, "task": 0}, {"task": "2"}, None, "cluster_scale_profiles.night.task_node_info: required when scaling the Task group out from 0"),
+    # a Task node spec that is wrong is refused even when this run would not send it (the group has nodes already)
+    ({"core": 3, "task": 4}, {"task": 6}, {"data_volume_type": "SSD"}, "cluster_scale_profiles.night.task_node_info.node_size: required"),
+])
+def test_refusals_name_the_callers_variable(current, target, spec, message):
+    with pytest.raises(AnsibleFilterError) as caught:
+        scale_steps(current, target, step=0, task_node_info=spec, names=NAMES)
+    assert message in str(caught.value)
+
+
+def test_a_count_spelled_as_a_string_is_the_same_count():
+    # one normalisation for every entry point of the role: "5" is 5, " 5 " too, as mrs_cluster_nodes takes them
+    as_numbers = scale_steps({"core": 3, "task": 2}, {"core": 5, "task": 0}, step=1)
+    assert scale_steps({"core": "3", "task": "2"}, {"core": "5", "task": " 0 "}, step="1") == as_numbers
+    assert scale_steps(None, {"core": "5", "task": "0"}, task_node_info=SPEC) == []
+
+
+def test_null_input_checks_only_the_target():
+    # no cluster yet: nothing to order, and no rule that needs the current counts (a Task group from 0, the 500 limit
+    # with a group left out)
+    assert scale_steps(None, {"task": 499}) == []
+    assert scale_steps(None, {}, task_node_info=SPEC) == []
+
+
+def test_a_sequence_the_module_would_refuse_part_way_is_refused_before_the_first_resize():
+    # Task 0 -> 4 in steps of 2 after Core 3 -> 5: the Task scale-out needs the node spec; without it the first resize
+    # (Core) would be applied and the second refused, so the whole plan is refused, naming the variable
+    with pytest.raises(AnsibleFilterError) as caught:
+        scale_steps({"core": 3, "task": 0}, {"core": 5, "task": 4}, step=2, names={"task_node_info": "cluster_scale_task_node_info"})
+    assert str(caught.value).startswith("cluster_scale_task_node_info: required")
+    assert "(resize task 0 -> 2)" in str(caught.value)
+
+
+def test_names_must_be_a_dictionary():
+    with pytest.raises(AnsibleFilterError, match="names must be a dictionary"):
+        scale_steps({"core": 3, "task": 0}, {"core": 4}, names="core")
 
 
 # --- properties ---------------------------------------------------------------------------------
@@ -102,7 +158,7 @@ def plans(draw):
 @given(plans())
 def test_steps_reach_the_target_safely(plan):
     current, target, stride = plan
-    steps = scale_steps(current, target, step=stride)
+    steps = scale_steps(current, target, step=stride, task_node_info=SPEC)
     final = {group: current[group] if target[group] is None else target[group] for group in ("core", "task")}
 
     counts = dict(current)
