@@ -103,11 +103,12 @@ def leaks(texts, secrets):
     return found
 
 
-# An unhandled exception in a module: a traceback, or how ansible-core words a module that crashed (2.19 and later
-# say "Module failed: <the exception>" with "(traceback unavailable)"; older ones "MODULE FAILURE").
-CRASH_MARKERS = ("Traceback", "Module failed:", "MODULE FAILURE")
-
-
 def tracebacks(text):
-    """Whether the text shows a module that crashed instead of failing with a message."""
-    return any(marker in text for marker in CRASH_MARKERS)
+    """Whether ansible-playbook's output shows a traceback (older ansible-core: "MODULE FAILURE" for a module that crashed)."""
+    return "Traceback (most recent call last)" in text or "MODULE FAILURE" in text
+
+
+def crashed(result):
+    """Whether a task result is that of a module that crashed instead of failing with its own message: ansible-core 2.19
+    and later put "Task failed: Module failed: <the exception>" in msg then (fail_json keeps the module's msg)."""
+    return tracebacks(json.dumps(result)) or "Module failed:" in str(result.get("msg", "")) or "module_stderr" in result

@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from adversarial_support import (MARGIN, gateway_env, leaks, password_env, resizes, run_cases, tracebacks, vendor_log)
+from adversarial_support import (MARGIN, crashed, gateway_env, leaks, password_env, resizes, run_cases, tracebacks, vendor_log)
 from gateway import Gateway, http_date
 from reliability_support import counts, emulator_env, load_json, run_playbook, wait_idle
 
@@ -38,8 +38,8 @@ def hosts_re(cluster_id):
 
 def no_traceback(run, outcomes):
     assert not tracebacks(run.output), run
-    for outcome in outcomes.values():
-        assert not tracebacks(json.dumps(outcome.result)), outcome
+    crashes = [outcome for outcome in outcomes.values() if crashed(outcome.result)]
+    assert not crashes, "modules crashed: %s" % crashes
 
 
 def check_all(checks, run=None, outcomes=None):
@@ -288,7 +288,7 @@ def test_5_the_iam_token_request_is_retried_like_any_read(mrs, ansible_env, tmp_
         accepted = resizes(vendor_log(mrs), cluster_id)[1]
         if rule.hits != 1:
             problems.append("%s: the fault did not fire (%d hits)\n%r" % (name, rule.hits, run))
-        elif tracebacks(run.output) or outcome is None or outcome.failed or outcome.result.get("count") != 4 or len(accepted) != 1:
+        elif tracebacks(run.output) or outcome is None or crashed(outcome.result) or outcome.failed or outcome.result.get("count") != 4 or len(accepted) != 1:
             problems.append("%s: %r (accepted resizes: %d)" % (name, outcome or run, len(accepted)))
     assert not problems, "\n".join(problems)
 
