@@ -30,7 +30,7 @@ Actions (``action`` and its options):
                 ``forward=True`` forwards first (the request reached MRS) and replaces its answer.
 - ``truncate``  forward, then answer with the first half of the body (a JSON document cut short), status kept.
 - ``redirect``  answer ``status`` (302) with ``Location: location`` (default ``/login``, which the gateway answers with
-                an HTML login page, 200), without forwarding.
+                an HTML login page, 200) and ``body`` (default a small HTML page), without forwarding.
 - ``drip``      forward, then send the body one byte every ``interval`` seconds, for at most ``max_seconds`` (then the
                 connection is reset), Content-Length announcing the whole body.
 - ``reset``     reset the connection (TCP RST) ``when`` = ``before`` forwarding (MRS got nothing) or ``after`` (MRS
@@ -177,7 +177,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if action == "redirect":
             location = options.get("location", "/login")
             entry["status"] = options.get("status", 302)
-            self._answer(entry["status"], [("Location", location), ("Content-Type", "text/html")], b"<html>Moved</html>")
+            body = options.get("body", "<html>Moved</html>")
+            self._answer(entry["status"], [("Location", location), ("Content-Type", options.get("content_type", "text/html"))],
+                         body.encode("utf-8") if isinstance(body, str) else body)
             return
         if action == "status" and not options.get("forward"):
             self._error(options, entry)
