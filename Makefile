@@ -70,9 +70,11 @@ _sanity: seed-ansible-test
 	@py="$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')"; \
 	cd $(STAGE) && $(BIN)/ansible-test sanity --venv --python "$$py" --color no
 
-lint: venv stage _lint ## ansible-lint (production profile, offline; config: .ansible-lint), shellcheck .ci/run
+# ansible-lint runs as a plain `ansible-lint` in a fresh clone would: without the ANSIBLE_COLLECTIONS_PATH that
+# this Makefile exports, so it installs this checkout into ./.ansible/collections itself (see .ansible-lint).
+lint: venv _lint ## ansible-lint (production profile; config: .ansible-lint), shellcheck .ci/run
 _lint:
-	@XDG_CACHE_HOME=$(CURDIR)/.tmp/cache $(BIN)/ansible-lint $(if $(CI),--nocolor)
+	@env -u ANSIBLE_COLLECTIONS_PATH XDG_CACHE_HOME=$(CURDIR)/.tmp/cache $(BIN)/ansible-lint $(if $(CI),--nocolor)
 	@$(BIN)/shellcheck .ci/run && echo "shellcheck .ci/run: ok"
 
 changelog-lint: venv _changelog-lint ## antsibull-changelog lint of changelogs/fragments
