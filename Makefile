@@ -1,6 +1,8 @@
-# Test toolchain of the hwcloud.mrs collection. `make test` runs every check on a fresh machine that has
-# only Python 3.11 and make: it builds .venv/, stages the collection, then runs ansible-test sanity,
-# ansible-lint, antsibull-changelog lint and ONE pytest run (whose summary line is printed last).
+# Test toolchain of the hwcloud.mrs collection (a source checkout: this file is not in the Galaxy tarball).
+# `make test` runs every check on a fresh machine that has only Python 3.11 and make: it builds .venv/,
+# stages the collection, then runs ansible-test sanity, ansible-lint, antsibull-changelog lint, the
+# antsibull-docs site build, the ansible-core 2.16/2.21 subset and ONE pytest run (whose summary line is
+# printed last).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -38,8 +40,8 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 # HOME, and playbooks use the venv's Python (interpreter discovery finds broken pyenv shims otherwise).
 PYTEST_ENV = HOME=$(TEST_HOME) PYTHONPATH=$(COLLECTIONS) ANSIBLE_PYTHON_INTERPRETER=$(BIN)/python
 
-.PHONY: help venv stage seed-ansible-test sanity lint changelog-lint units integration pytest test demo bench clean distclean
-.PHONY: _sanity _lint _changelog-lint _pytest
+.PHONY: help venv stage seed-ansible-test sanity lint changelog-lint docs units integration pytest test demo bench clean distclean
+.PHONY: _sanity _lint _changelog-lint _docs _pytest
 
 help: ## show the targets
 	@echo "hwcloud.mrs - make targets:"
@@ -81,6 +83,14 @@ changelog-lint: venv _changelog-lint ## antsibull-changelog lint of changelogs/f
 _changelog-lint:
 	@$(BIN)/antsibull-changelog lint && echo "changelog lint: ok"
 
+# The reference site: antsibull-docs lint-collection-docs --plugin-docs, sphinx-init --use-current, then
+# sphinx-build -W (warnings are errors) with intersphinx pointed at a local inventory, so nothing is downloaded.
+docs: venv stage _docs ## lint the plugins' docs and build the HTML reference site with antsibull-docs: .tmp/docs/build/html/index.html
+_docs:
+	@$(BIN)/python tests/utils/build_docsite.py $(COLLECTIONS) $(CURDIR)/.tmp/docs > $(CURDIR)/.tmp/docs.log 2>&1 \
+		|| { grep -v '^\(reading sources\|writing output\|Writing evaluated\)' $(CURDIR)/.tmp/docs.log | tail -40; exit 1; }
+	@grep '^docs: \(lint-collection-docs\|intersphinx\|site built\)' $(CURDIR)/.tmp/docs.log
+
 units: venv stage ## pytest of tests/unit and tests/emulator
 	@$(MAKE) _pytest PYTEST_DIRS="$(UNIT_DIRS)"
 
@@ -97,15 +107,16 @@ _pytest:
 
 # Runs every check even when an earlier one fails, so one run reports all problems, and prints how long each
 # took; pytest comes last so its summary line is the last test-runner output. Non-zero exit if anything failed.
-test: venv stage ## every check: sanity, lint, changelog lint, the 2.16/2.21 subset, then one pytest run
+test: venv stage ## every check: sanity, lint, changelog lint, docs site, the 2.16/2.21 subset, then one pytest run
 	@failed=""; \
 	check() { local start=$$SECONDS; $(MAKE) "_$$1" || failed="$$failed $$1"; echo "make test: $$1 took $$((SECONDS - start)) s"; }; \
 	check sanity; \
 	check lint; \
 	check changelog-lint; \
+	check docs; \
 	check test-versions; \
 	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed (pytest runs anyway)"; \
-	else echo "make test: sanity, lint, changelog lint and the ansible-core 2.16/2.21 runs passed"; fi; \
+	else echo "make test: sanity, lint, changelog lint, docs and the ansible-core version runs passed"; fi; \
 	$(MAKE) _pytest PYTEST_DIRS="$(ALL_TEST_DIRS)" || failed="$$failed pytest"; \
 	[ -z "$$failed" ]
 

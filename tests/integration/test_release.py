@@ -22,7 +22,7 @@ PLAYBOOKS = os.path.join(ROOT, "tests", "integration", "playbooks")
 BIN = os.path.dirname(sys.executable)
 sys.path.insert(0, os.path.join(ROOT, "tests", "utils"))
 
-from render_docs import tested_block as docs_block  # noqa: E402  pylint: disable=wrong-import-position
+from docs_tools import tested_block as docs_block  # noqa: E402  pylint: disable=wrong-import-position
 
 # Development files planted in the copy that is built: none may reach the tarball.
 DEVELOPMENT_FILES = [
@@ -38,7 +38,7 @@ DEVELOPMENT_PARTS = (".pytest_cache", ".hypothesis", "__pycache__")
 REQUIRED_FILES = [
     "MANIFEST.json", "FILES.json", "README.md", "LICENSE", "meta/runtime.yml", "meta/execution-environment.yml",
     "bindep.txt", "changelogs/changelog.yaml", "changelogs/config.yaml", "docs/getting_started.md",
-    "docs/troubleshooting.md", "docs/modules/mrs_cluster_nodes.md", "plugins/modules/mrs_cluster_nodes.py",
+    "docs/troubleshooting.md", "docs/docsite/links.yml", "plugins/modules/mrs_cluster_nodes.py",
     "plugins/modules/mrs_cluster_info.py", "plugins/module_utils/_client.py", "plugins/doc_fragments/connection.py",
     "plugins/filter/scale_steps.py", "roles/cluster_scale/meta/argument_specs.yml", "roles/cluster_scale/tasks/main.yml",
     "tests/emulator/mrs_emulator.py",
