@@ -32,7 +32,8 @@ DEVELOPMENT_FILES = [
     "demo/.venv/bin/python", ".git/HEAD", "plugins/modules/__pycache__/x.cpython-311.pyc", "changelogs/.plugin-cache.yaml",
     "hwcloud-mrs-0.0.1.tar.gz", ".ansible/collections/x",
 ]
-DEVELOPMENT_PREFIXES = (".venv", ".tmp/", ".ci/", "tests/output/", "bench/", ".git/", ".ansible/")
+DEVELOPMENT_PREFIXES = (".venv", ".tmp/", ".ci/", "tests/output/", "bench/", ".git/", ".ansible/",
+                        "tests/integration/test_bench.py")  # it needs bench/
 DEVELOPMENT_PARTS = (".pytest_cache", ".hypothesis", "__pycache__")
 # What a user needs from the tarball.
 REQUIRED_FILES = [
