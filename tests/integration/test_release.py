@@ -162,6 +162,20 @@ def test_getting_started_first_playbook_works_as_written(mrs, puts, user_env, tm
 
     rc, output = playbook_run(site, user_env, tmp_path)
     assert rc == 0, output
-    assert re.search(r"localhost\s+: ok=3\s+changed=1\s+unreachable=0\s+failed=0", output), output
+    assert re.search(r"localhost\s+: ok=4\s+changed=1\s+unreachable=0\s+failed=0", output), output
     assert group_counts(mrs, cluster_id) == (4, 0)
     assert [status for status, _parameters in puts()] == [200]
+
+
+def test_getting_started_first_playbook_stops_clearly_when_no_cluster_has_the_name(mrs, puts, user_env, tmp_path):
+    """A mistyped or missing name: mrs_cluster_info returns [], and the page's guard says so (no 'no element 0')."""
+    mrs.create_cluster(name="analytics-prod", core=3, task=0, scale_seconds=0)
+    site = tmp_path / "first_playbook.yml"
+    site.write_text(docs_block(os.path.join(ROOT, "docs", "getting_started.md"), "first_playbook.yml"))
+
+    rc, output = playbook_run(site, user_env, tmp_path)
+
+    assert rc != 0, output
+    assert "0 clusters are named analytics in this project" in output, output
+    assert "no element 0" not in output, output
+    assert puts() == []
