@@ -1,6 +1,8 @@
-# Test toolchain of the hwcloud.mrs collection. `make test` runs every check on a fresh machine that has
-# only Python 3.11 and make: it builds .venv/, stages the collection, then runs ansible-test sanity,
-# ansible-lint, antsibull-changelog lint and ONE pytest run (whose summary line is printed last).
+# Test toolchain of the hwcloud.mrs collection (a source checkout: this file is not in the Galaxy tarball).
+# `make test` runs every check on a fresh machine that has only Python 3.11 and make: it builds .venv/,
+# stages the collection, then runs ansible-test sanity, ansible-lint, antsibull-changelog lint, the
+# antsibull-docs site build, the ansible-core 2.16/2.21 subset and ONE pytest run (whose summary line is
+# printed last).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -38,8 +40,8 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 # HOME, and playbooks use the venv's Python (interpreter discovery finds broken pyenv shims otherwise).
 PYTEST_ENV = HOME=$(TEST_HOME) PYTHONPATH=$(COLLECTIONS) ANSIBLE_PYTHON_INTERPRETER=$(BIN)/python
 
-.PHONY: help venv stage seed-ansible-test sanity lint changelog-lint units integration pytest test demo bench clean distclean
-.PHONY: _sanity _lint _changelog-lint _pytest
+.PHONY: help venv stage seed-ansible-test sanity lint changelog-lint docs units integration pytest test demo bench clean distclean
+.PHONY: _sanity _lint _changelog-lint _docs _pytest
 
 help: ## show the targets
 	@echo "hwcloud.mrs - make targets:"
@@ -70,14 +72,24 @@ _sanity: seed-ansible-test
 	@py="$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')"; \
 	cd $(STAGE) && $(BIN)/ansible-test sanity --venv --python "$$py" --color no
 
-lint: venv stage _lint ## ansible-lint (production profile, offline; config: .ansible-lint), shellcheck .ci/run
+# ansible-lint runs as a plain `ansible-lint` in a fresh clone would: without the ANSIBLE_COLLECTIONS_PATH that
+# this Makefile exports, so it installs this checkout into ./.ansible/collections itself (see .ansible-lint).
+lint: venv _lint ## ansible-lint (production profile; config: .ansible-lint), shellcheck .ci/run
 _lint:
-	@XDG_CACHE_HOME=$(CURDIR)/.tmp/cache $(BIN)/ansible-lint $(if $(CI),--nocolor)
+	@env -u ANSIBLE_COLLECTIONS_PATH XDG_CACHE_HOME=$(CURDIR)/.tmp/cache $(BIN)/ansible-lint $(if $(CI),--nocolor)
 	@$(BIN)/shellcheck .ci/run && echo "shellcheck .ci/run: ok"
 
 changelog-lint: venv _changelog-lint ## antsibull-changelog lint of changelogs/fragments
 _changelog-lint:
 	@$(BIN)/antsibull-changelog lint && echo "changelog lint: ok"
+
+# The reference site: antsibull-docs lint-collection-docs --plugin-docs, sphinx-init --use-current, then
+# sphinx-build -W (warnings are errors) with intersphinx pointed at a local inventory, so nothing is downloaded.
+docs: venv stage _docs ## lint the plugins' docs and build the HTML reference site with antsibull-docs: .tmp/docs/build/html/index.html
+_docs:
+	@$(BIN)/python tests/utils/build_docsite.py $(COLLECTIONS) $(CURDIR)/.tmp/docs > $(CURDIR)/.tmp/docs.log 2>&1 \
+		|| { grep -v '^\(reading sources\|writing output\|Writing evaluated\)' $(CURDIR)/.tmp/docs.log | tail -40; exit 1; }
+	@grep '^docs: \(lint-collection-docs\|intersphinx\|site built\)' $(CURDIR)/.tmp/docs.log
 
 units: venv stage ## pytest of tests/unit and tests/emulator
 	@$(MAKE) _pytest PYTEST_DIRS="$(UNIT_DIRS)"
@@ -95,15 +107,18 @@ _pytest:
 
 # Runs every check even when an earlier one fails, so one run reports all problems, and prints how long each
 # took; pytest comes last so its summary line is the last test-runner output. Non-zero exit if anything failed.
-test: venv stage ## every check: sanity, lint, changelog lint, the 2.16/2.21 subset, then one pytest run
+test: venv stage ## every check: sanity, lint, changelog lint, docs site, the 2.16/2.21 subset, then one pytest run
 	@failed=""; \
 	check() { local start=$$SECONDS; $(MAKE) "_$$1" || failed="$$failed $$1"; echo "make test: $$1 took $$((SECONDS - start)) s"; }; \
 	check sanity; \
 	check lint; \
 	check changelog-lint; \
+	check docs; \
 	check test-versions; \
+	skipped="$$(cat $(VERSIONS_SKIPPED) 2>/dev/null || true)"; \
+	if [ -n "$$skipped" ]; then echo "make test: SKIPPED ansible-core$$skipped (no suitable Python, see above)"; fi; \
 	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed (pytest runs anyway)"; \
-	else echo "make test: sanity, lint, changelog lint and the ansible-core 2.16/2.21 runs passed"; fi; \
+	else echo "make test: sanity, lint, changelog lint, docs and the ansible-core version runs passed"; fi; \
 	$(MAKE) _pytest PYTEST_DIRS="$(ALL_TEST_DIRS)" || failed="$$failed pytest"; \
 	[ -z "$$failed" ]
 
@@ -122,21 +137,41 @@ bench: venv stage ## API calls, per-task overhead, time to notice completion, fl
 # (run_pytest.py takes folders; the test files of VERSION_TESTS are passed on to pytest after its `--`.)
 CORE_VERSIONS ?= 2.16 2.21
 VERSION_TESTS ?= tests/unit tests/integration/test_release.py tests/integration/test_ansible_runner.py
-# 2.16 supports Python 3.10-3.12 on the controller; 2.20+ need Python 3.12+ (pyenv has them on this machine)
+# The controller Pythons each one supports (oldest newest): 2.16 runs on 3.10-3.12, 2.20+ need 3.12+.
+PYTHONS_2.16  := 3.10 3.12
+PYTHONS_2.21  := 3.12 3.14
 PYTHON_2.16   ?= $(HOST_PYTHON)
 PYTHON_2.21   ?= $(firstword $(wildcard $(or $(PYENV_ROOT),/root/.pyenv)/versions/3.12*/bin/python3.12 \
-                                       $(or $(PYENV_ROOT),/root/.pyenv)/versions/3.13*/bin/python3.13) python3.12)
+                                       $(or $(PYENV_ROOT),/root/.pyenv)/versions/3.13*/bin/python3.13) \
+                             $(shell command -v python3.12 || command -v python3.13) python3.12)
+# Where no suitable Python exists (e.g. no 3.12 for 2.21), that version's run is SKIPPED, said loudly, and the
+# rest passes; `make test` repeats the skip in its summary. With CI=true (as .ci/run runs) a missing Python is
+# a failure instead: CI has them (pyenv), so there a skip would only hide a broken set-up.
+VERSIONS_SKIPPED := $(CURDIR)/.tmp/test-versions.skipped
 
 .PHONY: test-versions _test-versions _test-version _venv-version
 
-test-versions: stage _test-versions ## pytest subset (VERSION_TESTS) on ansible-core 2.16 (Python 3.11) and 2.21 (Python 3.12+)
+test-versions: stage _test-versions ## pytest subset (VERSION_TESTS) on ansible-core 2.16 (Python 3.10-3.12) and 2.21 (Python 3.12+)
 _test-versions:
-	@failed=""; \
-	for version in $(CORE_VERSIONS); do \
-		start=$$SECONDS; \
-		$(MAKE) _test-version V=$$version || failed="$$failed $$version"; \
+	@failed=""; mkdir -p $(dir $(VERSIONS_SKIPPED)); : > $(VERSIONS_SKIPPED); \
+	suitable() { "$$1" -c 'import sys; low, high = (tuple(map(int, v.split("."))) for v in sys.argv[1:]); sys.exit(not low <= sys.version_info[:2] <= high)' "$$2" "$$3" 2>/dev/null; }; \
+	run_version() { \
+		local version=$$1 py=$$2 low=$$3 high=$$4 start=$$SECONDS; \
+		if ! suitable "$$py" "$$low" "$$high"; then \
+			if [ "$${CI:-}" = true ]; then \
+				echo "make test-versions: FAILED ansible-core $$version: no Python $$low to $$high (PYTHON_$$version=$$py) and CI=true: CI must run every supported version"; \
+				failed="$$failed $$version"; \
+			else \
+				echo "make test-versions: ******** SKIPPED ansible-core $$version: no Python $$low+ (it needs $$low to $$high; PYTHON_$$version=$$py is missing or outside that). Install one, or pass PYTHON_$$version=/path/to/python. ********"; \
+				echo -n " $$version" >> $(VERSIONS_SKIPPED); \
+			fi; \
+			return 0; \
+		fi; \
+		$(MAKE) _test-version V=$$version PYTHON_$$version="$$py" || failed="$$failed $$version"; \
 		echo "make test-versions: ansible-core $$version took $$((SECONDS - start)) s"; \
-	done; \
+	}; \
+	$(foreach v,$(CORE_VERSIONS),run_version $(v) "$(PYTHON_$(v))" $(or $(PYTHONS_$(v)),3.0 3.99);) \
+	if [ -s $(VERSIONS_SKIPPED) ]; then echo "make test-versions: SKIPPED ansible-core$$(cat $(VERSIONS_SKIPPED)) (no suitable Python)"; fi; \
 	if [ -n "$$failed" ]; then echo "make test-versions: FAILED on ansible-core$$failed"; exit 1; fi
 
 _test-version: _venv-version

@@ -19,7 +19,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BIN = os.path.dirname(sys.executable)
 sys.path.insert(0, os.path.join(ROOT, "tests", "utils"))
 
-from render_docs import tested_block as docs_block  # noqa: E402  pylint: disable=wrong-import-position
+from docs_tools import tested_block as docs_block  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def run(command, cwd=None, env=None):

@@ -22,7 +22,7 @@ PLAYBOOKS = os.path.join(ROOT, "tests", "integration", "playbooks")
 BIN = os.path.dirname(sys.executable)
 sys.path.insert(0, os.path.join(ROOT, "tests", "utils"))
 
-from render_docs import tested_block as docs_block  # noqa: E402  pylint: disable=wrong-import-position
+from docs_tools import tested_block as docs_block  # noqa: E402  pylint: disable=wrong-import-position
 
 # Development files planted in the copy that is built: none may reach the tarball.
 DEVELOPMENT_FILES = [
@@ -32,13 +32,14 @@ DEVELOPMENT_FILES = [
     "demo/.venv/bin/python", ".git/HEAD", "plugins/modules/__pycache__/x.cpython-311.pyc", "changelogs/.plugin-cache.yaml",
     "hwcloud-mrs-0.0.1.tar.gz", ".ansible/collections/x",
 ]
-DEVELOPMENT_PREFIXES = (".venv", ".tmp/", ".ci/", "tests/output/", "bench/", ".git/", ".ansible/")
+DEVELOPMENT_PREFIXES = (".venv", ".tmp/", ".ci/", "tests/output/", "bench/", ".git/", ".ansible/",
+                        "tests/integration/test_bench.py")  # it needs bench/
 DEVELOPMENT_PARTS = (".pytest_cache", ".hypothesis", "__pycache__")
 # What a user needs from the tarball.
 REQUIRED_FILES = [
     "MANIFEST.json", "FILES.json", "README.md", "LICENSE", "meta/runtime.yml", "meta/execution-environment.yml",
     "bindep.txt", "changelogs/changelog.yaml", "changelogs/config.yaml", "docs/getting_started.md",
-    "docs/troubleshooting.md", "docs/modules/mrs_cluster_nodes.md", "plugins/modules/mrs_cluster_nodes.py",
+    "docs/troubleshooting.md", "docs/docsite/links.yml", "plugins/modules/mrs_cluster_nodes.py",
     "plugins/modules/mrs_cluster_info.py", "plugins/module_utils/_client.py", "plugins/doc_fragments/connection.py",
     "plugins/filter/scale_steps.py", "roles/cluster_scale/meta/argument_specs.yml", "roles/cluster_scale/tasks/main.yml",
     "tests/emulator/mrs_emulator.py",
@@ -161,6 +162,20 @@ def test_getting_started_first_playbook_works_as_written(mrs, puts, user_env, tm
 
     rc, output = playbook_run(site, user_env, tmp_path)
     assert rc == 0, output
-    assert re.search(r"localhost\s+: ok=3\s+changed=1\s+unreachable=0\s+failed=0", output), output
+    assert re.search(r"localhost\s+: ok=4\s+changed=1\s+unreachable=0\s+failed=0", output), output
     assert group_counts(mrs, cluster_id) == (4, 0)
     assert [status for status, _parameters in puts()] == [200]
+
+
+def test_getting_started_first_playbook_stops_clearly_when_no_cluster_has_the_name(mrs, puts, user_env, tmp_path):
+    """A mistyped or missing name: mrs_cluster_info returns [], and the page's guard says so (no 'no element 0')."""
+    mrs.create_cluster(name="analytics-prod", core=3, task=0, scale_seconds=0)
+    site = tmp_path / "first_playbook.yml"
+    site.write_text(docs_block(os.path.join(ROOT, "docs", "getting_started.md"), "first_playbook.yml"))
+
+    rc, output = playbook_run(site, user_env, tmp_path)
+
+    assert rc != 0, output
+    assert "0 clusters are named analytics in this project" in output, output
+    assert "no element 0" not in output, output
+    assert puts() == []
