@@ -17,6 +17,7 @@ description:
     node counts per group as integers, and node groups; with O(include_hosts), their hosts too.
   - Select one cluster by O(cluster_id) or O(cluster_name), or list the project's clusters, optionally by O(cluster_state).
     The list is read across all its pages.
+requirements: [requests]
 author:
   - hwcloud.mrs maintainers (@hwcloud-mrs)
 extends_documentation_fragment:

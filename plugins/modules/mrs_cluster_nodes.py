@@ -23,6 +23,7 @@ description:
     If a scale is already in progress when the task starts, it waits for that first and plans from the result.
   - A resize whose answer is lost in the network is never sent again blindly. The module reads the cluster to
     decide whether it took effect, and fails clearly when it cannot tell.
+requirements: [requests]
 author:
   - hwcloud.mrs maintainers (@hwcloud-mrs)
 extends_documentation_fragment:

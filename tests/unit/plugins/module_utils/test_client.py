@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils import _client, _http, _signer
+from ansible_collections.hwcloud.mrs.plugins.module_utils import _client, _signer
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, TransientError
 
 ENDPOINT = "http://127.0.0.1:9999"
@@ -22,7 +22,7 @@ AK, SK = "AKEXAMPLE", "SK-very-secret-value"
 
 
 def response(status=200, body=None, headers=None):
-    return _http.Response(status, dict(headers or {}), json.dumps(body if body is not None else {}).encode("utf-8"), ENDPOINT)
+    return _client.Response(status, dict(headers or {}), json.dumps(body if body is not None else {}).encode("utf-8"), ENDPOINT)
 
 
 class ScriptedTransport:
@@ -166,7 +166,7 @@ def test_429_honours_retry_after_then_succeeds():
 
 
 def test_5xx_and_connection_errors_on_reads_back_off_and_retry():
-    client, transport, sleeps = make_client(response(503), _http.TransportError("connection reset", sent=True), response(502), response(body=CLUSTER))
+    client, transport, sleeps = make_client(response(503), _client.TransportError("connection reset", sent=True), response(502), response(body=CLUSTER))
     client.get_cluster("c1")
     assert len(transport.calls) == 4
     assert sleeps == [0.75, 1.5, 3.0]  # equal jitter at 0.5: half the ceiling plus half of the other half
@@ -192,7 +192,7 @@ def test_resize_answered_with_a_server_error_has_an_unknown_outcome_and_is_not_r
     assert len(transport.calls) == 1
 
 
-@pytest.mark.parametrize("failure", [_http.TransportError("connection reset", sent=True), _http.TransportError("read timed out", sent=True)])
+@pytest.mark.parametrize("failure", [_client.TransportError("connection reset", sent=True), _client.TransportError("read timed out", sent=True)])
 def test_resize_with_an_unknown_outcome_is_not_resent(failure):
     client, transport, _sleeps = make_client(failure, response(body={"result": "succeeded"}))
     with pytest.raises(_client.ResizeOutcomeUnknown, match="may or may not have been applied"):
@@ -200,7 +200,7 @@ def test_resize_with_an_unknown_outcome_is_not_resent(failure):
     assert len(transport.calls) == 1
 
 
-@pytest.mark.parametrize("failure", [response(429, headers={"Retry-After": "1"}), _http.TransportError("connect timed out", sent=False)])
+@pytest.mark.parametrize("failure", [response(429, headers={"Retry-After": "1"}), _client.TransportError("connect timed out", sent=False)])
 def test_resize_is_resent_when_the_server_certainly_did_not_process_it(failure):
     client, transport, _sleeps = make_client(failure, response(body={"result": "succeeded"}))
     assert client.resize("c1", RESIZE_BODY) == {"result": "succeeded"}
@@ -238,7 +238,7 @@ def test_a_token_from_iam_echoed_in_an_error_is_masked():
 
 
 def test_a_resize_that_never_left_is_reported_as_not_sent_once_retries_run_out():
-    refused = [_http.TransportError("connection refused", sent=False) for _attempt in range(5)]
+    refused = [_client.TransportError("connection refused", sent=False) for _attempt in range(5)]
     client, transport, _sleeps = make_client(*refused, retries=4)
     with pytest.raises(TransientError, match="PUT .* failed: connection refused after 4 retries") as caught:
         client.resize("c1", RESIZE_BODY)
@@ -246,7 +246,7 @@ def test_a_resize_that_never_left_is_reported_as_not_sent_once_retries_run_out()
 
 
 def test_tls_failure_names_the_options_and_is_not_retried():
-    client, transport, _sleeps = make_client(_http.TlsError("certificate verification failed: unable to get local issuer certificate", sent=False))
+    client, transport, _sleeps = make_client(_client.TlsError("certificate verification failed: unable to get local issuer certificate", sent=False))
     with pytest.raises(MrsError, match="ca_bundle"):
         client.get_cluster("c1")
     assert len(transport.calls) == 1
@@ -266,12 +266,21 @@ def test_list_clusters_passes_filters():
     assert transport.calls[0]["url"].endswith("?clusterName=prod%2001&clusterState=running&currentPage=1&pageSize=100")
 
 
-@pytest.mark.parametrize("settings, verify", [(dict(validate_certs=False), False), (dict(ca_bundle="/etc/ca.pem"), "/etc/ca.pem"),
-                                              (dict(validate_certs=False, ca_bundle="/etc/ca.pem"), False), ({}, True)])
-def test_tls_settings_go_with_every_request(settings, verify):
+@pytest.fixture(name="ca_file", scope="module")
+def ca_file_fixture(tmp_path_factory):
+    trustme = pytest.importorskip("trustme")
+    path = tmp_path_factory.mktemp("ca") / "ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(path))
+    return str(path)
+
+
+@pytest.mark.parametrize("settings, verify", [(dict(validate_certs=False), False), (dict(ca_bundle="CA"), "CA"),
+                                              (dict(validate_certs=False, ca_bundle="CA"), False), ({}, True)])
+def test_tls_settings_go_with_every_request(settings, verify, ca_file):
+    settings = dict((key, ca_file if value == "CA" else value) for key, value in settings.items())
     client, transport, _sleeps = make_client(response(body=CLUSTER), **settings)
     client.get_cluster("c1")
-    assert transport.calls[0]["verify"] == verify
+    assert transport.calls[0]["verify"] == (ca_file if verify == "CA" else verify)
 
 
 @pytest.mark.parametrize("settings, expect", [
