@@ -30,6 +30,7 @@ import ssl
 import threading
 import time
 import traceback
+import warnings
 from urllib.parse import quote, urlsplit
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils import _signer
@@ -525,12 +526,15 @@ class Transport:
         self.tracker.start(read_timeout)
         try:
             try:
-                answer = self.session.request(method, url, data=body, headers=headers, verify=verify, timeout=(connect_timeout, read_timeout),
-                                              allow_redirects=False, stream=True)
-                try:
-                    content = self._read_body(answer)
-                finally:
-                    answer.close()
+                with warnings.catch_warnings():
+                    # validate_certs: false is warned about once by the module, not on every request by urllib3
+                    warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
+                    answer = self.session.request(method, url, data=body, headers=headers, verify=verify,
+                                                  timeout=(connect_timeout, read_timeout), allow_redirects=False, stream=True)
+                    try:
+                        content = self._read_body(answer)
+                    finally:
+                        answer.close()
             except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError, ValueError) as error:
                 raise self._translated(error)
             if self.tracker.fired:
@@ -555,7 +559,7 @@ class Transport:
         if self.tracker.fired:
             return TransportError("read timed out (the answer did not complete within %.1f s)" % self.tracker.read_timeout, sent=True)
         causes = _causes(error)
-        verification = _first(causes, (ssl.SSLCertVerificationError, urllib3.exceptions.CertificateError if HAS_REQUESTS else ()))
+        verification = _first(causes, (ssl.SSLCertVerificationError, ssl.CertificateError))
         if verification is not None:
             detail = getattr(verification, "verify_message", None) or str(verification)
             return TlsError("certificate verification failed: %s" % detail, sent=False)
@@ -565,8 +569,7 @@ class Transport:
         handshake = _first(causes, (ssl.SSLError,))
         if not sent and handshake is not None and not isinstance(handshake, (ssl.SSLEOFError, ssl.SSLZeroReturnError)):
             return TlsError("TLS handshake failed: %s" % (handshake.reason or handshake), sent=False)
-        if _first(causes, (socket.gaierror,)) is not None or type(error).__name__ == "NameResolutionError" or \
-                _first(causes, (getattr(urllib3.exceptions, "NameResolutionError", socket.gaierror),)) is not None:
+        if _first(causes, (socket.gaierror, getattr(urllib3.exceptions, "NameResolutionError", socket.gaierror))) is not None:
             return TransportError("name resolution failed", sent=False)
         if not sent and _first(causes, (ConnectionRefusedError,)) is not None:
             return TransportError("connection refused", sent=False)
