@@ -157,6 +157,8 @@ class Settings:
                     self._raw_secrets.append(value)
                 # `ansible-vault encrypt_string` reading stdin keeps the trailing newline; an empty value is no value
                 value = value.strip() or None
+            elif value == "":
+                value = None  # an empty environment variable (HW_PROJECT_ID="") gives no value, as it always did
             setattr(self, field, defaults.get(field) if value is None else value)
 
     def secret_values(self):
@@ -750,7 +752,7 @@ class MrsClient:
                 if error.sent and not idempotent:
                     raise ResizeOutcomeUnknown(self._mask("%s failed: %s; the request may or may not have been applied"
                                                           % (route, error.reason)))
-                failure = TransientError(self._mask("%s failed: %s after %d retries; check the endpoint, proxy and network"
+                failure = TransientError(self._mask("%s failed: %s after %d retries; check endpoint, proxy and network"
                                                     % (route, error.reason, attempt)))
             else:
                 status = response.status_code
