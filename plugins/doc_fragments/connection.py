@@ -45,7 +45,8 @@ options:
   auth_token:
     description:
       - A pre-issued project-scoped IAM token, sent as C(X-Auth-Token) instead of signing.
-      - Takes precedence over the other ways to authenticate.
+      - Takes precedence over the other ways to authenticate; the module warns when it makes other given
+        credentials unused (a stale E(HW_AUTH_TOKEN), for instance).
       - If not set, the value of the E(HW_AUTH_TOKEN) environment variable is used.
     type: str
   user_name:
@@ -83,35 +84,41 @@ options:
   ca_bundle:
     description:
       - Path to a CA bundle (PEM file) or a CA directory (OpenSSL hashed) to verify the endpoints' certificates
-        with, instead of the system's CA store.
+        with, instead of the default bundle.
       - If not set, the value of the E(HW_CACERT_FILE) environment variable is used.
-      - Without it, the system's CA store verifies them, as for M(ansible.builtin.uri); E(SSL_CERT_FILE) and
-        E(SSL_CERT_DIR) change that store.
+      - Without it, the CA bundle of C(certifi) verifies them, as requests does; E(REQUESTS_CA_BUNDLE) (or
+        E(CURL_CA_BUNDLE)) replaces that default bundle, but neither O(ca_bundle) nor O(validate_certs=false).
     type: path
   connect_timeout:
     description:
-      - Seconds to wait for a connection to an endpoint.
+      - Seconds to wait for a connection to an endpoint (TCP, TLS and a proxy tunnel). Greater than 0.
     type: float
     default: 10
   read_timeout:
     description:
-      - Seconds to wait for an answer once connected.
+      - Seconds to wait for the whole answer once connected, however slowly it arrives. Greater than 0.
+      - While a module waits, no request runs past the wait's deadline by more than this.
     type: float
     default: 60
   retries:
     description:
-      - How many times a read is retried on HTTP 429 (honouring C(Retry-After)), 5xx and connection errors,
-        with jittered exponential backoff.
+      - How many times a read (and the IAM token request) is retried on HTTP 429 (honouring C(Retry-After)),
+        5xx, a redirect (never followed), an answer that is not the documented one, and connection errors,
+        with jittered exponential backoff. 0 or more.
       - The resize request itself is sent again only when the server certainly did not process it
         (HTTP 429, or no connection made); any other failure is resolved by reading the cluster.
       - If not set, the value of the E(HW_MAX_RETRIES) environment variable is used.
     type: int
     default: 4
+requirements:
+  - requests
 notes:
-  - Proxies are taken from the E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) environment variables; a
-    C(user:password@) in the proxy URL is sent as proxy authentication.
-  - The modules need no Python package beyond ansible-core.
+  - Proxies are taken from the E(HTTPS_PROXY), E(HTTP_PROXY), E(ALL_PROXY) and E(NO_PROXY) environment
+    variables, as requests reads them; a C(user:password@) in the proxy URL is sent as proxy authentication,
+    and an C(https://) proxy is spoken to over TLS.
+  - HTTP goes through the Python library requests, which must be installed where the module runs.
   - Give the connection options once for all tasks with C(module_defaults) and the action group
     C(group/hwcloud.mrs.mrs).
-  - Secrets (O(secret_key), O(security_token), O(auth_token), O(password)) are never logged or returned.
+  - Secrets (O(secret_key), O(security_token), O(auth_token), O(password)) are never logged or returned;
+    surrounding whitespace (the trailing newline of C(ansible-vault encrypt_string) from stdin) is removed.
 """

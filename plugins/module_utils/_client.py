@@ -1,9 +1,19 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the hwcloud.mrs collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The MRS client: endpoints, authentication, retries and error parsing, over _http.
+"""The MRS client: settings, authentication, retry policy, the requests transport and answer checking.
 
 PRIVATE to the collection: no compatibility promise outside it.
+
+Pieces, each with one job:
+
+- ``Settings``: the connection options, cleaned (secrets stripped) and validated before any request.
+- ``AkSk`` / ``TemporaryAkSk`` / ``Token`` / ``Password``: one way to authenticate each, behind
+  ``headers(request)`` / ``refresh()``; chosen once, from the settings (``MrsClient.auth_method``).
+- ``RetryPolicy``: jittered exponential back-off, ``Retry-After`` (parsed by urllib3), the deadline.
+- ``Transport``: one ``requests.Session``; it tells whether a failed request can have reached the server,
+  and bounds every attempt in time (a drip-fed answer included).
+- ``MrsClient``: the routes, what counts as their documented answer, and which failures are retried.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -11,15 +21,41 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import math
+import os
 import random
+import re
+import socket
+import ssl
+import threading
 import time
-from urllib.parse import urlsplit
+import traceback
+import warnings
+from urllib.parse import quote, urlsplit
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils import _http, _signer
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import TRANSIENT_STATUSES, MrsError, TransientError, parse_error
+from ansible_collections.hwcloud.mrs.plugins.module_utils import _signer
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError, TransientError, parse_error
+
+try:
+    import requests
+    import requests.adapters
+    import requests.exceptions
+    import urllib3.connection
+    import urllib3.connectionpool
+    import urllib3.exceptions
+    from urllib3.util.retry import Retry
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
 
 USER_AGENT = "hwcloud.mrs-ansible-collection"
 MAX_RETRY_AFTER = 60.0
+MAX_BODY = 16 * 1024 * 1024  # bytes of an answer at most: a host page is a few kB
+MIN_ATTEMPT = 1.0  # seconds an attempt gets at least, even when started at or after the deadline
+MASK = "********"
 # Regions whose MRS endpoint is not under myhuaweicloud.com (huaweicloudsdkmrs v1 region table).
 MRS_DOMAIN_EXCEPTIONS = {
     "ap-southeast-1": "myhuaweicloud.cn",
@@ -28,10 +64,25 @@ MRS_DOMAIN_EXCEPTIONS = {
     "eu-west-101": "myhuaweicloud.eu",
 }
 PAGE_SIZE = 100
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_URL_CREDENTIALS = re.compile(r"(//)[^/@\s]+@")
 
 
 class ResizeOutcomeUnknown(MrsError):
     """The resize request may or may not have reached MRS: only re-reading the cluster can tell."""
+
+
+class TransportError(MrsError):
+    """No answer came. ``sent`` is False only when the connection was provably never made."""
+
+    def __init__(self, reason, sent):
+        super(TransportError, self).__init__(reason)
+        self.reason = reason
+        self.sent = sent
+
+
+class TlsError(TransportError):
+    """The endpoint's certificate was refused (or the handshake failed for good): retrying cannot help."""
 
 
 def mrs_endpoint(region):
@@ -42,14 +93,28 @@ def iam_endpoint(region):
     return "https://iam.%s.myhuaweicloud.com" % region
 
 
+# ================================================================================= settings
+
+
 def _checked_url(option, url):
+    """An http(s) URL with a host and nothing a base URL must not carry; the message never echoes credentials."""
+    if not isinstance(url, str) or url != url.strip() or re.search(r"\s", url) or _CONTROL.search(url):
+        raise MrsError("%s: must be an http:// or https:// URL without spaces or control characters" % option)
     try:
         parts = urlsplit(url)
         usable = parts.scheme in ("http", "https") and parts.hostname and (parts.port or True)
     except ValueError:  # a port that is not a number
         usable = False
+    if usable and (parts.username is not None or parts.password is not None):
+        raise MrsError("%s: must not carry user:password@ (credentials go in their own options)" % option)
     if not usable:
         raise MrsError("%s: must be an http:// or https:// URL with a host name, got %r" % (option, url))
+    if parts.query or parts.fragment or url.rstrip("/").endswith(("?", "#")):
+        raise MrsError("%s: must not have a query (?...) or a fragment (#...), got %r" % (option, url))
+    try:
+        url.encode("ascii")
+    except UnicodeEncodeError:
+        raise MrsError("%s: must be ASCII (write an international host name in its xn-- form), got %r" % (option, url))
     return url
 
 
@@ -59,34 +124,95 @@ def _normalise_iam_url(url):
     return url[:-len("/v3")] if url.endswith("/v3") else url
 
 
+def _positive_number(option, value):
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise MrsError("%s: must be a number of seconds" % option)
+    if not math.isfinite(number) or number <= 0:
+        raise MrsError("%s: must be a finite number of seconds greater than 0, got %s" % (option, value))
+    return number
+
+
 class Settings:
-    """The connection options of a task, as the doc fragment documents them."""
+    """The connection options of a task, as the doc fragment documents them: cleaned here, validated by ``validate()``."""
 
     FIELDS = ("region", "project_id", "access_key", "secret_key", "security_token", "auth_token", "user_name",
               "password", "domain_name", "endpoint", "iam_endpoint", "validate_certs", "ca_bundle",
               "connect_timeout", "read_timeout", "retries")
     SECRETS = ("secret_key", "security_token", "auth_token", "password")
+    # values sent in a header must be latin-1 text without control characters (the HTTP library's rule, checked here first)
+    HEADER_VALUES = ("access_key", "security_token", "auth_token")
 
     def __init__(self, **values):
         unknown = set(values) - set(self.FIELDS)
         if unknown:
             raise TypeError("unknown connection settings: %s" % ", ".join(sorted(unknown)))
         defaults = dict(validate_certs=True, connect_timeout=10, read_timeout=60, retries=4)
+        self._raw_secrets = []
         for field in self.FIELDS:
             value = values.get(field)
+            if field in self.SECRETS + ("access_key",) and isinstance(value, str):
+                if field in self.SECRETS:
+                    self._raw_secrets.append(value)
+                # `ansible-vault encrypt_string` reading stdin keeps the trailing newline; an empty value is no value
+                value = value.strip() or None
+            elif value == "":
+                value = None  # an empty environment variable (HW_PROJECT_ID="") gives no value, as it always did
             setattr(self, field, defaults.get(field) if value is None else value)
 
     def secret_values(self):
-        return [value for value in (getattr(self, name) for name in self.SECRETS) if value]
+        """Every secret as given and as cleaned, for masking."""
+        cleaned = [value for value in (getattr(self, name) for name in self.SECRETS) if value]
+        return [value for value in cleaned + self._raw_secrets if isinstance(value, str) and value.strip()]
+
+    def validate(self):
+        """Fail naming the option for any value that cannot work; never echo a secret."""
+        for name in self.SECRETS + ("access_key",):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if not isinstance(value, str):
+                raise MrsError("%s: must be a string" % name)
+            if _CONTROL.search(value):
+                raise MrsError("%s: contains a control character (a line break or tab inside the value?); the value is not shown"
+                               % name)
+            if name in self.HEADER_VALUES:
+                try:
+                    value.encode("latin-1")
+                except UnicodeEncodeError:
+                    raise MrsError("%s: contains characters that cannot be sent in an HTTP header (non-latin-1); the value is not "
+                                   "shown" % name)
+        for name, rule in (("project_id", r"[A-Za-z0-9_-]+"), ("region", r"[A-Za-z0-9_.-]+")):
+            value = getattr(self, name)
+            if value is not None and not (isinstance(value, str) and re.fullmatch(rule, value)):
+                raise MrsError("%s: must be letters, digits, '-' or '_' only (no spaces, line breaks or other characters), got %r"
+                               % (name, value))
+        self.connect_timeout = _positive_number("connect_timeout", self.connect_timeout)
+        self.read_timeout = _positive_number("read_timeout", self.read_timeout)
+        if isinstance(self.retries, bool) or not isinstance(self.retries, int) or self.retries < 0:
+            raise MrsError("retries: must be an integer of 0 or more, got %r" % (self.retries,))
+        for name in ("endpoint", "iam_endpoint"):
+            if getattr(self, name) is not None:
+                _checked_url(name, getattr(self, name))
+        if self.ca_bundle is not None and self.validate_certs:
+            if not isinstance(self.ca_bundle, str) or not os.path.exists(self.ca_bundle):
+                raise MrsError("ca_bundle: no such file or directory: %s" % (self.ca_bundle,))
+            if not os.path.isdir(self.ca_bundle):
+                try:
+                    ssl.create_default_context(cafile=self.ca_bundle)
+                except (ssl.SSLError, OSError, ValueError) as error:
+                    raise MrsError("ca_bundle: cannot load %s as PEM CA certificates (%s)" % (self.ca_bundle, getattr(error, "reason", None) or error))
+        return self
 
     def auth_method(self):
-        """Which way to authenticate, or a message naming what is missing."""
+        """Which way to authenticate, or a message naming what is missing. The precedence is documented."""
         if self.auth_token:
             return "token"
         if self.access_key or self.secret_key:
             if not (self.access_key and self.secret_key):
                 raise MrsError("access_key and secret_key must be given together")
-            return "aksk"
+            return "temporary_aksk" if self.security_token else "aksk"
         if self.user_name or self.password:
             if not (self.user_name and self.password and self.domain_name):
                 raise MrsError("IAM password authentication needs user_name, password and domain_name")
@@ -94,44 +220,480 @@ class Settings:
         raise MrsError("no credentials: give access_key and secret_key (HW_ACCESS_KEY, HW_SECRET_KEY), auth_token, "
                        "or user_name, password and domain_name")
 
+    def ignored_credentials(self):
+        """The credential options given but not used because another method takes precedence."""
+        method = self.auth_method()
+        given = [name for name in ("access_key", "secret_key", "user_name", "password") if getattr(self, name)]
+        used = dict(token=(), aksk=("access_key", "secret_key"), temporary_aksk=("access_key", "secret_key"),
+                    password=("user_name", "password"))[method]
+        return [name for name in given if name not in used]
+
+
+# ================================================================================= authentication
+
+
+class Request:
+    """What an authenticator needs to see of a request."""
+
+    def __init__(self, method, url, payload, headers):
+        self.method = method
+        self.url = url
+        self.payload = payload
+        self.headers = headers
+
+
+class AkSk:
+    """Permanent access keys: every request is signed (SDK-HMAC-SHA256)."""
+
+    name = "aksk"
+
+    def __init__(self, access_key, secret_key):
+        self._access_key = access_key
+        self._secret_key = secret_key
+
+    def headers(self, request):
+        return _signer.sign(request.method, request.url, request.headers, request.payload, self._access_key, self._secret_key)
+
+    def refresh(self):
+        """Nothing to renew: a 401 is final."""
+        return False
+
+
+class TemporaryAkSk(AkSk):
+    """Temporary access keys: signed, with the security token among the signed headers."""
+
+    name = "temporary_aksk"
+
+    def __init__(self, access_key, secret_key, security_token):
+        super(TemporaryAkSk, self).__init__(access_key, secret_key)
+        self._security_token = security_token
+
+    def headers(self, request):
+        request.headers = dict(request.headers, **{"X-Security-Token": self._security_token})
+        return super(TemporaryAkSk, self).headers(request)
+
+
+class Token:
+    """A pre-issued token, sent as X-Auth-Token; it cannot be renewed."""
+
+    name = "token"
+
+    def __init__(self, token):
+        self._token = token
+
+    def headers(self, request):
+        return dict(request.headers, **{"X-Auth-Token": self._token})
+
+    def refresh(self):
+        return False
+
+
+class Password:
+    """A token obtained from IAM with user name and password, renewed once when it expires mid-run."""
+
+    name = "password"
+
+    def __init__(self, obtain):
+        self._obtain = obtain  # () -> token; the client's IAM call, retried like a read
+        self.token = None
+        self.refreshed = False
+
+    def headers(self, request):
+        if not self.token:
+            self.token = self._obtain()
+        return dict(request.headers, **{"X-Auth-Token": self.token})
+
+    def refresh(self):
+        if self.refreshed:
+            return False
+        self.token, self.refreshed = None, True
+        return True
+
+
+# ================================================================================= retry policy
+
+
+class OutOfTime(MrsError):
+    """The next attempt cannot start before the deadline."""
+
+
+class RetryPolicy:
+    """How long to wait before the next attempt: jittered exponential back-off, or what Retry-After asks.
+
+    ``deadline`` (a ``clock()`` value or None): no pause runs past it; when the next attempt cannot start
+    before it, ``pause`` raises OutOfTime at once.
+    """
+
+    def __init__(self, retries, clock=time.monotonic, sleep=time.sleep, jitter=random.random, base=1.0, cap=30.0,
+                 max_retry_after=MAX_RETRY_AFTER):
+        self.retries = retries
+        self.clock = clock
+        self.sleep = sleep
+        self.jitter = jitter
+        self.base = base
+        self.cap = cap
+        self.max_retry_after = max_retry_after
+        self.deadline = None
+
+    def backoff(self, attempt):
+        """Equal jitter: half the ceiling, plus a random share of the other half."""
+        ceiling = min(self.base * 2 ** attempt, self.cap)
+        return ceiling / 2 + self.jitter() * ceiling / 2
+
+    @staticmethod
+    def parse_retry_after(value):
+        """Seconds asked by a Retry-After header (seconds or an HTTP date), or None when absent or unusable."""
+        if value is None or not HAS_REQUESTS:
+            return None
+        try:
+            seconds = Retry().parse_retry_after(str(value))
+        except (urllib3.exceptions.InvalidHeader, ValueError, TypeError, OverflowError):
+            return None
+        return seconds if isinstance(seconds, (int, float)) and math.isfinite(seconds) and seconds >= 0 else None
+
+    def time_left(self):
+        return None if self.deadline is None else self.deadline - self.clock()
+
+    def pause(self, attempt, retry_after=None):
+        """Sleep before retry number ``attempt + 1`` and return the seconds slept; OutOfTime when no time is left."""
+        asked = self.parse_retry_after(retry_after)
+        delay = min(asked, self.max_retry_after) if asked is not None else self.backoff(attempt)
+        left = self.time_left()
+        if left is not None:
+            if left <= 0:
+                raise OutOfTime("the deadline has passed")
+            if asked is not None and delay > left:
+                raise OutOfTime("the server asked to wait %.0f s (Retry-After) but only %.1f s are left before the deadline"
+                                % (delay, left))
+            delay = min(delay, left)
+        self.sleep(delay)
+        return delay
+
+    def attempt_limits(self, connect_timeout, read_timeout):
+        """(connect, read) seconds for an attempt starting now: within the deadline plus one read timeout."""
+        if self.deadline is None:
+            return connect_timeout, read_timeout
+        budget = max(self.deadline + read_timeout - self.clock(), min(MIN_ATTEMPT, read_timeout))
+        return min(connect_timeout, budget), min(read_timeout, budget)
+
+
+# ================================================================================= transport
+
+
+class Response:
+    """An answer read completely: status, headers (any case), body bytes, URL."""
+
+    def __init__(self, status_code, headers, content, url):
+        self.status_code = status_code
+        self.headers = dict((str(name).lower(), value) for name, value in dict(headers or {}).items())
+        self.content = content
+        self.url = url
+
+    def header(self, name):
+        return self.headers.get(name.lower())
+
+    @property
+    def text(self):
+        return self.content.decode("utf-8", "replace")
+
+    def json(self):
+        return json.loads(self.content.decode("utf-8"))
+
+
+class _Tracker:
+    """What the current attempt's connection did: whether it was made (or reused), and a watchdog bounding the answer."""
+
+    def __init__(self, clock):
+        self.clock = clock
+        self.reached = False
+        self.read_timeout = None
+        self.fired = False
+        self._timer = None
+
+    def start(self, read_timeout):
+        self.reached, self.fired, self.read_timeout = False, False, read_timeout
+
+    def connected(self, sock):
+        """The connection (TCP, TLS, proxy tunnel) is up: from now on the request may reach the server."""
+        self.reached = True
+        if self._timer is None and sock is not None and self.read_timeout:
+            self._timer = threading.Timer(self.read_timeout, self._expire, args=(sock,))
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _expire(self, sock):
+        """The answer did not complete within read_timeout: cut the connection so the read returns now."""
+        self.fired = True
+        while sock is not None and not isinstance(sock, socket.socket):
+            sock = getattr(sock, "socket", None)  # urllib3's SSLTransport (TLS in TLS) wraps the socket
+        if sock is not None:
+            try:
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def stop(self):
+        timer, self._timer = self._timer, None
+        if timer is not None:
+            timer.cancel()
+            timer.join()
+
+
+def _tracked_classes(tracker):
+    """urllib3 pool classes whose connections report to ``tracker`` when they are made or reused."""
+
+    def tracked(base):
+        class Tracked(base):
+            def connect(self):
+                super(Tracked, self).connect()
+                tracker.connected(self.sock)
+
+            def request(self, *args, **kwargs):  # pylint: disable=signature-differs
+                if self.sock is not None:  # a kept-alive connection: nothing proves the server did not read it
+                    tracker.connected(self.sock)
+                return super(Tracked, self).request(*args, **kwargs)
+        Tracked.__name__ = "Tracked" + base.__name__
+        return Tracked
+
+    class HTTPPool(urllib3.connectionpool.HTTPConnectionPool):
+        ConnectionCls = tracked(urllib3.connection.HTTPConnection)
+
+    class HTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
+        ConnectionCls = tracked(urllib3.connection.HTTPSConnection)
+
+    return {"http": HTTPPool, "https": HTTPSPool}
+
+
+def _adapter(tracker):
+    classes = _tracked_classes(tracker)
+
+    class Adapter(requests.adapters.HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            super(Adapter, self).init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = classes
+
+        def proxy_manager_for(self, proxy, **proxy_kwargs):
+            manager = super(Adapter, self).proxy_manager_for(proxy, **proxy_kwargs)
+            if hasattr(manager, "pool_classes_by_scheme"):
+                manager.pool_classes_by_scheme = classes
+            return manager
+
+    return Adapter()
+
+
+def _no_auth(prepared):
+    """An auth hook that adds nothing: it stops requests from taking credentials from ~/.netrc."""
+    return prepared
+
+
+def _causes(error):
+    """The error and what caused it, outermost first (urllib3 and requests nest them in args and ``reason``)."""
+    seen, queue = [], [error]
+    while queue:
+        current = queue.pop(0)
+        if not isinstance(current, BaseException) or any(current is known for known in seen):
+            continue
+        seen.append(current)
+        queue.extend([getattr(current, "reason", None), getattr(current, "original_error", None), current.__cause__,
+                      current.__context__] + list(current.args))
+    return seen
+
+
+def _first(causes, types):
+    return next((cause for cause in causes if isinstance(cause, types)), None)
+
+
+class Transport:
+    """Sends one request at a time on one requests.Session and reads the whole answer within the read timeout.
+
+    ``send`` returns a Response for any HTTP status, or raises TransportError (``sent`` False only when the
+    connection was never made: refused, DNS, connect timeout, TLS handshake, a proxy refusing the tunnel).
+    """
+
+    def __init__(self, clock=time.monotonic):
+        self.tracker = _Tracker(clock)
+        self.session = requests.Session()
+        self.session.auth = _no_auth
+        adapter = _adapter(self.tracker)
+        self.session.mount("https://", adapter)
+        self.session.mount("http://", adapter)
+
+    def fresh_connections(self):
+        """Drop kept-alive connections, so that the next request's "was it sent?" is exact."""
+        for adapter in self.session.adapters.values():
+            adapter.close()
+
+    def __call__(self, method, url, body=None, headers=None, timeout=None, verify=True):
+        connect_timeout, read_timeout = timeout
+        self.tracker.start(read_timeout)
+        try:
+            try:
+                with warnings.catch_warnings():
+                    # validate_certs: false is warned about once by the module, not on every request by urllib3
+                    warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
+                    answer = self.session.request(method, url, data=body, headers=headers, verify=verify,
+                                                  timeout=(connect_timeout, read_timeout), allow_redirects=False, stream=True)
+                    try:
+                        content = self._read_body(answer)
+                    finally:
+                        answer.close()
+            except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError, ValueError) as error:
+                raise self._translated(error)
+            if self.tracker.fired:
+                raise TransportError("read timed out (the answer did not complete within %.1f s)" % read_timeout, sent=True)
+            return Response(answer.status_code, answer.headers, content, url)
+        finally:
+            self.tracker.stop()
+
+    @staticmethod
+    def _read_body(answer):
+        chunks, size = [], 0
+        for chunk in answer.iter_content(65536):
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise ValueError("the answer is larger than %d bytes" % MAX_BODY)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _translated(self, error):
+        """The TransportError for a failure of requests/urllib3, with a reason a user can act on."""
+        sent = self.tracker.reached
+        if self.tracker.fired:
+            return TransportError("read timed out (the answer did not complete within %.1f s)" % self.tracker.read_timeout, sent=True)
+        causes = _causes(error)
+        verification = _first(causes, (ssl.SSLCertVerificationError, ssl.CertificateError))
+        if verification is not None:
+            detail = getattr(verification, "verify_message", None) or str(verification)
+            return TlsError("certificate verification failed: %s" % detail, sent=False)
+        if not sent and isinstance(error, requests.exceptions.ProxyError):
+            inner = _first(causes, (OSError,)) or error
+            return TransportError("the proxy failed or refused the connection: %s" % _describe(inner), sent=False)
+        handshake = _first(causes, (ssl.SSLError,))
+        if not sent and handshake is not None and not isinstance(handshake, (ssl.SSLEOFError, ssl.SSLZeroReturnError)):
+            return TlsError("TLS handshake failed: %s" % (handshake.reason or handshake), sent=False)
+        if _first(causes, (socket.gaierror, getattr(urllib3.exceptions, "NameResolutionError", socket.gaierror))) is not None:
+            return TransportError("name resolution failed", sent=False)
+        if not sent and _first(causes, (ConnectionRefusedError,)) is not None:
+            return TransportError("connection refused", sent=False)
+        timed_out = isinstance(error, requests.exceptions.Timeout) or _first(causes, (socket.timeout, urllib3.exceptions.TimeoutError)) is not None
+        if timed_out:
+            return TransportError("read timed out" if sent else "connect timed out", sent)
+        if isinstance(error, ValueError) and not isinstance(error, requests.exceptions.RequestException):
+            return TransportError(str(error), sent)
+        innermost = causes[-1] if causes else error
+        return TransportError(_describe(innermost), sent)
+
+
+def _describe(error):
+    return "%s: %s" % (type(error).__name__, error)
+
+
+# ================================================================================= the client
+
+
+def _is_object_with(*keys, **types):
+    """A check that the answer is a JSON object holding each key (of the given type, if named)."""
+    def check(document, _response=None):
+        if not isinstance(document, dict):
+            return "not a JSON object"
+        for key in keys:
+            if key not in document:
+                return "no %r" % key
+            wanted = types.get(key)
+            if wanted is not None and not isinstance(document[key], wanted):
+                return "%r is not %s" % (key, _TYPE_NAMES.get(wanted, wanted))
+        return None
+    return check
+
+
+def _number(value):
+    try:
+        return int(value) if not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        return None
+
+
+_TYPE_NAMES = {dict: "an object", list: "a list"}
+CLUSTER_ANSWER = _is_object_with("cluster", cluster=dict)
+CLUSTERS_ANSWER = _is_object_with("clusters", "clusterTotal", clusters=list)
+HOSTS_ANSWER = _is_object_with("hosts", "total", hosts=list)
+PROJECTS_ANSWER = _is_object_with("projects", projects=list)
+_TOKEN_BODY = _is_object_with("token", token=dict)
+
+
+def TOKEN_ANSWER(document, response):  # pylint: disable=invalid-name
+    """The IAM token answer: a "token" object and the token itself in X-Subject-Token."""
+    return _TOKEN_BODY(document) or (None if (response.header("X-Subject-Token") or "").strip() else "without an X-Subject-Token header")
+
+
+def _resize_answer(document, _response=None):
+    """The documented success of the resize: {"result": "succeeded"}."""
+    if isinstance(document, dict) and str(document.get("result", "")).strip().lower() == "succeeded":
+        return None
+    return "not the documented success {\"result\": \"succeeded\"}"
+
 
 class MrsClient:
     """Talks to MRS (and IAM for tokens and project ids), one request at a time.
 
-    Reads are retried with jittered exponential backoff on 429 (honouring Retry-After), 5xx and connection
-    errors, `retries` times at most. The resize is never retried once it may have reached the server.
+    Reads (and the IAM token request) are retried with jittered exponential back-off on 429 (honouring
+    Retry-After), 5xx, redirects, unreadable answers and connection errors, ``retries`` times at most and
+    never past ``deadline``. The resize is sent again only on 429 or when its connection was never made.
+
+    ``deadline``: a ``clock()`` value (``time.monotonic()`` by default) or None, set by the caller.
+    ``auth_method``: how this client authenticates: token, aksk, temporary_aksk or password.
     """
 
-    def __init__(self, settings, send=_http.send, sleep=time.sleep, jitter=random.random):
-        self.settings = settings
-        self.method = settings.auth_method()
+    def __init__(self, settings, send=None, sleep=time.sleep, jitter=random.random, clock=time.monotonic):
+        if send is None and not HAS_REQUESTS:
+            raise MrsError("the Python library requests is required (pip install requests)")
+        self.settings = settings.validate()
         if not (settings.endpoint or settings.region):
             raise MrsError("region is required unless endpoint is given (HW_REGION_NAME)")
+        self.auth_method = settings.auth_method()
         self.endpoint = _checked_url("endpoint", settings.endpoint or mrs_endpoint(settings.region)).rstrip("/")
         self.iam = _normalise_iam_url(_checked_url("iam_endpoint", settings.iam_endpoint or iam_endpoint(settings.region or "")))
         self.verify = (settings.ca_bundle or True) if settings.validate_certs else False
-        self._send = send
-        self._sleep = sleep
-        self._jitter = jitter
-        self._token = settings.auth_token
+        self._send = send if send is not None else Transport(clock)
+        self.retry = RetryPolicy(settings.retries, clock=clock, sleep=sleep, jitter=jitter)
         self._project_id = settings.project_id
+        self.on_secret = None  # called with every secret learnt at run time (the IAM token), e.g. to add it to no_log
+        self._auth = self._authenticator()
+
+    @property
+    def deadline(self):
+        return self.retry.deadline
+
+    @deadline.setter
+    def deadline(self, value):
+        self.retry.deadline = value
+
+    def _authenticator(self):
+        settings = self.settings
+        if self.auth_method == "token":
+            return Token(settings.auth_token)
+        if self.auth_method == "temporary_aksk":
+            return TemporaryAkSk(settings.access_key, settings.secret_key, settings.security_token)
+        if self.auth_method == "aksk":
+            return AkSk(settings.access_key, settings.secret_key)
+        return Password(self._password_token)
 
     # ----------------------------------------------------------------------------- MRS routes
 
     def get_cluster(self, cluster_id):
-        return self._mrs("GET", "/cluster_infos/%s" % cluster_id)["cluster"]
+        return self._mrs("GET", "/cluster_infos/%s" % _segment(cluster_id), expect=CLUSTER_ANSWER)["cluster"]
 
     def list_clusters(self, cluster_name=None, cluster_state=None):
         """Every cluster matching the filters, across pages."""
         filters = dict((key, value) for key, value in (("clusterName", cluster_name), ("clusterState", cluster_state)) if value)
-        return self._paged("/cluster_infos", filters, items_key="clusters", total_key="clusterTotal")
+        return self._paged("/cluster_infos", filters, items_key="clusters", total_key="clusterTotal", expect=CLUSTERS_ANSWER)
 
     def list_hosts(self, cluster_id):
-        return self._paged("/clusters/%s/hosts" % cluster_id, {}, items_key="hosts", total_key="total")
+        return self._paged("/clusters/%s/hosts" % _segment(cluster_id), {}, items_key="hosts", total_key="total", expect=HOSTS_ANSWER)
 
     def resize(self, cluster_id, body):
         """Send one resize. Raises ResizeOutcomeUnknown when the request may have been applied unseen."""
-        return self._mrs("PUT", "/cluster_infos/%s" % cluster_id, body=body, idempotent=False)
+        return self._mrs("PUT", "/cluster_infos/%s" % _segment(cluster_id), body=body, idempotent=False, expect=_resize_answer)
 
     # ----------------------------------------------------------------------------- plumbing
 
@@ -141,95 +703,120 @@ class MrsClient:
             self._project_id = self._discover_project_id()
         return self._project_id
 
-    def _mrs(self, method, route, query=None, body=None, idempotent=True):
+    def _mrs(self, method, route, query=None, body=None, idempotent=True, expect=None):
         path = "/v1.1/%s%s" % (self.project_id, route)
-        return _json(self._call(self.endpoint, method, path, query, body, idempotent, project_scoped=True))
+        return self._call(self.endpoint, method, path, query, body, idempotent, project_scoped=True, expect=expect)[0]
 
-    def _paged(self, route, filters, items_key, total_key):
+    def _paged(self, route, filters, items_key, total_key, expect):
         items, page = [], 1
         while True:
-            answer = self._mrs("GET", route, query=dict(filters, pageSize=PAGE_SIZE, currentPage=page))
-            batch = answer.get(items_key) or []
+            answer = self._mrs("GET", route, query=dict(filters, pageSize=PAGE_SIZE, currentPage=page), expect=expect)
+            total = _number(answer[total_key])
+            if total is None or total < 0:
+                raise TransientError("GET %s answered with %s %r, not a count; the list cannot be read completely"
+                                     % (route, total_key, answer[total_key]))
+            batch = answer[items_key]
             items.extend(batch)
-            if not batch or len(items) >= int(answer.get(total_key) or 0):
+            if len(items) >= total:
                 return items
+            if not batch:
+                raise TransientError("GET %s: page %d was empty although %s says %d and only %d were read; the list changed while "
+                                     "it was read, or the answer was trimmed" % (route, page, total_key, total, len(items)))
             page += 1
 
-    def _call(self, base, method, path, query=None, body=None, idempotent=True, project_scoped=False):
+    def _call(self, base, method, path, query=None, body=None, idempotent=True, project_scoped=False, expect=None, auth=True):
+        """(document, response) of a documented success; raise the error that says what happened otherwise."""
         payload = b"" if body is None else json.dumps(body).encode("utf-8")
         query_string = _signer.canonical_query_from_pairs((query or {}).items())
         url = base + path + ("?" + query_string if query_string else "")
-        attempt, token_refreshed = 0, False
+        route = "%s %s" % (method, path)
+        attempt = 0
         while True:
-            headers = self._auth_headers(method, url, payload, project_scoped)
+            headers = {"Content-Type": "application/json"}
+            if project_scoped:
+                headers["X-Project-Id"] = self.project_id
+            if auth:
+                headers = self._auth.headers(Request(method, url, payload, headers))
+            headers["User-Agent"] = USER_AGENT  # after signing, so a proxy may rewrite it
+            failure, retry_after = None, None
+            if not idempotent and hasattr(self._send, "fresh_connections"):
+                self._send.fresh_connections()
             try:
-                response = self._request(method, url, payload or None, headers)
-            except _http.TlsError as error:
-                raise MrsError("TLS verification of %s failed (%s): give ca_bundle, or validate_certs: false only for a "
-                               "test endpoint" % (base, error.reason))
-            except _http.TransportError as error:
-                # A request whose connection was never made did not reach MRS: even the resize may be sent again.
-                if (error.sent and not idempotent) or attempt >= self.settings.retries:
-                    raise self._transport_error(error, method, path, idempotent)
-                delay = self._backoff(attempt)
+                response = self._send(method, url, body=payload or None, headers=headers, verify=self.verify,
+                                      timeout=self.retry.attempt_limits(self.settings.connect_timeout, self.settings.read_timeout))
+            except TlsError as error:
+                raise MrsError(self._mask("TLS verification of %s failed (%s): give ca_bundle, or validate_certs: false only for a "
+                                          "test endpoint" % (base, error.reason)))
+            except TransportError as error:
+                # A request whose connection was never made did not reach the server: even the resize may be sent again.
+                if error.sent and not idempotent:
+                    raise ResizeOutcomeUnknown(self._mask("%s failed: %s; the request may or may not have been applied"
+                                                          % (route, error.reason)))
+                failure = TransientError(self._mask("%s failed: %s after %d retries; check endpoint, proxy and network"
+                                                    % (route, error.reason, attempt)))
             else:
-                if response.status_code < 400:
-                    return response
-                if response.status_code == 401 and self.method == "password" and not token_refreshed:
-                    self._token, token_refreshed = None, True  # the token expired during a long run: get a new one
-                    continue
-                if not idempotent and response.status_code in TRANSIENT_STATUSES and response.status_code != 429:
+                status = response.status_code
+                if 200 <= status < 300:
+                    document, problem = self._document(response, expect)
+                    if problem is None:
+                        return document, response
+                    if not idempotent:
+                        raise ResizeOutcomeUnknown(self._mask("%s answered HTTP %d with a body that is %s; the request may or may "
+                                                              "not have been applied" % (route, status, problem)))
+                    failure = TransientError(self._mask("%s answered HTTP %d with an unreadable answer (%s) after %d retries"
+                                                        % (route, status, problem, attempt)))
+                elif 300 <= status < 400 or status < 200:
+                    where = response.header("Location")
+                    if not idempotent:
+                        raise ResizeOutcomeUnknown(self._mask("%s answered HTTP %d%s, which is never followed; the request may or "
+                                                              "may not have been applied" % (route, status, " to %s" % where if where else "")))
+                    failure = TransientError(self._mask("%s answered HTTP %d%s, which is never followed, after %d retries; check "
+                                                        "the endpoint" % (route, status, " to %s" % where if where else "", attempt)))
+                elif status == 401 and auth and self._auth.refresh():
+                    continue  # the token expired during a long run: a new one, once
+                elif status == 429 or (status >= 500 and idempotent):
+                    failure = self._api_error(response, method, path)
+                    retry_after = response.header("Retry-After")
+                elif status >= 500:
                     # A gateway may answer 5xx after MRS accepted the resize: only the cluster can tell.
                     raise ResizeOutcomeUnknown("%s; the request may or may not have been applied" % self._api_error(response, method, path))
-                if not self._should_retry(response, idempotent) or attempt >= self.settings.retries:
+                else:
                     raise self._api_error(response, method, path)
-                delay = self._backoff(attempt, response.headers.get("Retry-After"))
-            self._sleep(delay)
+            if attempt >= self.settings.retries:
+                raise failure
+            try:
+                self.retry.pause(attempt, retry_after)
+            except OutOfTime as out:
+                raise _with_note(failure, "; no retry: %s" % out)
             attempt += 1
 
-    def _request(self, method, url, payload, headers):
-        return self._send(method, url, body=payload, headers=dict(headers, **{"User-Agent": USER_AGENT}), verify=self.verify,
-                          timeout=(self.settings.connect_timeout, self.settings.read_timeout))
-
     @staticmethod
-    def _should_retry(response, idempotent):
-        """429 means the request was not processed, so even the resize may be sent again; 5xx may not."""
-        return response.status_code == 429 or (idempotent and response.status_code in TRANSIENT_STATUSES)
+    def _document(response, expect):
+        try:
+            document = response.json()
+        except ValueError:
+            return None, "not JSON"
+        problem = expect(document, response) if expect is not None else None
+        return document, problem
 
-    def _backoff(self, attempt, retry_after=None):
-        if retry_after:
-            try:
-                return min(float(retry_after), MAX_RETRY_AFTER)
-            except ValueError:
-                pass  # an HTTP date: fall back to our own schedule
-        ceiling = min(1.0 * 2 ** attempt, 30.0)
-        return ceiling / 2 + self._jitter() * ceiling / 2
+    def _secrets(self):
+        token = getattr(self._auth, "token", None)
+        values = self.settings.secret_values() + ([token] if token else [])
+        return sorted(set(values), key=len, reverse=True)
 
-    def _transport_error(self, error, method, path, idempotent):
-        detail = "%s %s failed: %s" % (method, path, error.reason)
-        if error.sent and not idempotent:
-            return ResizeOutcomeUnknown(detail + "; the request may or may not have been applied")
-        return TransientError(detail + " after %d retries; check endpoint, proxy and network" % self.settings.retries)
+    def _mask(self, text):
+        text = _URL_CREDENTIALS.sub(r"\1" + MASK + "@", str(text))
+        for secret in self._secrets():
+            text = text.replace(secret, MASK)
+        return text
 
     def _api_error(self, response, method, path):
-        error = parse_error(response.status_code, response.text, response.headers.get("X-Request-Id"), method, path)
-        for secret in self.settings.secret_values() + ([self._token] if self._token else []):
-            error.message = error.message.replace(secret, "********")
+        error = parse_error(response.status_code, response.text, response.header("X-Request-Id"), method, path)
+        error.message = self._mask(error.message)
         error.args = (error.describe(),)
         return error
 
-    # ----------------------------------------------------------------------------- authentication
-
-    def _auth_headers(self, method, url, payload, project_scoped):
-        headers = {"Content-Type": "application/json"}
-        if project_scoped:
-            headers["X-Project-Id"] = self.project_id
-        if self.method == "aksk":
-            if self.settings.security_token:
-                headers["X-Security-Token"] = self.settings.security_token
-            return _signer.sign(method, url, headers, payload, self.settings.access_key, self.settings.secret_key)
-        headers["X-Auth-Token"] = self._token or self._password_token()
-        return headers
+    # ----------------------------------------------------------------------------- IAM
 
     def _password_token(self):
         """A project-scoped token from IAM; scoped by project id when known, else by the region's name."""
@@ -241,43 +828,42 @@ class MrsClient:
                 "name": self.settings.user_name, "password": self.settings.password,
                 "domain": {"name": self.settings.domain_name}}}},
             "scope": {"project": scope}}}
-        response = self._call_iam("POST", "/v3/auth/tokens", body=body, authenticated=False)
-        self._token = response.headers.get("X-Subject-Token")
-        if not self._token:
-            raise MrsError("IAM answered without a token (no X-Subject-Token header)")
+
+        document, response = self._call(self.iam, "POST", "/v3/auth/tokens", body=body, expect=TOKEN_ANSWER, auth=False)
+        token = response.header("X-Subject-Token").strip()
+        if self.on_secret is not None:
+            self.on_secret(token)
         if not self._project_id:
-            self._project_id = (_json(response).get("token") or {}).get("project", {}).get("id")
-        return self._token
+            project = document["token"].get("project")
+            self._project_id = project.get("id") if isinstance(project, dict) else None
+        return token
 
     def _discover_project_id(self):
-        if self.method == "password":
-            self._password_token()
+        if self.auth_method == "password":
+            self._auth.headers(Request("POST", self.iam, b"", {}))  # obtains the token, which names the project
             if self._project_id:
                 return self._project_id
         if not self.settings.region:
             raise MrsError("project_id is required when region is not given (HW_PROJECT_ID)")
-        response = self._call_iam("GET", "/v3/projects", query={"name": self.settings.region})
-        projects = _json(response).get("projects") or []
+        document = self._call(self.iam, "GET", "/v3/projects", query={"name": self.settings.region}, expect=PROJECTS_ANSWER)[0]
+        projects = document["projects"]
         if len(projects) != 1:
             raise MrsError("found %d projects named %r in IAM; give project_id explicitly" % (len(projects), self.settings.region))
-        return projects[0]["id"]
-
-    def _call_iam(self, method, path, query=None, body=None, authenticated=True):
-        if authenticated:
-            return self._call(self.iam, method, path, query, body)
-        # The password request authenticates itself: send it without signing or a token, and never retry on 401.
-        payload = json.dumps(body).encode("utf-8")
-        try:
-            response = self._request("POST", self.iam + path, payload, {"Content-Type": "application/json"})
-        except _http.TransportError as error:
-            raise MrsError("%s %s failed: %s; check iam_endpoint, proxy and network" % (method, path, error.reason))
-        if response.status_code >= 400:
-            raise self._api_error(response, method, path)
-        return response
+        project_id = projects[0].get("id") if isinstance(projects[0], dict) else None
+        if not isinstance(project_id, str) or not re.fullmatch(r"[A-Za-z0-9_-]+", project_id):
+            raise MrsError("IAM answered GET /v3/projects with a project without a usable id; give project_id explicitly")
+        return project_id
 
 
-def _json(response):
-    try:
-        return response.json()
-    except ValueError:
-        raise MrsError("%s answered with a body that is not JSON (HTTP %s)" % (response.url.split("?")[0], response.status_code))
+def _segment(value):
+    """A path segment: an id is quoted so that it can never change the route."""
+    return quote(str(value), safe="")
+
+
+def _with_note(error, note):
+    if hasattr(error, "describe"):
+        error.message = error.message + note
+        error.args = (error.describe(),)
+    else:
+        error.args = ((error.args[0] if error.args else "") + note,)
+    return error

@@ -10,7 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils import _client
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError
@@ -43,6 +43,10 @@ CONNECTION_ARGUMENT_SPEC = dict(
 )
 
 
+_AUTH_SOURCES = dict(token="auth_token / HW_AUTH_TOKEN", aksk="access_key and secret_key",
+                     temporary_aksk="access_key, secret_key and security_token", password="user_name and password")
+
+
 class MrsModule(AnsibleModule):
     """AnsibleModule with the connection options, one client per run, and MRS errors turned into clear failures."""
 
@@ -51,6 +55,8 @@ class MrsModule(AnsibleModule):
         spec.update(argument_spec)
         super(MrsModule, self).__init__(argument_spec=spec, **kwargs)
         self._client = None
+        if not _client.HAS_REQUESTS:
+            self.fail_json(msg=missing_required_lib("requests"), exception=_client.REQUESTS_IMPORT_ERROR)
 
     @property
     def client(self):
@@ -60,12 +66,21 @@ class MrsModule(AnsibleModule):
 
     def _build_client(self):
         settings = _client.Settings(**dict((name, self.params[name]) for name in _client.Settings.FIELDS))
-        if not settings.validate_certs:
-            self.warn("validate_certs is false: TLS certificates of the MRS and IAM endpoints are not verified")
+        # the cleaned secrets too (a value given with a trailing newline is sent without it): Ansible masks them everywhere
+        self.no_log_values.update(settings.secret_values())
         try:
-            return _client.MrsClient(settings)
+            client = _client.MrsClient(settings)
+            ignored = settings.ignored_credentials()
         except MrsError as error:
             self.fail_from_error(error)
+        client.on_secret = self.no_log_values.add  # the token obtained from IAM
+        if not settings.validate_certs:
+            self.warn("validate_certs is false: TLS certificates of the MRS and IAM endpoints are not verified")
+        if ignored:
+            self.warn("authenticating with %s (%s); %s %s given but not used: %s takes precedence"
+                      % (client.auth_method, _AUTH_SOURCES[client.auth_method], ", ".join(ignored),
+                         "is" if len(ignored) == 1 else "are", _AUTH_SOURCES[client.auth_method]))
+        return client
 
     def fail_from_error(self, error, **result):
         """Fail with the error's own safe message; API errors also return their status, code and request id."""

@@ -19,6 +19,7 @@ description:
     The list is read across all its pages.
   - An answer whose counts contradict each other (for example C(coreNodeNum) against the Core node group) fails
     the task, naming the fields; a count the answer lacks is returned as null, never as 0.
+requirements: [requests]
 author:
   - hwcloud.mrs maintainers (@hwcloud-mrs)
 extends_documentation_fragment:

@@ -31,6 +31,7 @@ description:
     C(changed=false), because this run changed nothing.
   - Nothing is decided from a value the API answer lacks. A cluster answer without the group's count, or whose counts
     contradict each other, is a clear failure before any write, never a count of 0.
+requirements: [requests]
 author:
   - hwcloud.mrs maintainers (@hwcloud-mrs)
 extends_documentation_fragment:

@@ -47,7 +47,7 @@ def test_collection_metadata_is_a_valid_version_3_definition():
     ee_schema.validate_schema(definition)  # raises DefinitionError when invalid
 
     assert definition["version"] == 3
-    assert definition["dependencies"] == {"system": "bindep.txt"}  # the modules need no Python package beyond ansible-core
+    assert definition["dependencies"] == {"python": "requirements.txt", "system": "bindep.txt"}  # requests, and CA certificates
 
 
 def test_builder_takes_in_the_installed_collections_dependencies(tarball, tmp_path):
@@ -60,7 +60,8 @@ def test_builder_takes_in_the_installed_collections_dependencies(tarball, tmp_pa
     run([os.path.join(BIN, "ansible-builder"), "introspect", "--sanitize", "--write-pip", str(tmp_path / "pip.txt"),
          "--write-bindep", str(tmp_path / "bindep.txt"), str(collections)])
 
-    assert not os.path.exists(tmp_path / "pip.txt") or requirement_lines(tmp_path / "pip.txt") == []
+    assert requirement_lines(tmp_path / "pip.txt") == [
+        "%s  # from collection hwcloud.mrs" % line for line in requirement_lines(os.path.join(ROOT, "requirements.txt"))]
     assert requirement_lines(tmp_path / "bindep.txt") == [
         "%s  # from collection hwcloud.mrs" % line for line in requirement_lines(os.path.join(ROOT, "bindep.txt"))]
 

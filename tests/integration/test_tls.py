@@ -1,9 +1,9 @@
 """TLS: the emulator over HTTPS with a certificate from a private CA, in one playbook run (tls_matrix.yml).
 
-Refused by default (the system's CA store, here SSL_CERT_FILE naming the usual public bundle), refused with
-another CA and with a host name the certificate does not name; accepted with ca_bundle, HW_CACERT_FILE, or
-SSL_CERT_FILE naming the CA; accepted with validate_certs: false only with a warning. A refused run never
-reaches the emulator's HTTP layer.
+Refused by default (certifi's bundle, as requests does; SSL_CERT_FILE naming the CA no longer changes that),
+refused with another CA and with a host name the certificate does not name; accepted with ca_bundle,
+HW_CACERT_FILE, or REQUESTS_CA_BUNDLE naming the CA (ca_bundle winning over REQUESTS_CA_BUNDLE); accepted with
+validate_certs: false only with a warning. A refused run never reaches the emulator's HTTP layer.
 """
 
 import re
@@ -37,14 +37,17 @@ def test_tls_is_verified_unless_told_otherwise_and_then_with_a_warning(ansible_e
              ["TLS verification of %s failed" % by_name]),
             ("ca-bundle-accepted", dict(ca_bundle=str(ca_file)), {}, True, []),
             ("ca-bundle-from-environment-accepted", {}, dict(HW_CACERT_FILE=str(ca_file)), True, []),
-            ("system-store-from-ssl-cert-file-accepted", {}, dict(SSL_CERT_FILE=str(ca_file)), True, []),
+            ("requests-ca-bundle-from-environment-accepted", {}, dict(REQUESTS_CA_BUNDLE=str(ca_file)), True, []),
+            ("ca-bundle-wins-over-requests-ca-bundle", dict(ca_bundle=str(ca_file)), dict(REQUESTS_CA_BUNDLE=str(other_ca)), True, []),
+            # requests trusts certifi's bundle, not the system store: SSL_CERT_FILE no longer adds a CA
+            ("ssl-cert-file-no-longer-trusted", {}, dict(SSL_CERT_FILE=str(ca_file)), False, ["TLS verification of %s failed" % emulator.url]),
             ("validate-certs-false-accepted-with-a-warning", dict(validate_certs=False), {}, True, []),
         ]
         cases = [dict(name=name, cluster_id=emulator.create_cluster(name=name)["clusterId"], connection=connection,
                       environment=environment) for name, connection, environment, _accepted, _fragments in rows]
         connection = dict(endpoint=emulator.url, iam_endpoint=emulator.url, region=emulator.region, project_id=emulator.project_id,
                           retries=0)
-        # the system store is the usual public bundle: it must neither trust the private CA nor override validate_certs: false
+        # SSL_CERT_FILE names the usual public bundle: it must neither trust the private CA nor override validate_certs: false
         env = emulator_env(ansible_env, emulator, SSL_CERT_FILE=certifi.where())
         del env["HW_MRS_ENDPOINT"], env["HW_AUTH_URL"]
 

@@ -7,12 +7,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import email.utils
 import json
 import re
+import time
 
 import pytest
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils import _client, _http, _signer
+from ansible_collections.hwcloud.mrs.plugins.module_utils import _client, _signer
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, TransientError
 
 ENDPOINT = "http://127.0.0.1:9999"
@@ -22,7 +24,7 @@ AK, SK = "AKEXAMPLE", "SK-very-secret-value"
 
 
 def response(status=200, body=None, headers=None):
-    return _http.Response(status, dict(headers or {}), json.dumps(body if body is not None else {}).encode("utf-8"), ENDPOINT)
+    return _client.Response(status, dict(headers or {}), json.dumps(body if body is not None else {}).encode("utf-8"), ENDPOINT)
 
 
 class ScriptedTransport:
@@ -166,7 +168,7 @@ def test_429_honours_retry_after_then_succeeds():
 
 
 def test_5xx_and_connection_errors_on_reads_back_off_and_retry():
-    client, transport, sleeps = make_client(response(503), _http.TransportError("connection reset", sent=True), response(502), response(body=CLUSTER))
+    client, transport, sleeps = make_client(response(503), _client.TransportError("connection reset", sent=True), response(502), response(body=CLUSTER))
     client.get_cluster("c1")
     assert len(transport.calls) == 4
     assert sleeps == [0.75, 1.5, 3.0]  # equal jitter at 0.5: half the ceiling plus half of the other half
@@ -192,7 +194,7 @@ def test_resize_answered_with_a_server_error_has_an_unknown_outcome_and_is_not_r
     assert len(transport.calls) == 1
 
 
-@pytest.mark.parametrize("failure", [_http.TransportError("connection reset", sent=True), _http.TransportError("read timed out", sent=True)])
+@pytest.mark.parametrize("failure", [_client.TransportError("connection reset", sent=True), _client.TransportError("read timed out", sent=True)])
 def test_resize_with_an_unknown_outcome_is_not_resent(failure):
     client, transport, _sleeps = make_client(failure, response(body={"result": "succeeded"}))
     with pytest.raises(_client.ResizeOutcomeUnknown, match="may or may not have been applied"):
@@ -200,7 +202,7 @@ def test_resize_with_an_unknown_outcome_is_not_resent(failure):
     assert len(transport.calls) == 1
 
 
-@pytest.mark.parametrize("failure", [response(429, headers={"Retry-After": "1"}), _http.TransportError("connect timed out", sent=False)])
+@pytest.mark.parametrize("failure", [response(429, headers={"Retry-After": "1"}), _client.TransportError("connect timed out", sent=False)])
 def test_resize_is_resent_when_the_server_certainly_did_not_process_it(failure):
     client, transport, _sleeps = make_client(failure, response(body={"result": "succeeded"}))
     assert client.resize("c1", RESIZE_BODY) == {"result": "succeeded"}
@@ -238,7 +240,7 @@ def test_a_token_from_iam_echoed_in_an_error_is_masked():
 
 
 def test_a_resize_that_never_left_is_reported_as_not_sent_once_retries_run_out():
-    refused = [_http.TransportError("connection refused", sent=False) for _attempt in range(5)]
+    refused = [_client.TransportError("connection refused", sent=False) for _attempt in range(5)]
     client, transport, _sleeps = make_client(*refused, retries=4)
     with pytest.raises(TransientError, match="PUT .* failed: connection refused after 4 retries") as caught:
         client.resize("c1", RESIZE_BODY)
@@ -246,7 +248,7 @@ def test_a_resize_that_never_left_is_reported_as_not_sent_once_retries_run_out()
 
 
 def test_tls_failure_names_the_options_and_is_not_retried():
-    client, transport, _sleeps = make_client(_http.TlsError("certificate verification failed: unable to get local issuer certificate", sent=False))
+    client, transport, _sleeps = make_client(_client.TlsError("certificate verification failed: unable to get local issuer certificate", sent=False))
     with pytest.raises(MrsError, match="ca_bundle"):
         client.get_cluster("c1")
     assert len(transport.calls) == 1
@@ -266,12 +268,21 @@ def test_list_clusters_passes_filters():
     assert transport.calls[0]["url"].endswith("?clusterName=prod%2001&clusterState=running&currentPage=1&pageSize=100")
 
 
-@pytest.mark.parametrize("settings, verify", [(dict(validate_certs=False), False), (dict(ca_bundle="/etc/ca.pem"), "/etc/ca.pem"),
-                                              (dict(validate_certs=False, ca_bundle="/etc/ca.pem"), False), ({}, True)])
-def test_tls_settings_go_with_every_request(settings, verify):
+@pytest.fixture(name="ca_file", scope="module")
+def ca_file_fixture(tmp_path_factory):
+    trustme = pytest.importorskip("trustme")
+    path = tmp_path_factory.mktemp("ca") / "ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(path))
+    return str(path)
+
+
+@pytest.mark.parametrize("settings, verify", [(dict(validate_certs=False), False), (dict(ca_bundle="CA"), "CA"),
+                                              (dict(validate_certs=False, ca_bundle="CA"), False), ({}, True)])
+def test_tls_settings_go_with_every_request(settings, verify, ca_file):
+    settings = dict((key, ca_file if value == "CA" else value) for key, value in settings.items())
     client, transport, _sleeps = make_client(response(body=CLUSTER), **settings)
     client.get_cluster("c1")
-    assert transport.calls[0]["verify"] == verify
+    assert transport.calls[0]["verify"] == (ca_file if verify == "CA" else verify)
 
 
 @pytest.mark.parametrize("settings, expect", [
@@ -282,3 +293,321 @@ def test_tls_settings_go_with_every_request(settings, verify):
 def test_an_endpoint_that_is_not_an_http_url_is_refused_naming_the_option(settings, expect):
     with pytest.raises(MrsError, match=re.escape(expect)):
         make_client(**settings)
+
+
+# ------------------------------------------------------------------------------------- retry policy and deadline
+
+
+class FakeClock:
+    """A monotonic clock that moves only when the code under test sleeps."""
+
+    def __init__(self, now=1000.0):
+        self.now = now
+        self.sleeps = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        assert seconds >= 0
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def clocked_client(*script, **settings):
+    clock = FakeClock()
+    values = dict(endpoint=ENDPOINT, iam_endpoint=IAM, project_id=PROJECT, access_key=AK, secret_key=SK, region="cn-north-4")
+    values.update(settings)
+    transport = ScriptedTransport(*script)
+    client = _client.MrsClient(_client.Settings(**values), send=transport, sleep=clock.sleep, jitter=lambda: 0.5, clock=clock)
+    return client, transport, clock
+
+
+def throttled(retry_after):
+    return response(429, {"error_code": "APIGW.0308", "error_msg": "throttled"}, {"Retry-After": retry_after})
+
+
+def test_retry_after_longer_than_the_time_left_fails_at_once_naming_it():
+    """Retry-After: 20 with 6 s left: no sleep past the deadline; the last error, with why there is no retry."""
+    client, transport, clock = clocked_client(throttled("20"), response(body=CLUSTER))
+    client.deadline = clock() + 6
+    with pytest.raises(TransientError) as caught:
+        client.get_cluster("c1")
+    assert sum(clock.sleeps) <= 6 and len(transport.calls) == 1
+    assert "Retry-After" in str(caught.value) and "6.0 s are left" in str(caught.value)
+
+
+def test_own_backoff_is_capped_by_the_time_left_and_no_attempt_starts_after_the_deadline():
+    client, transport, clock = clocked_client(*[response(503)] * 10, retries=10)
+    client.deadline = clock() + 2.0
+    with pytest.raises(TransientError, match="no retry: the deadline has passed"):
+        client.get_cluster("c1")
+    assert clock.sleeps == [0.75, 1.25]  # 0.75, then 1.5 capped to the 1.25 s left
+    assert len(transport.calls) == 3
+
+
+def test_retry_after_as_an_http_date_is_honoured():
+    when = email.utils.formatdate(time.time() + 30, usegmt=True)
+    client, _transport, clock = clocked_client(throttled(when), response(body=CLUSTER))
+    client.get_cluster("c1")
+    assert len(clock.sleeps) == 1 and 25 <= clock.sleeps[0] <= 31
+
+
+@pytest.mark.parametrize("value", ["-1", "garbage", "1e3", "", "  ", "\u00e9", "Wed, 99 Foo 2015 07:28:00 GMT"])
+def test_unusable_retry_after_falls_back_to_own_backoff(value):
+    client, transport, clock = clocked_client(throttled(value), response(body=CLUSTER))
+    client.get_cluster("c1")
+    assert clock.sleeps == [0.75] and len(transport.calls) == 2
+
+
+def test_huge_retry_after_is_capped():
+    client, _transport, clock = clocked_client(throttled("999999999999999999999"), response(body=CLUSTER))
+    client.get_cluster("c1")
+    assert clock.sleeps == [_client.MAX_RETRY_AFTER]
+
+
+@pytest.mark.parametrize("left, expect", [(None, (10, 60)), (100.0, (10, 60)), (3.0, (10, 60)), (-30.0, (10, 30.0)), (-100.0, (1.0, 1.0))])
+def test_attempt_timeouts_end_within_the_deadline_plus_one_read_timeout(left, expect):
+    clock = FakeClock()
+    policy = _client.RetryPolicy(4, clock=clock, sleep=clock.sleep)
+    policy.deadline = None if left is None else clock() + left
+    assert policy.attempt_limits(10, 60) == expect
+
+
+def test_the_deadline_reaches_every_attempt_timeout():
+    client, transport, clock = clocked_client(response(body=CLUSTER), read_timeout=5, connect_timeout=3)
+    client.deadline = clock() - 4  # already past: the attempt still gets what is left of one read timeout
+    client.get_cluster("c1")
+    assert transport.calls[0]["timeout"] == (1.0, 1.0)
+
+
+# ------------------------------------------------------------------------------------- IAM
+
+
+def password_client(*script, **settings):
+    values = dict(access_key=None, secret_key=None, project_id=None, user_name="alice", password="pw-secret", domain_name="acme")
+    values.update(settings)
+    return make_client(*script, **values)
+
+
+@pytest.mark.parametrize("fault", [
+    response(503), throttled("1"), _client.TransportError("ConnectionResetError: reset by peer", sent=True),
+    _client.TransportError("connection refused", sent=False), response(201, {"token": {}}),  # no X-Subject-Token
+    response(302, headers={"Location": "https://sso.example.test/"}), response(200, {"not": "a token"}, {"X-Subject-Token": "T"}),
+], ids=["503", "429", "reset", "refused", "no-token-header", "302", "no-token-object"])
+def test_the_password_token_request_is_retried_like_a_read(fault):
+    client, transport, sleeps = password_client(fault, token_response("TOKEN-P"), response(body=CLUSTER))
+    assert client.get_cluster("c1") == CLUSTER["cluster"]
+    assert [call["url"] for call in transport.calls[:2]] == [IAM + "/v3/auth/tokens"] * 2
+    assert transport.calls[2]["headers"]["X-Auth-Token"] == "TOKEN-P" and len(sleeps) == 1
+
+
+@pytest.mark.parametrize("status", [400, 401, 403])
+def test_a_refused_password_is_never_retried(status):
+    client, transport, _sleeps = password_client(response(status, {"error": {"code": status, "message": "wrong password"}}))
+    with pytest.raises(MrsApiError) as caught:
+        client.get_cluster("c1")
+    assert caught.value.status == status and len(transport.calls) == 1
+
+
+def test_a_token_expiring_mid_run_is_renewed_once_only():
+    expired = response(401, {"error_code": "APIGW.0307", "error_msg": "token expired"})
+    client, transport, _sleeps = password_client(token_response("OLD"), expired, token_response("NEW"), expired)
+    with pytest.raises(MrsApiError, match="APIGW.0307"):
+        client.get_cluster("c1")
+    assert len(transport.calls) == 4
+
+
+def test_the_project_lookup_is_retried_like_a_read():
+    client, transport, _sleeps = make_client(response(503), response(200, {"unexpected": []}), response(body={"projects": [{"id": "p-1"}]}),
+                                             response(body=CLUSTER), project_id=None)
+    client.get_cluster("c1")
+    assert [call["url"] for call in transport.calls].count(IAM + "/v3/projects?name=cn-north-4") == 3
+
+
+def test_an_iam_token_is_handed_to_on_secret_for_masking():
+    client, _transport, _sleeps = password_client(token_response("TOKEN-P"), response(body=CLUSTER))
+    learnt = []
+    client.on_secret = learnt.append
+    client.get_cluster("c1")
+    assert learnt == ["TOKEN-P"]
+
+
+# ------------------------------------------------------------------------------------- answers
+
+
+@pytest.mark.parametrize("body, problem", [
+    ({}, "no 'cluster'"), ({"cluster": None}, "'cluster' is not an object"), ([1], "not a JSON object"),
+])
+def test_get_cluster_without_its_documented_key_is_retried_then_transient(body, problem):
+    client, transport, _sleeps = make_client(*[response(body=body)] * 3, retries=2)
+    with pytest.raises(TransientError) as caught:
+        client.get_cluster("c1")
+    assert problem in str(caught.value) and "GET /v1.1/%s/cluster_infos/c1" % PROJECT in str(caught.value)
+    assert len(transport.calls) == 3
+
+
+@pytest.mark.parametrize("body", [{"hosts": [{"id": "h1"}]}, {"total": 1}, {"total": "x", "hosts": []}, {"total": 1, "hosts": {}}])
+def test_a_host_list_without_its_count_or_list_is_never_read_as_complete(body):
+    client, _transport, _sleeps = make_client(*[response(body=body)] * 3, retries=2)
+    with pytest.raises(TransientError):
+        client.list_hosts("c1")
+
+
+def test_a_host_list_whose_page_comes_back_empty_before_the_total_fails():
+    page1 = response(body={"total": 3, "hosts": [{"id": "h1"}, {"id": "h2"}]})
+    client, _transport, _sleeps = make_client(page1, response(body={"total": 3, "hosts": []}))
+    with pytest.raises(TransientError, match="page 2 was empty although total says 3"):
+        client.list_hosts("c1")
+
+
+@pytest.mark.parametrize("body", [{"clusters": []}, {"clusterTotal": 0}, "[]"])
+def test_a_cluster_list_without_its_documented_keys_is_unreadable(body):
+    client, _transport, _sleeps = make_client(*[response(body=body)] * 3, retries=2)
+    with pytest.raises(TransientError, match="unreadable"):
+        client.list_clusters(cluster_name="x")
+
+
+@pytest.mark.parametrize("answer", [response(body={}), response(body={"result": "failed"}), _client.Response(200, {}, b"", ENDPOINT),
+                                    _client.Response(200, {}, b"<html>ok</html>", ENDPOINT), response(301, headers={"Location": "/x"}),
+                                    response(501), response(520)])
+def test_a_resize_answer_that_is_not_the_documented_success_is_outcome_unknown(answer):
+    client, transport, _sleeps = make_client(answer, response(body={"result": "succeeded"}))
+    with pytest.raises(_client.ResizeOutcomeUnknown):
+        client.resize("c1", RESIZE_BODY)
+    assert len(transport.calls) == 1
+
+
+def test_a_cluster_id_cannot_change_the_route():
+    client, transport, _sleeps = make_client(response(body=CLUSTER))
+    client.get_cluster("c1/../../x?y#z")
+    assert transport.calls[0]["url"] == ENDPOINT + "/v1.1/%s/cluster_infos/c1%%2F..%%2F..%%2Fx%%3Fy%%23z" % PROJECT
+
+
+# ------------------------------------------------------------------------------------- secrets
+
+
+SECRETS = dict(secret_key="SK-very-secret-value", security_token="STS-token-value", auth_token="AUTH-token-value", password="pw-secret")
+
+
+@pytest.mark.parametrize("name", sorted(SECRETS))
+@pytest.mark.parametrize("shape", ["%s\n", " %s ", "\t%s\r\n"])
+def test_a_secret_with_surrounding_whitespace_is_used_cleaned(name, shape):
+    settings = dict(security_token=None)
+    if name == "password":
+        settings.update(access_key=None, secret_key=None, user_name="alice", domain_name="acme")
+        script = [token_response("T"), response(body=CLUSTER)]
+    elif name == "auth_token":
+        settings.update(access_key=None, secret_key=None)
+        script = [response(body=CLUSTER)]
+    else:
+        script = [response(body=CLUSTER)]
+    settings[name] = shape % SECRETS[name]
+    client, transport, _sleeps = make_client(*script, **settings)
+    assert client.get_cluster("c1") == CLUSTER["cluster"]
+    call = transport.calls[-1]
+    if name == "security_token":
+        assert call["headers"]["X-Security-Token"] == SECRETS[name]
+    elif name == "auth_token":
+        assert call["headers"]["X-Auth-Token"] == SECRETS[name]
+    elif name == "password":
+        assert json.loads(transport.calls[0]["data"])["auth"]["identity"]["password"]["user"]["password"] == SECRETS[name]
+    else:
+        unsigned = dict((k, v) for k, v in call["headers"].items() if k not in ("Authorization", "User-Agent"))
+        assert _signer.sign("GET", call["url"], unsigned, b"", AK, SECRETS[name])["Authorization"] == call["headers"]["Authorization"]
+
+
+@pytest.mark.parametrize("name", sorted(SECRETS) + ["access_key"])
+@pytest.mark.parametrize("bad", ["abc\ndef", "abc\x00def", "abc\x7fdef"])
+def test_a_secret_with_a_control_character_inside_fails_naming_the_option_not_the_value(name, bad):
+    settings = {name: bad}
+    if name == "password":
+        settings.update(access_key=None, secret_key=None, user_name="alice", domain_name="acme")
+    with pytest.raises(MrsError) as caught:
+        make_client(**settings)
+    assert str(caught.value).startswith(name + ": ") and bad not in str(caught.value) and "abc" not in str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["auth_token", "security_token", "access_key"])
+def test_a_header_secret_that_is_not_latin1_fails_naming_the_option(name):
+    with pytest.raises(MrsError) as caught:
+        make_client(**{name: "qzx\u20acqzx"})
+    assert str(caught.value).startswith(name + ": ") and "qzx" not in str(caught.value)
+
+
+def all_texts(error):
+    return [str(error), repr(error.args)] + [str(getattr(error, field, "")) for field in ("message", "reason")]
+
+
+@pytest.mark.parametrize("fault", [
+    response(400, {"error_code": "12000002", "error_msg": "bad %s %s %s %s" % tuple(SECRETS.values())}),
+    response(503, {"error_msg": "echo %s" % SECRETS["auth_token"]}),
+    _client.TransportError("InvalidHeader: Invalid leading whitespace in header value %r" % SECRETS["security_token"], sent=False),
+    _client.TransportError("proxy http://user:proxy-pass@proxy.example.test:3128 failed", sent=False),
+    _client.TlsError("certificate verification failed for %s" % SECRETS["secret_key"], sent=False),
+])
+def test_no_secret_appears_in_any_error_text(fault):
+    settings = dict((name, value + "\n") for name, value in SECRETS.items())
+    client, _transport, _sleeps = make_client(*[fault] * 3, retries=2, **settings)
+    with pytest.raises(MrsError) as caught:
+        client.get_cluster("c1")
+    for text in all_texts(caught.value):
+        for secret in list(SECRETS.values()) + ["proxy-pass"]:
+            assert secret not in text
+
+
+def test_a_resize_error_built_from_an_exception_text_is_masked():
+    client, _transport, _sleeps = make_client(_client.TransportError("reset while sending X-Auth-Token AUTH-token-value", sent=True),
+                                              access_key=None, secret_key=None, auth_token="AUTH-token-value\n")
+    with pytest.raises(_client.ResizeOutcomeUnknown) as caught:
+        client.resize("c1", RESIZE_BODY)
+    assert "AUTH-token-value" not in str(caught.value)
+
+
+# ------------------------------------------------------------------------------------- option hygiene
+
+
+@pytest.mark.parametrize("settings, option", [
+    (dict(project_id=" %s" % PROJECT), "project_id"), (dict(project_id=PROJECT + "\n"), "project_id"),
+    (dict(project_id="pr\u00f6ject"), "project_id"), (dict(project_id="a/b"), "project_id"),
+    (dict(region="cn-north-4\n"), "region"), (dict(region="cn north"), "region"), (dict(region="cn-n\u00f6rth"), "region"),
+    (dict(connect_timeout=0), "connect_timeout"), (dict(connect_timeout=-1), "connect_timeout"),
+    (dict(read_timeout=-1), "read_timeout"), (dict(read_timeout=float("nan")), "read_timeout"),
+    (dict(read_timeout=float("inf")), "read_timeout"), (dict(read_timeout="soon"), "read_timeout"),
+    (dict(retries=-1), "retries"), (dict(retries=1.5), "retries"),
+    (dict(endpoint="https://mrs.example.test/?x=1"), "endpoint"), (dict(endpoint="https://mrs.example.test/#top"), "endpoint"),
+    (dict(endpoint="https://user:pass@mrs.example.test"), "endpoint"), (dict(endpoint=" https://mrs.example.test"), "endpoint"),
+    (dict(endpoint="https://mrs.example.test\n"), "endpoint"), (dict(endpoint="https://mrs.exa mple.test"), "endpoint"),
+    (dict(endpoint="https://mrs.example.test?"), "endpoint"),
+    (dict(iam_endpoint="https://iam.example.test/v3?a"), "iam_endpoint"), (dict(iam_endpoint="https://u@iam.example.test"), "iam_endpoint"),
+    (dict(ca_bundle="/no/such/ca.pem"), "ca_bundle"),
+])
+def test_a_bad_connection_option_fails_naming_it_before_any_request(settings, option):
+    transport = ScriptedTransport()
+    values = dict(endpoint=ENDPOINT, iam_endpoint=IAM, project_id=PROJECT, access_key=AK, secret_key=SK, region="cn-north-4")
+    values.update(settings)
+    with pytest.raises(MrsError) as caught:
+        _client.MrsClient(_client.Settings(**values), send=transport)
+    assert str(caught.value).startswith(option + ": ")
+    assert transport.calls == []
+    assert "pass@" not in str(caught.value)
+
+
+def test_a_ca_bundle_that_is_not_pem_fails_naming_it(tmp_path):
+    junk = tmp_path / "ca.pem"
+    junk.write_text("not a certificate\n")
+    with pytest.raises(MrsError, match="ca_bundle: cannot load"):
+        make_client(ca_bundle=str(junk))
+
+
+@pytest.mark.parametrize("settings, method, ignored", [
+    (dict(auth_token="T"), "token", ["access_key", "secret_key"]),
+    (dict(security_token="S"), "temporary_aksk", []),
+    ({}, "aksk", []),
+    (dict(access_key=None, secret_key=None, user_name="u", password="p", domain_name="d"), "password", []),
+    (dict(user_name="u", password="p", domain_name="d"), "aksk", ["user_name", "password"]),
+])
+def test_the_chosen_auth_method_is_visible(settings, method, ignored):
+    client, _transport, _sleeps = make_client(**settings)
+    assert client.auth_method == method
+    assert client.settings.ignored_credentials() == ignored
