@@ -87,7 +87,8 @@ options:
         with, instead of the default bundle.
       - If not set, the value of the E(HW_CACERT_FILE) environment variable is used.
       - Without it, the CA bundle of C(certifi) verifies them, as requests does; E(REQUESTS_CA_BUNDLE) (or
-        E(CURL_CA_BUNDLE)) replaces that default bundle, but neither O(ca_bundle) nor O(validate_certs=false).
+        E(CURL_CA_BUNDLE)) replaces that default bundle, and without either of them E(SSL_CERT_FILE) or
+        E(SSL_CERT_DIR) does; none of them replaces O(ca_bundle) or O(validate_certs=false).
     type: path
   connect_timeout:
     description:

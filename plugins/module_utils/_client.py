@@ -96,6 +96,17 @@ def iam_endpoint(region):
 # ================================================================================= settings
 
 
+def default_trust(environ=None):
+    """What to verify against when ca_bundle is not given: requests' own variables first (REQUESTS_CA_BUNDLE,
+    CURL_CA_BUNDLE, which requests applies itself to ``verify=True``), then OpenSSL's SSL_CERT_FILE /
+    SSL_CERT_DIR (what the standard library, curl and ansible.builtin.uri read), else certifi's bundle.
+    """
+    environ = os.environ if environ is None else environ
+    if environ.get("REQUESTS_CA_BUNDLE") or environ.get("CURL_CA_BUNDLE"):
+        return True
+    return environ.get("SSL_CERT_FILE") or environ.get("SSL_CERT_DIR") or True
+
+
 def _checked_url(option, url):
     """An http(s) URL with a host and nothing a base URL must not carry; the message never echoes credentials."""
     if not isinstance(url, str) or url != url.strip() or re.search(r"\s", url) or _CONTROL.search(url):
@@ -653,7 +664,7 @@ class MrsClient:
         self.auth_method = settings.auth_method()
         self.endpoint = _checked_url("endpoint", settings.endpoint or mrs_endpoint(settings.region)).rstrip("/")
         self.iam = _normalise_iam_url(_checked_url("iam_endpoint", settings.iam_endpoint or iam_endpoint(settings.region or "")))
-        self.verify = (settings.ca_bundle or True) if settings.validate_certs else False
+        self.verify = (settings.ca_bundle or default_trust()) if settings.validate_certs else False
         self._send = send if send is not None else Transport(clock)
         self.retry = RetryPolicy(settings.retries, clock=clock, sleep=sleep, jitter=jitter)
         self._project_id = settings.project_id

@@ -1,9 +1,9 @@
 """TLS: the emulator over HTTPS with a certificate from a private CA, in one playbook run (tls_matrix.yml).
 
-Refused by default (certifi's bundle, as requests does; SSL_CERT_FILE naming the CA no longer changes that),
-refused with another CA and with a host name the certificate does not name; accepted with ca_bundle,
-HW_CACERT_FILE, or REQUESTS_CA_BUNDLE naming the CA (ca_bundle winning over REQUESTS_CA_BUNDLE); accepted with
-validate_certs: false only with a warning. A refused run never reaches the emulator's HTTP layer.
+Refused by default (here SSL_CERT_FILE naming the usual public bundle), refused with another CA and with a
+host name the certificate does not name; accepted with ca_bundle, HW_CACERT_FILE, SSL_CERT_FILE or
+REQUESTS_CA_BUNDLE naming the CA (ca_bundle winning over REQUESTS_CA_BUNDLE); accepted with validate_certs:
+false only with a warning. A refused run never reaches the emulator's HTTP layer.
 """
 
 import re
@@ -39,8 +39,7 @@ def test_tls_is_verified_unless_told_otherwise_and_then_with_a_warning(ansible_e
             ("ca-bundle-from-environment-accepted", {}, dict(HW_CACERT_FILE=str(ca_file)), True, []),
             ("requests-ca-bundle-from-environment-accepted", {}, dict(REQUESTS_CA_BUNDLE=str(ca_file)), True, []),
             ("ca-bundle-wins-over-requests-ca-bundle", dict(ca_bundle=str(ca_file)), dict(REQUESTS_CA_BUNDLE=str(other_ca)), True, []),
-            # requests trusts certifi's bundle, not the system store: SSL_CERT_FILE no longer adds a CA
-            ("ssl-cert-file-no-longer-trusted", {}, dict(SSL_CERT_FILE=str(ca_file)), False, ["TLS verification of %s failed" % emulator.url]),
+            ("system-store-from-ssl-cert-file-accepted", {}, dict(SSL_CERT_FILE=str(ca_file)), True, []),
             ("validate-certs-false-accepted-with-a-warning", dict(validate_certs=False), {}, True, []),
         ]
         cases = [dict(name=name, cluster_id=emulator.create_cluster(name=name)["clusterId"], connection=connection,

@@ -611,3 +611,14 @@ def test_the_chosen_auth_method_is_visible(settings, method, ignored):
     client, _transport, _sleeps = make_client(**settings)
     assert client.auth_method == method
     assert client.settings.ignored_credentials() == ignored
+
+
+@pytest.mark.parametrize("environ, expected", [
+    ({}, True),
+    ({"SSL_CERT_FILE": "/etc/ca.pem"}, "/etc/ca.pem"),
+    ({"SSL_CERT_DIR": "/etc/certs"}, "/etc/certs"),
+    ({"SSL_CERT_FILE": "/etc/ca.pem", "REQUESTS_CA_BUNDLE": "/r.pem"}, True),  # requests applies its own variable to True
+    ({"SSL_CERT_FILE": "/etc/ca.pem", "CURL_CA_BUNDLE": "/c.pem"}, True),
+])
+def test_default_trust_reads_requests_then_openssl_variables(environ, expected):
+    assert _client.default_trust(environ) == expected
