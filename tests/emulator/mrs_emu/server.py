@@ -347,5 +347,3 @@ def main(argv=None, doc=__doc__):
     server.shutdown()
     server.server_close()
     return 0
-
-
