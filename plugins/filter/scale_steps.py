@@ -22,7 +22,8 @@ description:
     and keys other than V(core) and V(task) in O(target) are refused.
   - Every resize is checked before it is returned, with the planner of M(hwcloud.mrs.mrs_cluster_nodes), on the counts the
     cluster will have by then, so a sequence that module would refuse part-way (Core below 3, Core + Task above 500, a
-    Task group grown from 0 nodes without O(task_node_info), a bad O(task_node_info)) is refused before the first resize.
+    Task group grown from 0 nodes without O(task_node_info) when it is passed, a bad O(task_node_info)) is refused before
+    the first resize.
   - With an input of V(null) (before the cluster has been read), only the target and O(task_node_info) are checked, and
     the result is an empty list.
   - Every refusal is an error whose message starts with the name of the value at fault, from O(names).
@@ -47,6 +48,9 @@ options:
     description:
       - The Task node specification the resizes carry, as O(hwcloud.mrs.mrs_cluster_nodes#module:task_node_info). It is
         checked when given, and required when the Task group grows from 0 nodes.
+      - Not passed at all, the filter only orders the resizes and checks the counts, leaving the node specification to
+        the module call that makes the resize. Pass it (V(null) included, as the role does) to have a Task group grown
+        from 0 nodes without one refused before the first resize.
     type: dict
   names:
     description:
@@ -72,7 +76,7 @@ EXAMPLES = r"""
 
 - name: Refused before any resize, naming the variable - cluster_scale_task_count needs a Task node spec from 0 nodes
   ansible.builtin.debug:
-    msg: "{{ {'core': 3, 'task': 0} | hwcloud.mrs.scale_steps({'task': 2}, names={'task': 'cluster_scale_task_count'}) }}"
+    msg: "{{ {'core': 3, 'task': 0} | hwcloud.mrs.scale_steps({'task': 2}, task_node_info=none, names={'task': 'cluster_scale_task_count'}) }}"
   ignore_errors: true
 """
 
@@ -102,6 +106,8 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
     MAX_CORE_TASK_NODES, MIN_CORE_NODES, PlanError, ResizeRequest, plan_resize, validate_task_node_info)
 
 GROUPS = ("core", "task")
+# task_node_info not passed at all: the caller only wants the order; its module call carries the node spec.
+NOT_PASSED = object()
 DEFAULT_NAMES = {"core": "target.core", "task": "target.task", "task_node_info": "task_node_info", "step": "step"}
 
 
@@ -153,8 +159,11 @@ def _view(counts):
                        master_count=0, core_count=counts["core"], task_count=counts["task"])
 
 
-def _check_with_planner(now, steps, task_node_info, names):
-    """Each resize as mrs_cluster_nodes will plan it, on the counts the cluster has by then; the planner's refusal, renamed."""
+def _check_with_planner(now, steps, task_node_info, names, spec_checked=True):
+    """Each resize as mrs_cluster_nodes will plan it, on the counts the cluster has by then; the planner's refusal, renamed.
+
+    Without ``spec_checked``, a refusal about the Task node spec is left to the module call that carries it.
+    """
     view = _view(now)
     for move in steps:
         group = move["node_group"]
@@ -163,6 +172,9 @@ def _check_with_planner(now, steps, task_node_info, names):
         try:
             plan_resize(view, request)
         except PlanError as error:
+            if not spec_checked and error.parameter.startswith("task_node_info"):
+                view = dataclasses.replace(view, **{"%s_count" % group: move["count"]})
+                continue
             _refuse(_label(names, error.parameter, group), "%s (resize %s %d -> %d)" % (error.rule, group, move["from"], move["count"]))
         view = dataclasses.replace(view, **{"%s_count" % group: move["count"]})
 
@@ -178,7 +190,7 @@ def _moves(group, start, end, step):
     return moves
 
 
-def scale_steps(current, target, step=0, task_node_info=None, names=None):
+def scale_steps(current, target, step=0, task_node_info=NOT_PASSED, names=None):
     """The ordered resizes from the ``current`` counts to the ``target`` counts (see DOCUMENTATION)."""
     if names is not None and not isinstance(names, dict):
         raise AnsibleFilterError("scale_steps: names must be a dictionary")
@@ -191,7 +203,8 @@ def scale_steps(current, target, step=0, task_node_info=None, names=None):
     stride = _whole_number(step, names["step"])
     given = [group for group in GROUPS if target.get(group) is not None]
     wanted = dict((group, _whole_number(target[group], names[group]) if group in given else None) for group in GROUPS)
-    spec = _task_node_info(task_node_info, names)
+    checked = task_node_info is not NOT_PASSED
+    spec = _task_node_info(task_node_info if checked else None, names)
     if current is None:
         _check_shape(wanted, given, names)
         return []
@@ -203,7 +216,7 @@ def scale_steps(current, target, step=0, task_node_info=None, names=None):
     growth = sum(max(0, goal[group] - now[group]) for group in GROUPS)
     ordered = outs + ins if now["core"] + now["task"] + growth <= MAX_CORE_TASK_NODES else ins + outs
     steps = [move for moves in ordered for move in moves]
-    _check_with_planner(now, steps, spec, names)
+    _check_with_planner(now, steps, spec, names, checked)
     return steps
 
 

@@ -80,6 +80,9 @@ from mrs_emu.auth import canonical_query, canonical_uri, signature, string_to_si
 from mrs_emu.common import EMPTY_BODY_SHA256  # noqa: E402,F401
 from mrs_emu.server import Cloud, main as _main  # noqa: E402,F401
 
+# what tests import from this entry point (the signing helpers are checked against the vendor SDK there)
+__all__ = ["Cloud", "EMPTY_BODY_SHA256", "canonical_query", "canonical_uri", "main", "signature", "string_to_sign"]
+
 
 def main(argv=None):
     return _main(argv, __doc__)

@@ -78,12 +78,21 @@ def test_registered_as_a_filter():
     ({"core": 3, "task": 0}, {"core": 4}, "two", "step: must be a whole number, got 'two'"),
     ({"core": 3, "task": 0}, {"core": 2}, 0, "target.core: must be 3 or more (MRS keeps at least 3 Core nodes), got 2"),
     ({"core": 3, "task": 0}, {"task": 498}, 0, "target.task: Core + Task would be 501 nodes (Core 3, Task 498); MRS allows at most 500"),
-    ({"core": 3, "task": 0}, {"task": 2}, 0, "task_node_info: required when scaling the Task group out from 0 nodes"),
 ])
 def test_bad_input_is_refused_with_the_field_named(current, target, stride, message):
     with pytest.raises(AnsibleFilterError) as caught:
         scale_steps(current, target, step=stride)
     assert message in str(caught.value)
+
+
+def test_a_task_group_grown_from_0_needs_the_spec_only_when_it_is_passed():
+    """The role passes task_node_info (null included) to have it checked; a caller after the order alone does not."""
+    with pytest.raises(AnsibleFilterError) as caught:
+        scale_steps({"core": 3, "task": 0}, {"task": 2}, task_node_info=None)
+    assert "task_node_info: required when scaling the Task group out from 0 nodes" in str(caught.value)
+    assert scale_steps({"core": 3, "task": 0}, {"core": 4, "task": 1}) == [step("core", 3, 4), step("task", 0, 1)]
+    with pytest.raises(AnsibleFilterError, match="must be 3 or more"):
+        scale_steps({"core": 3, "task": 0}, {"core": 2, "task": 1})  # every other rule still applies
 
 
 NAMES = {"core": "cluster_scale_profiles.night.core", "task": "cluster_scale_profiles.night.task",
