@@ -96,15 +96,14 @@ def iam_endpoint(region):
 # ================================================================================= settings
 
 
-def default_trust(environ=None):
-    """What to verify against when ca_bundle is not given: requests' own variables first (REQUESTS_CA_BUNDLE,
-    CURL_CA_BUNDLE, which requests applies itself to ``verify=True``), then OpenSSL's SSL_CERT_FILE /
-    SSL_CERT_DIR (what the standard library, curl and ansible.builtin.uri read), else certifi's bundle.
+def openssl_trust_named(environ=None):
+    """Whether the environment names an OpenSSL trust store (SSL_CERT_FILE / SSL_CERT_DIR).
+
+    requests alone reads only REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE (else certifi). The standard library, curl and
+    ansible.builtin.uri read these two, so a company CA added there is trusted too, beside requests' bundle.
     """
     environ = os.environ if environ is None else environ
-    if environ.get("REQUESTS_CA_BUNDLE") or environ.get("CURL_CA_BUNDLE"):
-        return True
-    return environ.get("SSL_CERT_FILE") or environ.get("SSL_CERT_DIR") or True
+    return bool(environ.get("SSL_CERT_FILE") or environ.get("SSL_CERT_DIR"))
 
 
 def _checked_url(option, url):
@@ -475,16 +474,18 @@ def _tracked_classes(tracker):
     return {"http": HTTPPool, "https": HTTPSPool}
 
 
-def _adapter(tracker):
+def _adapter(tracker, ssl_context=None):
+    """The session's adapter: connections that report to ``tracker``; ``ssl_context`` adds its CAs to requests' bundle."""
     classes = _tracked_classes(tracker)
+    extra = {} if ssl_context is None else {"ssl_context": ssl_context}
 
     class Adapter(requests.adapters.HTTPAdapter):
         def init_poolmanager(self, *args, **kwargs):
-            super(Adapter, self).init_poolmanager(*args, **kwargs)
+            super(Adapter, self).init_poolmanager(*args, **dict(kwargs, **extra))
             self.poolmanager.pool_classes_by_scheme = classes
 
         def proxy_manager_for(self, proxy, **proxy_kwargs):
-            manager = super(Adapter, self).proxy_manager_for(proxy, **proxy_kwargs)
+            manager = super(Adapter, self).proxy_manager_for(proxy, **dict(proxy_kwargs, **extra))
             if hasattr(manager, "pool_classes_by_scheme"):
                 manager.pool_classes_by_scheme = classes
             return manager
@@ -521,11 +522,14 @@ class Transport:
     connection was never made: refused, DNS, connect timeout, TLS handshake, a proxy refusing the tunnel).
     """
 
-    def __init__(self, clock=time.monotonic):
+    def __init__(self, clock=time.monotonic, openssl_trust=False):
+        """``openssl_trust``: also trust OpenSSL's default store (SSL_CERT_FILE / SSL_CERT_DIR, else the system's),
+        beside the bundle requests verifies against; for ``verify=True`` only."""
         self.tracker = _Tracker(clock)
         self.session = requests.Session()
         self.session.auth = _no_auth
-        adapter = _adapter(self.tracker)
+        # urllib3 loads requests' bundle (ca_certs) into this context too, so both are trusted
+        adapter = _adapter(self.tracker, ssl.create_default_context() if openssl_trust else None)
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
 
@@ -664,8 +668,9 @@ class MrsClient:
         self.auth_method = settings.auth_method()
         self.endpoint = _checked_url("endpoint", settings.endpoint or mrs_endpoint(settings.region)).rstrip("/")
         self.iam = _normalise_iam_url(_checked_url("iam_endpoint", settings.iam_endpoint or iam_endpoint(settings.region or "")))
-        self.verify = (settings.ca_bundle or default_trust()) if settings.validate_certs else False
-        self._send = send if send is not None else Transport(clock)
+        self.verify = (settings.ca_bundle or True) if settings.validate_certs else False
+        tls = any(url.startswith("https://") for url in (self.endpoint, self.iam))
+        self._send = send if send is not None else Transport(clock, openssl_trust=tls and self.verify is True and openssl_trust_named())
         self.retry = RetryPolicy(settings.retries, clock=clock, sleep=sleep, jitter=jitter)
         self._project_id = settings.project_id
         self.on_secret = None  # called with every secret learnt at run time (the IAM token), e.g. to add it to no_log

@@ -39,7 +39,8 @@ Actions (``action`` and its options):
 - ``status``    answer ``status`` with an MRS-style error body (``error_code``, ``error_msg``; ``{auth_token}``,
                 ``{security_token}`` in the message are replaced by the request's headers, as an answer that echoes
                 them) and ``Retry-After: retry_after`` when given (any string: ``"2"``, an HTTP date, ``"-1"``,
-                ``"soon"``); ``forward=True`` forwards first (a 5xx after MRS accepted the request).
+                ``"soon"``), or ``Retry-After`` as the HTTP date ``retry_after_date_in`` seconds after the answer;
+                ``forward=True`` forwards first (a 5xx after MRS accepted the request).
 
 ``on_accepted_put(callback, path)`` runs callback() once, when the first forwarded PUT on a path matching the regex
 ``path`` is accepted, before its answer
@@ -263,6 +264,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         headers = [("Content-Type", "application/json")]
         if options.get("retry_after") is not None:
             headers.append(("Retry-After", str(options["retry_after"])))
+        elif options.get("retry_after_date_in") is not None:
+            # an HTTP date computed when the answer is sent: a date fixed when the rule was added may have passed
+            headers.append(("Retry-After", http_date(options["retry_after_date_in"])))
         entry["status"] = options["status"]
         self._answer(options["status"], headers, payload)
 

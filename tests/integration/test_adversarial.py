@@ -28,7 +28,7 @@ import uuid
 from hypothesis import HealthCheck, Phase, given, note, settings, seed as hypothesis_seed, strategies as st
 
 from adversarial_support import MARGIN, crashed, gateway_env, leaks, password_env, resizes, run_cases, tracebacks, vendor_log
-from gateway import Gateway, http_date
+from gateway import Gateway
 from reliability_support import wait_idle
 
 SEED = os.environ.get("ADVERSARIAL_SEED")
@@ -114,7 +114,8 @@ def install(emulator, gateway, fault, cluster_id):
         emulator.add_fault(method="PUT", path=path, times=times, **spec)
         return
     if spec.get("retry_after") == "date+1":
-        spec["retry_after"] = http_date(1)
+        del spec["retry_after"]
+        spec["retry_after_date_in"] = 1
     method = {"resize": "PUT", "iam": "POST"}.get(route, "GET")
     after_put = re.escape("/cluster_infos/" + cluster_id) + "$" if mid_wait else False
     gateway.add(method, path, spec.pop("action"), times=times, after_put=after_put, **spec)

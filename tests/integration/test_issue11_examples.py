@@ -14,7 +14,7 @@ import uuid
 import pytest
 
 from adversarial_support import (MARGIN, crashed, gateway_env, leaks, password_env, resizes, run_cases, tracebacks, vendor_log)
-from gateway import Gateway, http_date
+from gateway import Gateway
 from reliability_support import counts, emulator_env, load_json, run_playbook, wait_idle
 
 # Small timeouts keep each run short; the rules are about wait_timeout + read_timeout, whatever their size.
@@ -212,7 +212,7 @@ def test_4_waits_back_off_honour_retry_after_and_end_within_the_deadline(mrs, an
     gateway.add("GET", cluster_re(ids["poll-retry-after-20"]), "status", status=429, retry_after="20", times=5, after_put=True)
     gateway.add("GET", cluster_re(ids["drip-past-read-timeout"]), "drip", interval=0.05, max_seconds=45)
     gateway.add("GET", cluster_re(ids["retry-after-minus-1"]), "status", status=429, retry_after="-1")
-    http_date_rule = gateway.add("GET", cluster_re(ids["retry-after-http-date"]), "status", status=429, retry_after=http_date(3))
+    http_date_rule = gateway.add("GET", cluster_re(ids["retry-after-http-date"]), "status", status=429, retry_after_date_in=3)
     gateway.add("GET", cluster_re(ids["retry-after-garbage"]), "status", status=429, retry_after="soon")
     timeouts = {"busy-while-idle": (12, 3), "poll-retry-after-20": (6, 3), "drip-past-read-timeout": (10, 5)}
     cases = dict((name, dict(cluster_id=cluster_id, count=4, wait_timeout=timeouts.get(name, (15, 3))[0],

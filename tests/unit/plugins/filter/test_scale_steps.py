@@ -136,7 +136,8 @@ def test_a_sequence_the_module_would_refuse_part_way_is_refused_before_the_first
     # Task 0 -> 4 in steps of 2 after Core 3 -> 5: the Task scale-out needs the node spec; without it the first resize
     # (Core) would be applied and the second refused, so the whole plan is refused, naming the variable
     with pytest.raises(AnsibleFilterError) as caught:
-        scale_steps({"core": 3, "task": 0}, {"core": 5, "task": 4}, step=2, names={"task_node_info": "cluster_scale_task_node_info"})
+        scale_steps({"core": 3, "task": 0}, {"core": 5, "task": 4}, step=2, task_node_info=None,
+                    names={"task_node_info": "cluster_scale_task_node_info"})
     assert str(caught.value).startswith("cluster_scale_task_node_info: required")
     assert "(resize task 0 -> 2)" in str(caught.value)
 

@@ -13,6 +13,7 @@ import re
 import time
 
 import pytest
+import trustme
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils import _client, _signer
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, TransientError
@@ -614,11 +615,25 @@ def test_the_chosen_auth_method_is_visible(settings, method, ignored):
 
 
 @pytest.mark.parametrize("environ, expected", [
-    ({}, True),
-    ({"SSL_CERT_FILE": "/etc/ca.pem"}, "/etc/ca.pem"),
-    ({"SSL_CERT_DIR": "/etc/certs"}, "/etc/certs"),
-    ({"SSL_CERT_FILE": "/etc/ca.pem", "REQUESTS_CA_BUNDLE": "/r.pem"}, True),  # requests applies its own variable to True
-    ({"SSL_CERT_FILE": "/etc/ca.pem", "CURL_CA_BUNDLE": "/c.pem"}, True),
+    ({}, False),
+    ({"SSL_CERT_FILE": "/etc/ca.pem"}, True),
+    ({"SSL_CERT_DIR": "/etc/certs"}, True),
+    ({"SSL_CERT_FILE": ""}, False),
+    ({"REQUESTS_CA_BUNDLE": "/r.pem"}, False),  # requests applies its own variable itself
 ])
-def test_default_trust_reads_requests_then_openssl_variables(environ, expected):
-    assert _client.default_trust(environ) == expected
+def test_an_openssl_trust_store_is_named_by_ssl_cert_file_or_dir(environ, expected):
+    assert _client.openssl_trust_named(environ) is expected
+
+
+def test_openssl_trust_is_on_only_for_the_default_trust_of_an_https_endpoint(monkeypatch, tmp_path):
+    """ca_bundle means that CA only, validate_certs: false nothing, and plain HTTP needs no TLS context at all."""
+    monkeypatch.setenv("SSL_CERT_FILE", "/etc/ssl/certs/ca-certificates.crt")
+    made = []
+    monkeypatch.setattr(_client, "Transport", lambda clock, openssl_trust=False: made.append(openssl_trust))
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text(trustme.CA().cert_pem.bytes().decode("ascii"))
+    common = dict(region="r-1", project_id="p1", access_key="AK", secret_key="SK")
+    for endpoint, extra, expected in (("https://mrs.example", {}, True), ("https://mrs.example", dict(ca_bundle=str(bundle)), False),
+                                      ("https://mrs.example", dict(validate_certs=False), False), ("http://127.0.0.1:1", {}, False)):
+        _client.MrsClient(_client.Settings(endpoint=endpoint, iam_endpoint=endpoint, **dict(common, **extra)))
+        assert made.pop() is expected, (endpoint, extra)

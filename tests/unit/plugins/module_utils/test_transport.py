@@ -568,6 +568,26 @@ def test_requests_ca_bundle_replaces_the_default_store_but_neither_ca_bundle_nor
     assert send("GET", "https://127.0.0.1:%d/" % https_server.port, verify=False, timeout=TIMEOUT).content == b"secure"
 
 
+@pytest.mark.parametrize("variable", ["SSL_CERT_FILE", "SSL_CERT_DIR"])
+def test_openssl_trust_adds_the_store_ssl_cert_file_names_beside_requests_bundle(
+        https_server, monkeypatch, variable, authority, ca_file, stranger_file, tmp_path):
+    """A CA named by SSL_CERT_FILE / SSL_CERT_DIR is trusted beside REQUESTS_CA_BUNDLE; without openssl_trust it is not."""
+    if variable == "SSL_CERT_DIR":
+        hashed = tmp_path / "hashed"
+        hashed.mkdir()
+        # an OpenSSL-hashed directory, as `openssl rehash` writes it
+        name = subprocess.run(["openssl", "x509", "-hash", "-noout", "-in", ca_file], capture_output=True, text=True, check=True).stdout.strip()
+        authority.cert_pem.write_to_path(str(hashed / ("%s.0" % name)))
+        monkeypatch.setenv(variable, str(hashed))
+    else:
+        monkeypatch.setenv(variable, ca_file)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", stranger_file)
+    url = "https://127.0.0.1:%d/" % https_server.port
+    assert _client.Transport(openssl_trust=True)("GET", url, verify=True, timeout=TIMEOUT).content == b"secure"
+    with pytest.raises(_client.TlsError):
+        _client.Transport()("GET", url, verify=True, timeout=TIMEOUT)
+
+
 # ------------------------------------------------------------------------------------- proxies
 
 
