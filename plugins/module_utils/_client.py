@@ -648,6 +648,15 @@ def _resize_answer(document, _response=None):
     return "not the documented success {\"result\": \"succeeded\"}"
 
 
+def _POLICIES_ANSWER(document, _response=None):  # pylint: disable=invalid-name
+    return None if isinstance(document, list) else "not a list of policies"
+
+
+def _EMPTY_OK(document, _response=None):  # pylint: disable=invalid-name
+    """A write of a policy: the SDK's answer models have no fields, so any JSON object (or no body) is the success."""
+    return None if isinstance(document, dict) else "not a JSON object"
+
+
 class MrsClient:
     """Talks to MRS (and IAM for tokens and project ids), one request at a time.
 
@@ -710,6 +719,26 @@ class MrsClient:
     def resize(self, cluster_id, body):
         """Send one resize. Raises ResizeOutcomeUnknown when the request may have been applied unseen."""
         return self._mrs("PUT", "/cluster_infos/%s" % _segment(cluster_id), body=body, idempotent=False, expect=_resize_answer)
+
+    # auto-scaling policies (v2): one GET lists every group's policy; the writes answer an empty object (or nothing)
+
+    def _policy_call(self, method, cluster_id, body=None, idempotent=True, expect=None):
+        path = "/v2/%s/autoscaling-policy/%s" % (self.project_id, _segment(cluster_id))
+        return self._call(self.endpoint, method, path, body=body, idempotent=idempotent, project_scoped=True, expect=expect)[0]
+
+    def list_policies(self, cluster_id):
+        """Every auto-scaling policy of the cluster: [{node_group_name, resource_pool_name, auto_scaling_policy}]."""
+        return self._policy_call("GET", cluster_id, expect=_POLICIES_ANSWER)
+
+    def create_policy(self, cluster_id, body):
+        return self._policy_call("POST", cluster_id, body=body, idempotent=False, expect=_EMPTY_OK)
+
+    def update_policy(self, cluster_id, body):
+        return self._policy_call("PUT", cluster_id, body=body, idempotent=False, expect=_EMPTY_OK)
+
+    def delete_policy(self, cluster_id, node_group, resource_pool):
+        body = {"node_group_name": node_group, "resource_pool_name": resource_pool}
+        return self._policy_call("DELETE", cluster_id, body=body, idempotent=False, expect=_EMPTY_OK)
 
     # ----------------------------------------------------------------------------- plumbing
 
@@ -808,6 +837,8 @@ class MrsClient:
 
     @staticmethod
     def _document(response, expect):
+        if expect is _EMPTY_OK and not (response.content or b"").strip():
+            return {}, None
         try:
             document = response.json()
         except ValueError:

@@ -37,6 +37,10 @@ ERROR_CODES = {
     "12000068": ("the cluster has nodes that are not running", "retry once every node is running"),
     "12000121": ("the cluster has an unpaid order", "complete the order before scaling out"),
     "12000123": ("Task node information can only be set while the Task group has 0 nodes", "leave task_node_info to the module: it sends it only then"),
+    "12000124": ("the node group's count is managed by its enabled auto-scaling policy, so a manual resize is refused",
+                 "disable the policy with hwcloud.mrs.mrs_autoscaling_policy (enabled: false), use the cluster_scale role's burst, "
+                 "or set the policy's min_capacity / max_capacity instead of the count"),
+    "MRS.00005016": ("the auto-scaling policy does not exist", "create it with hwcloud.mrs.mrs_autoscaling_policy (state: present)"),
     "MRS.101": ("insufficient quota", "request a quota increase"),
     "MRS.102": ("the user token is empty or invalid", "check the credentials, or re-authenticate"),
     "MRS.103": ("invalid user request", "check the request parameters"),

@@ -17,6 +17,12 @@ Vendor routes (authenticated by an SDK-HMAC-SHA256 signature or an X-Auth-Token 
   POST /v2/{project_id}/clusters/{cluster_id}/shrink       v2 shrink {node_group_name, count} or {node_group_name, resource_ids}
   GET  /v2/{project_id}/clusters/{cluster_id}/nodes        nodes (node_group, node_name, internal_ip, sort_key, sort_dir,
                                                            limit default 10, offset = page number default 1)
+  POST|PUT|GET|DELETE /v2/{project_id}/autoscaling-policy/{cluster_id}
+                                                           auto-scaling policies per node group and resource pool:
+                                                           POST creates, PUT replaces (MRS.00005016 if none), GET
+                                                           lists them, DELETE {node_group_name, resource_pool_name}
+  POST /v1.1/{project_id}/autoscaling-policy/{cluster_id}  legacy create-or-update, Task groups only, exec_scripts;
+                                                           while a policy is enabled a manual resize gets 12000124
   POST /v3/auth/tokens                                     IAM password auth (no auth needed), 201 + X-Subject-Token
   GET  /v3/projects?name=REGION                            IAM project lookup
 Any other path answers 404 APIGW.0101. Every vendor response carries X-Request-Id.
@@ -46,6 +52,8 @@ Control routes (no auth, for tests and the demo):
            fail_next_scale  failed | abnormal | scaling-error | null: the next accepted resize ends in that
                             state instead of applying its counts (scaling-error: running + scale
                             "scaling-error"); stageDesc then says the expansion/shrink failed
+  POST   /_emulator/clusters/{id}/policy-actions  {"node_group", "adjustment": signed int}: the group's
+                                        enabled policy scales it within min/max like a resize; 409 without one
   GET    /_emulator/requests            {"requests": [...]} vendor calls since the last DELETE: method, path,
                                         query, status, error_code, request_id, auth (signature|token|null),
                                         fault (status|delay|reset-before|reset-after) if one fired, body of

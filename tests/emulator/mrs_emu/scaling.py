@@ -11,6 +11,7 @@ import re
 
 from .common import (GROUP_NAME_RE, MAX_CORE_AND_TASK, MIN_CORE, VOLUME_TYPES, ApiError, bounded_int, invalid, is_int,
                      positive_int)
+from .policy import enabled_policy
 from .state import count_group, count_kind, find_group, group_spec, groups_of_kind, new_group
 
 
@@ -23,8 +24,8 @@ def cluster_can_scale(record):
 
 
 def group_can_scale(record, group):
-    policy = record["policies"].get(group["name"])
-    if policy and policy["auto_scaling_policy"].get("auto_scaling_enable"):
+    policy = enabled_policy(record, group["name"])
+    if policy:
         raise ApiError(400, "12000124", "The number of nodes in node group %s is managed by an enabled auto scaling policy "
                        "(min %s, max %s); disable the policy to resize it manually." % (
                            group["name"], policy["auto_scaling_policy"].get("min_capacity"),

@@ -24,11 +24,12 @@ from .common import (DEFAULT_ACCESS_KEY, DEFAULT_IAM_DOMAIN, DEFAULT_IAM_PASSWOR
 from .control import ControlMixin
 from .faults import FaultsMixin, fault_error
 from .routes_v11 import V11Routes
+from .routes_policy import PolicyRoutes
 from .routes_v2 import V2Routes
 from .state import Store, migrate_record
 
 
-class Cloud(AuthMixin, V11Routes, V2Routes, ControlMixin, FaultsMixin, Store):
+class Cloud(AuthMixin, V11Routes, V2Routes, PolicyRoutes, ControlMixin, FaultsMixin, Store):
     """All state of the emulator, behind one lock that public methods take around every use of state."""
 
     def __init__(self, config):
@@ -62,11 +63,17 @@ VENDOR_ROUTES = (
     ("POST", re.compile(r"^/v2/%s/clusters/%s/expand$" % (ID % "project_id", ID % "cluster_id")), "expand", True),
     ("POST", re.compile(r"^/v2/%s/clusters/%s/shrink$" % (ID % "project_id", ID % "cluster_id")), "shrink", True),
     ("GET", re.compile(r"^/v2/%s/clusters/%s/nodes$" % (ID % "project_id", ID % "cluster_id")), "list_nodes", True),
+    ("POST", re.compile(r"^/v2/%s/autoscaling-policy/%s$" % (ID % "project_id", ID % "cluster_id")), "create_policy", True),
+    ("PUT", re.compile(r"^/v2/%s/autoscaling-policy/%s$" % (ID % "project_id", ID % "cluster_id")), "update_policy", True),
+    ("GET", re.compile(r"^/v2/%s/autoscaling-policy/%s$" % (ID % "project_id", ID % "cluster_id")), "show_policy", True),
+    ("DELETE", re.compile(r"^/v2/%s/autoscaling-policy/%s$" % (ID % "project_id", ID % "cluster_id")), "delete_policy", True),
+    ("POST", re.compile(r"^/v1\.1/%s/autoscaling-policy/%s$" % (ID % "project_id", ID % "cluster_id")), "legacy_policy", True),
     ("POST", re.compile(r"^/v3/auth/tokens$"), "issue_token", False),
     ("GET", re.compile(r"^/v3/projects$"), "list_projects", True),
 )
 CLUSTER_PATH = re.compile(r"^/_emulator/clusters/(?P<cluster_id>[^/]+)$")
 CLUSTER_HOSTS_PATH = re.compile(r"^/_emulator/clusters/(?P<cluster_id>[^/]+)/hosts$")
+POLICY_ACTIONS_PATH = re.compile(r"^/_emulator/clusters/(?P<cluster_id>[^/]+)/policy-actions$")
 ORDER_PAY_PATH = re.compile(r"^/_emulator/orders/(?P<order_id>[^/]+)/pay$")
 
 
@@ -252,6 +259,9 @@ class Handler(BaseHTTPRequestHandler):
             routes[("PATCH", path)] = lambda: (200, cloud.patch_cluster(cluster["cluster_id"], data))
         elif hosts:
             routes[("GET", path)] = lambda: (200, cloud.all_hosts(hosts["cluster_id"]))
+        actions = POLICY_ACTIONS_PATH.match(path)
+        if actions:
+            routes[("POST", path)] = lambda: (200, cloud.policy_action(actions["cluster_id"], data))
         order = ORDER_PAY_PATH.match(path)
         if order:
             routes[("POST", path)] = lambda: (200, cloud.pay_order(order["order_id"]))
