@@ -10,7 +10,7 @@ from test_emulator_v2 import build, sdk_fixture  # noqa: F401  pylint: disable=u
 
 RULE = {"name": "grow", "description": "grow on pending memory", "adjustment_type": "scale_out", "cool_down_minutes": 20,
         "scaling_adjustment": 2, "trigger": {"metric_name": "YARNMemoryAvailablePercentage", "metric_value": "25",
-                                              "comparison_operator": "LT", "evaluation_periods": 3}}
+                                             "comparison_operator": "LT", "evaluation_periods": 3}}
 PLAN = {"period_type": "daily", "start_time": "9:00", "end_time": "18:30", "min_capacity": 2, "max_capacity": 6,
         "effective_days": ["MONDAY", "FRIDAY"]}
 POLICY = {"auto_scaling_enable": True, "min_capacity": 1, "max_capacity": 8, "resources_plans": [PLAN], "rules": [RULE],
@@ -181,7 +181,7 @@ def test_manual_resize_of_a_group_with_an_enabled_policy_is_refused_v11_and_v2(m
     assert call(mrs, "POST", cid, body()).status_code == 200
     session = mrs.token_session()
     v11 = session.put(mrs.cluster_url(cid), json={"parameters": {"scale_type": "scale_out", "node_id": "node_orderadd", "instances": "1",
-                                                                  "node_group": "task_node_default_group"}}, timeout=10)
+                                                                 "node_group": "task_node_default_group"}}, timeout=10)
     v2 = session.post(mrs.v2_url(cid, "shrink"), json={"node_group_name": "task_node_analysis_group", "count": 1}, timeout=10)
     for answer in (v11, v2):
         assert (answer.status_code, answer.json()["error_code"]) == (400, "12000124")
