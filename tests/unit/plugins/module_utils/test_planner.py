@@ -194,7 +194,7 @@ def test_a_no_op_never_fails_on_conditions_that_only_block_a_write(cluster_view,
 def test_count_below_zero_is_refused(cluster_view):
     error = refusal(cluster_view(), ResizeRequest('task', count=-1))
 
-    assert (error.parameter, error.rule) == ('count', 'must be 0 or more (got -1)')
+    assert (error.parameter, error.rule) == ('count', 'must be 0 or more, got -1')
 
 
 @pytest.mark.parametrize('count', ['abc', True, 2.5])
@@ -645,7 +645,7 @@ def test_a_blank_or_padded_name_is_refused(value, rule):
     ('current_count', -1, 'must be 0 or more'),
     ('current_count', 501, 'must be from 0 to 500'),
     ('current_count', 10 ** 30, 'must be from 0 to 500'),
-    ('count', True, 'must be a whole number of nodes'),
+    ('count', True, 'must be a whole number, got True'),
 ])
 def test_counts_out_of_range_are_refused_before_any_read(field, value, rule):
     with pytest.raises(PlanError) as caught:
