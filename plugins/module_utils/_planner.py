@@ -212,24 +212,14 @@ def check_wait_timeout(value, parameter='wait_timeout'):
 
 
 def _scale_out_flags(request):
-    """The scale-out-only booleans the user set, in the order the API documents them."""
-    flags = {}
-    for name in SCALE_OUT_ONLY_OPTIONS:
-        value = getattr(request, name)
-        if value is None:
-            continue
-        if not isinstance(value, bool):
-            raise PlanError(name, 'must be true or false (got %r)' % (value,))
-        flags[name] = value
-    return flags
+    """The scale-out-only booleans the user set, in the order the API documents them (the argument spec made them booleans)."""
+    return dict((name, getattr(request, name)) for name in SCALE_OUT_ONLY_OPTIONS if getattr(request, name) is not None)
 
 
 def _checked_server_ids(server_ids, group):
     """The ids as a tuple (None when not given): each a well-formed id, none twice, and only for the Task group."""
     if server_ids is None:
         return None
-    if isinstance(server_ids, (str, bytes, dict)) or not hasattr(server_ids, '__iter__'):
-        raise PlanError('server_ids', 'must be a list of node ids')
     server_ids = tuple(check_id('server_ids', server_id, each=True) for server_id in server_ids)
     repeated = sorted(set(server_id for server_id in server_ids if server_ids.count(server_id) > 1))
     if repeated:
@@ -248,8 +238,6 @@ def _split_server_ids(ids, hosts, before):
     """
     if not ids:
         return (), ()
-    if hosts is None:
-        raise PlanError('server_ids', 'the cluster host list is needed to check the ids, and none was given')
     hosts_by_id = dict((host.id, host) for host in hosts)
     for server_id in ids:
         host = hosts_by_id.get(server_id)
@@ -354,7 +342,6 @@ def validate_request(request):
     planner is total whatever the caller did before.
     """
     group = normalise_node_group(request.node_group)
-    _scale_out_flags(request)
     return replace(
         request,
         node_group=group,
