@@ -97,127 +97,48 @@ _value:
       type: int
 """
 
-import dataclasses
-
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterView, as_whole_number
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
-    MAX_CORE_TASK_NODES, MIN_CORE_NODES, PlanError, ResizeRequest, plan_resize, validate_task_node_info)
+from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import MAX_CORE_TASK_NODES, PlanError, plan_cluster
 
-GROUPS = ("core", "task")
+__all__ = ("MAX_CORE_TASK_NODES", "FilterModule", "scale_steps")
+
 # task_node_info not passed at all: the caller only wants the order; its module call carries the node spec.
 NOT_PASSED = object()
 DEFAULT_NAMES = {"core": "target.core", "task": "target.task", "task_node_info": "task_node_info", "step": "step"}
 
 
-def _refuse(name, rule):
-    raise AnsibleFilterError("%s: %s" % (name, rule))
-
-
-def _whole_number(value, name):
-    """``value`` as a non-negative int, normalised as the planner does (``"3"`` is 3); a whole float is accepted too."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    number = as_whole_number(value)
-    if number is None:
-        _refuse(name, "must be a whole number, got %r" % (value,))
-    if number < 0:
-        _refuse(name, "must be 0 or more, got %d" % number)
-    return number
-
-
-def _label(names, parameter, group):
-    """The caller's name for the planner's ``parameter`` (``count`` is the group's count)."""
-    if parameter == "count":
-        return names[group]
+def _label(names, parameter):
+    """The caller's name for one of the planner's parameters (``target.core``, ``task_node_info.node_size``, ``step``)."""
+    if parameter.startswith("target.") and parameter[len("target."):] in names:
+        return names[parameter[len("target."):]]
     if parameter.startswith("task_node_info"):
         return names["task_node_info"] + parameter[len("task_node_info"):]
-    return parameter
+    return names.get(parameter, parameter)
 
 
-def _task_node_info(info, names):
-    try:
-        return validate_task_node_info(info)
-    except PlanError as error:
-        _refuse(_label(names, error.parameter, "task"), error.rule)
-
-
-def _check_shape(goal, given, names):
-    """The target on its own: Core at least MIN_CORE_NODES, Core + Task at most MAX_CORE_TASK_NODES."""
-    if "core" in given and goal["core"] < MIN_CORE_NODES:
-        _refuse(names["core"], "must be %d or more (MRS keeps at least %d Core nodes), got %d" % (MIN_CORE_NODES, MIN_CORE_NODES, goal["core"]))
-    if given and goal["core"] is not None and goal["task"] is not None and goal["core"] + goal["task"] > MAX_CORE_TASK_NODES:
-        _refuse(" / ".join(names[group] for group in GROUPS if group in given),
-                "Core + Task would be %d nodes (Core %d, Task %d); MRS allows at most %d"
-                % (goal["core"] + goal["task"], goal["core"], goal["task"], MAX_CORE_TASK_NODES))
-
-
-def _view(counts):
-    """A running cluster with these counts, for the planner to judge one resize of the sequence."""
-    return ClusterView(cluster_id="", name="", state="running", scale="", stage_desc=None, billing_type=None, version=None,
-                       master_count=0, core_count=counts["core"], task_count=counts["task"])
-
-
-def _check_with_planner(now, steps, task_node_info, names, spec_checked=True):
-    """Each resize as mrs_cluster_nodes will plan it, on the counts the cluster has by then; the planner's refusal, renamed.
-
-    Without ``spec_checked``, a refusal about the Task node spec is left to the module call that carries it.
-    """
-    view = _view(now)
-    for move in steps:
-        group = move["node_group"]
-        request = ResizeRequest(node_group=group, count=move["count"], current_count=move["from"],
-                                task_node_info=task_node_info if group == "task" else None)
-        try:
-            plan_resize(view, request)
-        except PlanError as error:
-            if not spec_checked and error.parameter.startswith("task_node_info"):
-                view = dataclasses.replace(view, **{"%s_count" % group: move["count"]})
-                continue
-            _refuse(_label(names, error.parameter, group), "%s (resize %s %d -> %d)" % (error.rule, group, move["from"], move["count"]))
-        view = dataclasses.replace(view, **{"%s_count" % group: move["count"]})
-
-
-def _moves(group, start, end, step):
-    """The resizes of one group from start to end, each at most `step` nodes (0: one resize)."""
-    moves, current = [], start
-    stride = step or abs(end - start)
-    while current != end:
-        following = min(current + stride, end) if end > current else max(current - stride, end)
-        moves.append({"node_group": group, "from": current, "count": following})
-        current = following
-    return moves
+def _message(error, names):
+    if error.parameter == "target":  # the filter's own argument, not a value in it
+        return "scale_steps: target %s" % error.rule
+    return "%s: %s" % (" / ".join(_label(names, part) for part in error.parameter.split(" / ")), error.rule)
 
 
 def scale_steps(current, target, step=0, task_node_info=NOT_PASSED, names=None):
-    """The ordered resizes from the ``current`` counts to the ``target`` counts (see DOCUMENTATION)."""
+    """The ordered resizes from the ``current`` counts to the ``target`` counts (see DOCUMENTATION).
+
+    Every rule is the planner's (``plan_cluster``); this only shapes the arguments and renames its refusals.
+    """
     if names is not None and not isinstance(names, dict):
         raise AnsibleFilterError("scale_steps: names must be a dictionary")
     names = dict(DEFAULT_NAMES, **dict((key, str(value)) for key, value in (names or {}).items() if key in DEFAULT_NAMES))
     if (current is not None and not isinstance(current, dict)) or not isinstance(target, dict):
         raise AnsibleFilterError("scale_steps: the input and target must be dictionaries with core and task counts")
-    unknown = sorted(str(key) for key in target if key not in GROUPS)
-    if unknown:
-        raise AnsibleFilterError("scale_steps: target may only have the keys core and task, got %s" % ", ".join(unknown))
-    stride = _whole_number(step, names["step"])
-    given = [group for group in GROUPS if target.get(group) is not None]
-    wanted = dict((group, _whole_number(target[group], names[group]) if group in given else None) for group in GROUPS)
     checked = task_node_info is not NOT_PASSED
-    spec = _task_node_info(task_node_info if checked else None, names)
-    if current is None:
-        _check_shape(wanted, given, names)
-        return []
-    now = dict((group, _whole_number(current.get(group), "current.%s" % group)) for group in GROUPS)
-    goal = dict((group, now[group] if wanted[group] is None else wanted[group]) for group in GROUPS)
-    _check_shape(goal, given, names)
-    outs = [_moves(group, now[group], goal[group], stride) for group in ("core", "task") if goal[group] > now[group]]
-    ins = [_moves(group, now[group], goal[group], stride) for group in ("task", "core") if goal[group] < now[group]]
-    growth = sum(max(0, goal[group] - now[group]) for group in GROUPS)
-    ordered = outs + ins if now["core"] + now["task"] + growth <= MAX_CORE_TASK_NODES else ins + outs
-    steps = [move for moves in ordered for move in moves]
-    _check_with_planner(now, steps, spec, names, checked)
-    return steps
+    try:
+        steps = plan_cluster(current, target, step, task_node_info if checked else None, check_spec=checked)
+    except PlanError as error:
+        raise AnsibleFilterError(_message(error, names))
+    return [{"node_group": move.node_group, "from": move.before, "count": move.after} for move in steps]
 
 
 class FilterModule:

@@ -61,7 +61,18 @@ TRANSIENT_STATUSES = frozenset((429, 500, 502, 503, 504))
 
 
 class MrsError(Exception):
-    """Base of the errors this collection raises; its message is safe to show to the user."""
+    """Root of every error this collection raises; its message is safe to show to the user.
+
+    ``parameter`` is the option (or ``cluster``) the error is about, when it is about one; an
+    ``MrsApiError`` carries the API's ``code`` instead. ``MrsModule.fail_from_error`` returns both.
+    """
+
+    parameter = None
+
+    def __init__(self, message='', parameter=None):
+        super(MrsError, self).__init__(message)
+        if parameter is not None:
+            self.parameter = parameter
 
 
 class TransientError(MrsError):

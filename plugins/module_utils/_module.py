@@ -83,7 +83,14 @@ class MrsModule(AnsibleModule):
         return client
 
     def fail_from_error(self, error, **result):
-        """Fail with the error's own safe message; API errors also return their status, code and request id."""
+        """The one place any collection error (an ``MrsError``) becomes a failure, for every module.
+
+        ``msg`` is the error's own safe message unless ``result`` brings one; ``parameter`` the option it is
+        about, when it is about one; ``api_error`` the status, code, message and request id of an API error.
+        """
+        result.setdefault("msg", str(error))
+        if error.parameter is not None:
+            result["parameter"] = error.parameter
         if isinstance(error, MrsApiError):
             result["api_error"] = error.to_dict()
-        self.fail_json(msg=str(error), **result)
+        self.fail_json(**result)

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Optional, Tuple
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import as_whole_number
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterView, as_whole_number
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 
 MIN_CORE_NODES = 3
@@ -31,6 +31,11 @@ DATA_VOLUME_COUNT_RANGE = (1, 10)
 DATA_VOLUME_SIZE_RANGE = (100, 32000)
 TASK_NODE_INFO_KEYS = ('node_size', 'data_volume_type', 'data_volume_count', 'data_volume_size')
 SCALE_OUT_ONLY_OPTIONS = ('skip_bootstrap_scripts', 'scale_without_start')
+# 7 days: longer than any scale, and far from what a float deadline cannot hold.
+MAX_WAIT_TIMEOUT = 604800
+# The groups a whole-cluster plan may resize, in the order capacity grows: Core (HDFS) before Task on the way out,
+# Task before Core on the way in. A named group (v2 expand/shrink) joins this tuple, or sorts after it by name.
+GROWTH_ORDER = ('core', 'task')
 # Cluster and node (ECS server) ids are UUIDs; a little wider, but nothing a URL path or a log line could misread.
 ID_PATTERN = re.compile(r'[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z')
 ID_RULE = '1 to 64 characters: ASCII letters, digits, - and _, starting with a letter or digit'
@@ -54,8 +59,7 @@ class PlanError(MrsError, ValueError):
     """
 
     def __init__(self, parameter, rule):
-        super().__init__('%s: %s' % (parameter, rule))
-        self.parameter = parameter
+        super().__init__('%s: %s' % (parameter, rule), parameter=parameter)
         self.rule = rule
 
 
@@ -175,38 +179,47 @@ def _whole_number_in_range(parameter, value, bounds, unit=''):
     return number
 
 
+def node_count(parameter, value):
+    """``value`` as a count of nodes (``"3"`` and ``3.0`` are 3), else a PlanError naming ``parameter``.
+
+    The one normalisation of a count for the module, the whole-cluster plan and so the role.
+    """
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    number = as_whole_number(value)
+    if number is None:
+        raise PlanError(parameter, 'must be a whole number, got %r' % (value,))
+    if number < 0:
+        raise PlanError(parameter, 'must be 0 or more, got %d' % number)
+    return number
+
+
 def _optional_node_count(parameter, value, high=None):
     if value is None:
         return None
-    number = as_whole_number(value)
-    if number is None:
-        raise PlanError(parameter, 'must be a whole number of nodes (got %r)' % (value,))
-    if number < 0:
-        raise PlanError(parameter, 'must be 0 or more (got %d)' % number)
+    number = node_count(parameter, value)
     if high is not None and number > high:
         raise PlanError(parameter, 'must be from 0 to %d: no node group can have more nodes (got %d)' % (high, number))
     return number
 
 
+def check_wait_timeout(value, parameter='wait_timeout'):
+    """``value`` when it is a usable wait in seconds (0 to MAX_WAIT_TIMEOUT), else a PlanError naming ``parameter``."""
+    number = as_whole_number(value)
+    if number is None or not 0 <= number <= MAX_WAIT_TIMEOUT:
+        raise PlanError(parameter, 'must be 0 or more seconds, got %s (at most %d, 7 days)' % (value, MAX_WAIT_TIMEOUT))
+    return number
+
+
 def _scale_out_flags(request):
-    """The scale-out-only booleans the user set, in the order the API documents them."""
-    flags = {}
-    for name in SCALE_OUT_ONLY_OPTIONS:
-        value = getattr(request, name)
-        if value is None:
-            continue
-        if not isinstance(value, bool):
-            raise PlanError(name, 'must be true or false (got %r)' % (value,))
-        flags[name] = value
-    return flags
+    """The scale-out-only booleans the user set, in the order the API documents them (the argument spec made them booleans)."""
+    return dict((name, getattr(request, name)) for name in SCALE_OUT_ONLY_OPTIONS if getattr(request, name) is not None)
 
 
 def _checked_server_ids(server_ids, group):
     """The ids as a tuple (None when not given): each a well-formed id, none twice, and only for the Task group."""
     if server_ids is None:
         return None
-    if isinstance(server_ids, (str, bytes, dict)) or not hasattr(server_ids, '__iter__'):
-        raise PlanError('server_ids', 'must be a list of node ids')
     server_ids = tuple(check_id('server_ids', server_id, each=True) for server_id in server_ids)
     repeated = sorted(set(server_id for server_id in server_ids if server_ids.count(server_id) > 1))
     if repeated:
@@ -225,8 +238,6 @@ def _split_server_ids(ids, hosts, before):
     """
     if not ids:
         return (), ()
-    if hosts is None:
-        raise PlanError('server_ids', 'the cluster host list is needed to check the ids, and none was given')
     hosts_by_id = dict((host.id, host) for host in hosts)
     for server_id in ids:
         host = hosts_by_id.get(server_id)
@@ -331,7 +342,6 @@ def validate_request(request):
     planner is total whatever the caller did before.
     """
     group = normalise_node_group(request.node_group)
-    _scale_out_flags(request)
     return replace(
         request,
         node_group=group,
@@ -372,3 +382,104 @@ def plan_resize(view, request, hosts=None):
     warnings = tuple('%s applies to scale-out only; it is not sent with this scale-in' % name for name in flags)
     body = _body(group, 'scale_in', instances, server_ids=present_ids)
     return Plan(group, before, after, 'scale_in', instances, present_ids, already_gone, body, warnings)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One resize of a whole-cluster plan: ``node_group`` from ``before`` to ``after`` nodes."""
+
+    node_group: str
+    before: int
+    after: int
+
+
+def _growth_rank(group):
+    return (GROWTH_ORDER.index(group), '') if group in GROWTH_ORDER else (len(GROWTH_ORDER), group)
+
+
+def _title(group):
+    return _ROLE_TITLES.get(group, group)
+
+
+def _check_target(goal, given):
+    """The target on its own: Core at least MIN_CORE_NODES, the groups together at most MAX_CORE_TASK_NODES.
+
+    ``goal`` holds a count (or None, not known yet) for every group; ``given`` the groups the caller set.
+    """
+    if 'core' in given and goal['core'] < MIN_CORE_NODES:
+        raise PlanError('target.core', 'must be %d or more (MRS keeps at least %d Core nodes), got %d' % (MIN_CORE_NODES, MIN_CORE_NODES, goal['core']))
+    groups = sorted(goal, key=_growth_rank)
+    if given and all(goal[group] is not None for group in groups):
+        total = sum(goal.values())
+        if total > MAX_CORE_TASK_NODES:
+            raise PlanError(' / '.join('target.%s' % group for group in groups if group in given),
+                            '%s would be %d nodes (%s); MRS allows at most %d'
+                            % (' + '.join(_title(group) for group in groups), total,
+                               ', '.join('%s %d' % (_title(group), goal[group]) for group in groups), MAX_CORE_TASK_NODES))
+
+
+def _moves(group, start, end, stride):
+    """The resizes of one group from ``start`` to ``end``, each at most ``stride`` nodes (0: one resize)."""
+    moves, current = [], start
+    stride = stride or abs(end - start)
+    while current != end:
+        following = min(current + stride, end) if end > current else max(current - stride, end)
+        moves.append(Step(group, current, following))
+        current = following
+    return moves
+
+
+def _view_of(counts):
+    """A running, idle cluster with these counts: what each resize of a sequence is planned on."""
+    return ClusterView(cluster_id='', name='', state='running', scale='', stage_desc=None, billing_type=None, version=None,
+                       master_count=0, core_count=counts['core'], task_count=counts['task'])
+
+
+def _check_each_step(now, steps, task_node_info, check_spec):
+    """Each resize planned with ``plan_resize`` on the counts the cluster has by then; its refusal names the target."""
+    counts = dict(now)
+    for move in steps:
+        request = ResizeRequest(node_group=move.node_group, count=move.after, current_count=move.before,
+                                task_node_info=task_node_info if move.node_group == 'task' else None)
+        try:
+            plan_resize(_view_of(counts), request)
+        except PlanError as error:
+            if check_spec or not error.parameter.startswith('task_node_info'):
+                parameter = 'target.%s' % move.node_group if error.parameter == 'count' else error.parameter
+                raise PlanError(parameter, '%s (resize %s %d -> %d)' % (error.rule, move.node_group, move.before, move.after))
+        counts[move.node_group] = move.after
+
+
+def plan_cluster(current, target, step=0, task_node_info=None, check_spec=True):
+    """The ordered resizes (a list of ``Step``) that take the groups from ``current`` to ``target``.
+
+    ``current`` maps every group to its count, or is None before the cluster was read (then only the
+    target and the spec are checked, and the plan is empty). ``target`` maps groups to counts; a group
+    left out or None keeps its count. ``step`` caps the nodes one resize adds or removes (0: no cap).
+    Capacity comes first: scale-outs before scale-ins (in ``GROWTH_ORDER`` out, the reverse in), unless
+    growing first would pass MAX_CORE_TASK_NODES; each group only grows or only shrinks. Every resize is
+    checked with ``plan_resize`` before the plan is returned, so a sequence the module would refuse part
+    way is refused whole. Without ``check_spec``, a missing Task node spec is left to the call that makes
+    the resize. Refusals are PlanErrors naming ``target.<group>``, ``current.<group>``, ``step`` or the spec.
+    """
+    unknown = sorted(str(group) for group in target if group not in GROWTH_ORDER)
+    if unknown:
+        raise PlanError('target', 'may only have the keys %s, got %s' % (' and '.join(GROWTH_ORDER), ', '.join(unknown)))
+    stride = node_count('step', step)
+    given = [group for group in GROWTH_ORDER if target.get(group) is not None]
+    wanted = dict((group, node_count('target.%s' % group, target[group]) if group in given else None) for group in GROWTH_ORDER)
+    spec = validate_task_node_info(task_node_info)
+    if current is None:
+        _check_target(wanted, given)
+        return []
+    now = dict((group, node_count('current.%s' % group, current.get(group))) for group in GROWTH_ORDER)
+    goal = dict((group, now[group] if wanted[group] is None else wanted[group]) for group in GROWTH_ORDER)
+    _check_target(goal, given)
+    groups = sorted(goal, key=_growth_rank)
+    outs = [_moves(group, now[group], goal[group], stride) for group in groups if goal[group] > now[group]]
+    ins = [_moves(group, now[group], goal[group], stride) for group in reversed(groups) if goal[group] < now[group]]
+    growth = sum(max(0, goal[group] - now[group]) for group in groups)
+    ordered = outs + ins if sum(now.values()) + growth <= MAX_CORE_TASK_NODES else ins + outs
+    steps = [move for moves in ordered for move in moves]
+    _check_each_step(now, steps, spec, check_spec)
+    return steps

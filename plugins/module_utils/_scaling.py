@@ -95,7 +95,7 @@ class NodeScaler:
             ids = ", ".join(view.cluster_id for _raw, view in found)
             raise MrsError("cluster_name: %s cluster named %r in project %s%s; give cluster_id instead"
                            % ("no" if not found else "more than one", cluster_name, self.client.project_id,
-                              " (%s)" % ids if ids else ""))
+                              " (%s)" % ids if ids else ""), parameter="cluster_name")
         return found[0][0]
 
     def read(self, cluster_id):

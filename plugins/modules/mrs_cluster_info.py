@@ -182,7 +182,7 @@ from dataclasses import asdict
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster, parse_hosts
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, check_id, check_text
+from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import check_id, check_text
 
 
 def checked_options(params):
@@ -217,10 +217,7 @@ def main():
     )
     try:
         params = checked_options(module.params)
-    except PlanError as error:
-        module.fail_json(msg=str(error), parameter=error.parameter)
-    client = module.client
-    try:
+        client = module.client
         clusters = []
         for view in read_clusters(client, params):
             cluster = view.to_dict()

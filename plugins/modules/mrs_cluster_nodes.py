@@ -307,15 +307,12 @@ api_error:
 
 import time
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
-    PlanError, ResizeRequest, check_id, check_text, validate_request)
+    DATA_VOLUME_TYPES, ResizeRequest, check_id, check_text, check_wait_timeout, validate_request)
 from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler, ScaleFailed
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import WaitError, seconds
-
-# 7 days: longer than any scale, and far from what a float deadline cannot hold.
-MAX_WAIT_TIMEOUT = 604800
 
 ARGUMENT_SPEC = dict(
     cluster_id=dict(type="str"),
@@ -326,7 +323,7 @@ ARGUMENT_SPEC = dict(
     server_ids=dict(type="list", elements="str"),
     task_node_info=dict(type="dict", options=dict(
         node_size=dict(type="str", required=True),
-        data_volume_type=dict(type="str", choices=["SATA", "SAS", "SSD"]),
+        data_volume_type=dict(type="str", choices=list(DATA_VOLUME_TYPES)),
         data_volume_count=dict(type="int"),
         data_volume_size=dict(type="int"),
     )),
@@ -345,8 +342,7 @@ def build_request(params):
     """
     cluster_id = check_id("cluster_id", params["cluster_id"]) if params["cluster_id"] is not None else None
     cluster_name = check_text("cluster_name", params["cluster_name"]) if params["cluster_name"] is not None else None
-    if not 0 <= params["wait_timeout"] <= MAX_WAIT_TIMEOUT:
-        raise PlanError("wait_timeout", "must be 0 or more seconds, at most %d (7 days) (got %d)" % (MAX_WAIT_TIMEOUT, params["wait_timeout"]))
+    check_wait_timeout(params["wait_timeout"])
     request = validate_request(ResizeRequest(
         node_group=params["node_group"],
         count=params["count"],
@@ -390,6 +386,7 @@ def failure(error, elapsed):
 
     ``changed`` is true exactly when a resize was applied (accepted by MRS, or shown by the cluster after a
     lost answer); then, and whenever a plan was made, the result carries what was (or would be) sent.
+    ``MrsModule.fail_from_error`` adds the option or API error the cause is about.
     """
     cause, outcome = error.cause, error.outcome
     if isinstance(cause, WaitError):
@@ -405,10 +402,6 @@ def failure(error, elapsed):
     if plan is not None:
         result.update(node_group=plan.node_group, previous_count=plan.before, scale_type=plan.scale_type,
                       instances=plan.instances, request=plan.body if outcome.sent else None)
-    if isinstance(cause, PlanError):
-        result["parameter"] = cause.parameter
-    if isinstance(cause, MrsApiError):
-        result["api_error"] = cause.to_dict()
     return result
 
 
@@ -423,14 +416,14 @@ def main():
     params = module.params
     try:
         cluster_id, cluster_name, request = build_request(params)
-    except PlanError as error:
-        module.fail_json(msg=str(error), parameter=error.parameter)
+    except MrsError as error:
+        module.fail_from_error(error)
 
     scaler = NodeScaler(module.client, wait=params["wait"], timeout=params["wait_timeout"], check_mode=module.check_mode)
     try:
         outcome = scaler.converge(cluster_id, request, cluster_name=cluster_name)
     except ScaleFailed as error:
-        module.fail_json(**failure(error, time.monotonic() - started))
+        module.fail_from_error(error.cause, **failure(error, time.monotonic() - started))
 
     for warning in outcome.plan.warnings:
         module.warn(warning)

@@ -9,6 +9,7 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
 from ansible_collections.hwcloud.mrs.plugins.modules import mrs_cluster_info as module_under_test
 
 
@@ -41,8 +42,7 @@ def run_module(monkeypatch, client, **options):
         def fail_json(self, **result):
             raise Exit("fail", result)
 
-        def fail_from_error(self, error, **result):
-            raise Exit("fail", dict(result, msg=str(error)))
+        fail_from_error = MrsModule.fail_from_error  # the real one place that turns an error into fail_json
 
         def exit_json(self, **result):
             raise Exit("exit", result)

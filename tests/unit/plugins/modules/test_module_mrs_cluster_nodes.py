@@ -10,6 +10,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError
 from ansible_collections.hwcloud.mrs.plugins.modules import mrs_cluster_nodes as module_under_test
 
@@ -95,6 +96,8 @@ def run_module(monkeypatch, client, **options):
 
         def fail_json(self, **result):
             raise Exit("fail", result)
+
+        fail_from_error = MrsModule.fail_from_error  # the real one place that turns an error into fail_json
 
         def exit_json(self, **result):
             raise Exit("exit", result)

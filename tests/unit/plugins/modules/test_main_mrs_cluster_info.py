@@ -1,0 +1,61 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hwcloud.mrs collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""mrs_cluster_info main() end to end over the real AnsibleModule and a fake client."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError
+from ansible_collections.hwcloud.mrs.plugins.modules import mrs_cluster_info
+
+from ansible_collections.hwcloud.mrs.tests.unit.plugins.modules.module_harness import FakeClient, details, run
+
+HOST = {"id": "t1", "name": "node-task-1", "ip": "192.168.0.9", "status": "ACTIVE", "type": "Task"}
+
+
+def test_one_cluster_by_id_with_its_hosts(monkeypatch):
+    client = FakeClient(clusters=[details(core=3, task=1)], hosts=[[HOST]])
+    end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1", include_hosts=True)
+    assert end.kind == "exit" and end.result["changed"] is False
+    (cluster,) = end.result["clusters"]
+    assert (cluster["id"], cluster["core_count"], cluster["task_count"]) == ("c1", 3, 1)
+    assert [host["id"] for host in cluster["hosts"]] == ["t1"] and cluster["hosts"][0]["role"] == "task"
+
+
+def test_check_mode_reads_as_usual(monkeypatch):
+    client = FakeClient(listed=[[details(name="a"), details(cluster_id="c2", name="a-dev")]])
+    end = run(monkeypatch, mrs_cluster_info, client, cluster_name="a", _ansible_check_mode=True)
+    assert end.kind == "exit" and [cluster["id"] for cluster in end.result["clusters"]] == ["c1"]
+
+
+def test_an_api_error_returns_its_code(monkeypatch):
+    client = FakeClient(clusters=[MrsApiError(404, "12000003", "The cluster does not exist.")])
+    end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1")
+    assert end.kind == "fail" and end.result["api_error"]["code"] == "12000003" and "12000003" in end.result["msg"]
+
+
+def test_a_garbled_answer_fails_naming_the_field(monkeypatch):
+    client = FakeClient(clusters=[details(core=3, totalNodeNum="99")])
+    end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1")
+    assert end.kind == "fail" and "totalNodeNum" in end.result["msg"]
+
+
+@pytest.mark.parametrize("options, parameter", [(dict(cluster_id="c 1"), "cluster_id"), (dict(cluster_state="\t"), "cluster_state")])
+def test_bad_options_fail_before_any_request(monkeypatch, options, parameter):
+    client = FakeClient(clusters=[AssertionError("no request expected")])
+    end = run(monkeypatch, mrs_cluster_info, client, **options)
+    assert end.kind == "fail" and end.result["parameter"] == parameter and client.calls == []
+
+
+def test_the_argument_spec_refuses_both_selectors(monkeypatch):
+    end = run(monkeypatch, mrs_cluster_info, FakeClient(), cluster_id="c1", cluster_name="a")
+    assert end.kind == "fail" and "mutually exclusive" in end.result["msg"]
+
+
+def test_a_bug_is_a_traceback_not_a_polite_failure(monkeypatch):
+    with pytest.raises(ValueError, match="a bug"):
+        run(monkeypatch, mrs_cluster_info, FakeClient(clusters=[ValueError("a bug")]), cluster_id="c1")
