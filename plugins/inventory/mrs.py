@@ -20,7 +20,7 @@ description:
   - Uses a YAML configuration file whose name ends with C(mrs.yml) or C(mrs.yaml).
   - Any failed request ends the inventory with an error naming the region and the cluster; no partial inventory.
 author:
-  - Contributors to the hwcloud.mrs collection
+  - hwcloud.mrs maintainers (@hwcloud-mrs)
 extends_documentation_fragment:
   - hwcloud.mrs.connection
   - hwcloud.mrs.connection.inventory
@@ -120,6 +120,7 @@ cache_connection: ~/.cache/hwcloud-mrs-inventory
 cache_timeout: 600
 """
 
+import math
 import re
 
 from ansible.errors import AnsibleParserError
@@ -213,7 +214,7 @@ def _int(value):
         number = float(str(value).strip())
     except (TypeError, ValueError):
         return None
-    return int(number) if number == number and abs(number) != float("inf") and number == int(number) else None
+    return int(number) if math.isfinite(number) and number == int(number) else None
 
 
 def kind_of(host_type, group_name=""):

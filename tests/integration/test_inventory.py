@@ -7,6 +7,7 @@ received and the messages of refused sources.
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -14,6 +15,7 @@ import yaml
 
 BIN = os.path.dirname(sys.executable)
 PLAYBOOKS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "playbooks")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def run_inventory(ansible_env, tmp_path, config, *args, env=None, name="test.mrs.yml"):
@@ -202,5 +204,9 @@ def test_a_play_runs_on_the_node_then_drains_it(mrs, ansible_env, tmp_path):
     assert json.loads(marker.read_text()) == {"host": tasks[1]["name"], "kind": "task", "roles": ["NodeManager"], "ip": tasks[1]["ip"]}
     remaining = {host["name"] for host in mrs.hosts(cluster["clusterId"])}
     assert tasks[1]["name"] not in remaining and {tasks[0]["name"], tasks[2]["name"]} <= remaining
+    with open(os.path.join(ROOT, "docs", "cluster_scale.md"), encoding="utf-8") as page:
+        shown = re.search(r"<!-- tested: drain-a-node-first -->\s*\n```yaml\n(.*?)\n```", page.read(), re.DOTALL).group(1)
+    with open(os.path.join(PLAYBOOKS, "inventory_drain.yml"), encoding="utf-8") as played:
+        assert yaml.safe_load(shown) == yaml.safe_load(played), "docs/cluster_scale.md shows another play than the one tested"
     shrinks = [entry for entry in mrs.requests_log() if entry["method"] in ("PUT", "POST") and entry["path"].startswith(("/v1.1", "/v2"))]
     assert len(shrinks) == 1, shrinks

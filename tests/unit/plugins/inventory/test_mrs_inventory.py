@@ -68,9 +68,9 @@ def test_garbled_answers_give_clear_errors_or_missing_values():
         mrs.host_records({"cluster": CLUSTER, "hosts": ["x"], "nodes": []})
     with pytest.raises(InventoryError, match="nodes answer"):
         mrs.host_records({"cluster": CLUSTER, "hosts": [], "nodes": [None]})
-    odd = mrs.host_records({"cluster": dict(CLUSTER, tags=None), "hosts": [host("n1", cpu="eight", mem=True, data_volume_size="nan",
-                                                                                     type=None, node_group_name="core_node_x")],
-                            "nodes": [node("n1", server_info="trimmed", node_type=None, component_infos=[None, {"role_name": ""}, {"role_name": "DataNode"}])]})
+    garbled_host = host("n1", cpu="eight", mem=True, data_volume_size="nan", type=None, node_group_name="core_node_x")
+    garbled_node = node("n1", server_info="trimmed", node_type=None, component_infos=[None, {"role_name": ""}, {"role_name": "DataNode"}])
+    odd = mrs.host_records({"cluster": dict(CLUSTER, tags=None), "hosts": [garbled_host], "nodes": [garbled_node]})
     record = odd[0]
     assert "mrs_cpu" not in record and "mrs_memory_mb" not in record and "mrs_disk_gb" not in record
     assert record["mrs_kind"] == "core" and record["mrs_roles"] == ["DataNode"] and record["mrs_cluster_tags"] == {}
