@@ -208,5 +208,9 @@ def test_a_play_runs_on_the_node_then_drains_it(mrs, ansible_env, tmp_path):
         shown = re.search(r"<!-- tested: drain-a-node-first -->\s*\n```yaml\n(.*?)\n```", page.read(), re.DOTALL).group(1)
     with open(os.path.join(PLAYBOOKS, "inventory_drain.yml"), encoding="utf-8") as played:
         assert yaml.safe_load(shown) == yaml.safe_load(played), "docs/cluster_scale.md shows another play than the one tested"
+    core = next(host for host in mrs.hosts(cluster["clusterId"]) if host["type"] == "Core")
+    refused = subprocess.run(command[:-1] + [json.dumps({"drain_target": core["name"], "marker_file": str(marker)})], env=ansible_env,
+                             capture_output=True, text=True, timeout=300, check=False)
+    assert refused.returncode != 0 and "drain_target: give the inventory name of a Task node" in refused.stdout + refused.stderr
     shrinks = [entry for entry in mrs.requests_log() if entry["method"] in ("PUT", "POST") and entry["path"].startswith(("/v1.1", "/v2"))]
     assert len(shrinks) == 1, shrinks
