@@ -123,3 +123,51 @@ notes:
   - Secrets (O(secret_key), O(security_token), O(auth_token), O(password)) are never logged or returned;
     surrounding whitespace (the trailing newline of C(ansible-vault encrypt_string) from stdin) is removed.
 """
+
+    # The same options read by an inventory plugin: plugins have no argument_spec, so the environment variables
+    # are declared here (options are merged with DOCUMENTATION above; use both fragments).
+    INVENTORY = r"""
+options:
+  region:
+    env:
+      - name: HW_REGION_NAME
+  project_id:
+    env:
+      - name: HW_PROJECT_ID
+  access_key:
+    env:
+      - name: HW_ACCESS_KEY
+  secret_key:
+    env:
+      - name: HW_SECRET_KEY
+  security_token:
+    env:
+      - name: HW_SECURITY_TOKEN
+  auth_token:
+    env:
+      - name: HW_AUTH_TOKEN
+  user_name:
+    env:
+      - name: HW_USER_NAME
+  password:
+    env:
+      - name: HW_PASSWORD
+  domain_name:
+    env:
+      - name: HW_DOMAIN_NAME
+  endpoint:
+    env:
+      - name: HW_MRS_ENDPOINT
+  iam_endpoint:
+    env:
+      - name: HW_AUTH_URL
+  ca_bundle:
+    env:
+      - name: HW_CACERT_FILE
+  retries:
+    env:
+      - name: HW_MAX_RETRIES
+notes:
+  - In an inventory source, prefer the E(HW_*) environment variables (or an AWX credential that sets them) to
+    secrets written in the file; the plugin never prints a secret, in its errors or at any verbosity.
+"""

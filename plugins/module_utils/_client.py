@@ -632,6 +632,7 @@ _TYPE_NAMES = {dict: "an object", list: "a list"}
 CLUSTER_ANSWER = _is_object_with("cluster", cluster=dict)
 CLUSTERS_ANSWER = _is_object_with("clusters", "clusterTotal", clusters=list)
 HOSTS_ANSWER = _is_object_with("hosts", "total", hosts=list)
+NODES_ANSWER = _is_object_with("nodes", "node_total", nodes=list)
 PROJECTS_ANSWER = _is_object_with("projects", projects=list)
 _TOKEN_BODY = _is_object_with("token", token=dict)
 
@@ -719,6 +720,42 @@ class MrsClient:
     def resize(self, cluster_id, body):
         """Send one resize. Raises ResizeOutcomeUnknown when the request may have been applied unseen."""
         return self._mrs("PUT", "/cluster_infos/%s" % _segment(cluster_id), body=body, idempotent=False, expect=_resize_answer)
+
+    # ..... inventory (#15): the clusters by tag, the v2 node list with components
+
+    def list_tagged_clusters(self, tags):
+        """Every cluster carrying all of tags ({key: value or None for the key alone}), across pages."""
+        wanted = ",".join(key if value in (None, "") else "%s*%s" % (key, value) for key, value in sorted(tags.items()))
+        filters = {"tags": wanted} if wanted else {}
+        return self._paged("/cluster_infos", filters, items_key="clusters", total_key="clusterTotal", expect=CLUSTERS_ANSWER)
+
+    def list_nodes(self, cluster_id):
+        """Every node of the cluster, with its components (GET /v2/{project_id}/clusters/{id}/nodes), across pages.
+
+        The route pages by ``limit`` and ``offset``, read as the page number from 1 (the vendor SDK's default of 1).
+        A page that adds no node while ``node_total`` says more exist is an error, never an endless loop.
+        """
+        path = "/v2/%s/clusters/%s/nodes" % (self.project_id, _segment(cluster_id))
+        nodes, seen, page = [], set(), 1
+        while True:
+            answer = self._call(self.endpoint, "GET", path, dict(limit=PAGE_SIZE, offset=page), project_scoped=True, expect=NODES_ANSWER)[0]
+            total = _number(answer["node_total"])
+            if total is None or total < 0:
+                raise TransientError("GET %s answered with node_total %r, not a count; the list cannot be read completely"
+                                     % (path, answer["node_total"]))
+            fresh = 0
+            for node in answer["nodes"]:
+                key = node.get("resource_id") or node.get("node_name") if isinstance(node, dict) else None
+                if key is None or key not in seen:
+                    fresh += 1
+                    nodes.append(node)
+                    seen.add(key)
+            if len(nodes) >= total:
+                return nodes
+            if not fresh:
+                raise TransientError("GET %s: page %d added no node although node_total says %d and only %d were read; the list "
+                                     "changed while it was read, or the answer was trimmed" % (path, page, total, len(nodes)))
+            page += 1
 
     # auto-scaling policies (v2): one GET lists every group's policy; the writes answer an empty object (or nothing)
 

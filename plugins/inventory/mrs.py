@@ -1,0 +1,453 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hwcloud.mrs collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: mrs
+short_description: The hosts of Huawei Cloud MRS clusters, grouped by cluster, node group and component
+version_added: 0.1.0
+description:
+  - Reads the clusters of a project (in one or more regions), their hosts (C(GET /v1.1/{project_id}/clusters/{id}/hosts))
+    and their nodes with the components they run (C(GET /v2/{project_id}/clusters/{id}/nodes)), across pages.
+  - Every host gets variables prefixed C(mrs_) and C(ansible_host) (its private IP), and is put in one group per
+    cluster (C(mrs_<cluster>)), one per cluster and node group (C(mrs_<cluster>_<node group>)) and one per
+    cluster and component role (C(mrs_<cluster>_<role>), for example C(mrs_analytics_NodeManager)); names are
+    sanitised (every character other than letters, digits and C(_) becomes C(_)).
+  - Uses a YAML configuration file whose name ends with C(mrs.yml) or C(mrs.yaml).
+  - Any failed request ends the inventory with an error naming the region and the cluster; no partial inventory.
+author:
+  - hwcloud.mrs maintainers (@hwcloud-mrs)
+extends_documentation_fragment:
+  - hwcloud.mrs.connection
+  - hwcloud.mrs.connection.inventory
+  - constructed
+  - inventory_cache
+options:
+  plugin:
+    description: The name of this plugin; it must always be set to V(hwcloud.mrs.mrs) for this plugin to read the file.
+    required: true
+    type: str
+    choices: [hwcloud.mrs.mrs]
+  regions:
+    description:
+      - Regions to read the clusters of, for example V([cn-north-4, cn-east-3]).
+      - Defaults to the single O(region).
+      - With more than one region, O(project_id) and O(endpoint) cannot be given (each region has its own project
+        and endpoint; the project is looked up in IAM per region).
+    type: list
+    elements: str
+    default: []
+  clusters:
+    description:
+      - Cluster ids or names to read. Each entry must match a cluster of one of the O(regions), or the inventory fails
+        naming it (a typo is never an empty group).
+      - Defaults to every cluster of the project whose state is one of O(cluster_states).
+    type: list
+    elements: str
+    default: []
+  cluster_states:
+    description:
+      - States of the clusters to read (C(clusterState)). A cluster named in O(clusters) but in another state is
+        skipped with a warning.
+    type: list
+    elements: str
+    default: [running, scaling-out, scaling-in, scaling-error, abnormal]
+  node_groups:
+    description:
+      - Names of the node groups whose hosts are added, for example V([core_node_analysis_group]). Defaults to all.
+    type: list
+    elements: str
+    default: []
+  tags:
+    description:
+      - Cluster tags that must all match, as a mapping of key to value; an empty value (V(null) or V('')) matches
+        the key whatever its value. Filtered by the API (C(tags=k1*v1,k2)).
+    type: dict
+    default: {}
+  hostnames:
+    description:
+      - The host name preference. The first one a host has and that no other host of the inventory took is its
+        name; a host whose every choice is taken gets the first one followed by C(_) and its resource id.
+      - V(name) is the node name, V(private_ip) its private IP, V(resource_id) its resource id.
+    type: list
+    elements: str
+    choices: [name, private_ip, resource_id]
+    default: [name]
+  default_groups:
+    description:
+      - Whether to create the cluster, node group and component role groups. V(false) leaves only O(groups) and
+        O(keyed_groups).
+    type: bool
+    default: true
+notes:
+  - Host variables, each present when the API tells it, numbers as integers.
+    C(mrs_cluster_id), C(mrs_cluster_name), C(mrs_cluster_state), C(mrs_cluster_tags) (a mapping), C(mrs_region),
+    C(mrs_name), C(mrs_node_group), C(mrs_kind) (V(master), V(core), V(task) or V(custom)), C(mrs_type) (the API's
+    host type, for example V(Streaming_Core)), C(mrs_status) (the hosts API's status, for example V(ACTIVE)),
+    C(mrs_node_status) (the nodes API's, for example V(started)), C(mrs_private_ip), C(mrs_flavor), C(mrs_cpu),
+    C(mrs_memory_mb), C(mrs_root_volume_gb), C(mrs_data_volume_type), C(mrs_data_volume_gb) (each),
+    C(mrs_data_volume_count), C(mrs_disk_gb) (root plus data), C(mrs_resource_id), C(mrs_server_id),
+    C(mrs_availability_zone), C(mrs_billing_type), C(mrs_components) (a list of C(role), C(service), C(status),
+    C(ha_status), C(config_status)) and C(mrs_roles) (the role names).
+  - The cache holds what the API answered, so O(compose), O(groups), O(keyed_groups), O(hostnames) and
+    O(node_groups) apply to a cached answer too; O(regions), O(clusters), O(cluster_states) and O(tags) decide what is
+    read, so flush the cache (C(ansible-inventory --flush-cache)) after changing them.
+"""
+
+EXAMPLES = r"""
+# mrs.yml: every live cluster of the region in HW_REGION_NAME, credentials from HW_ACCESS_KEY / HW_SECRET_KEY
+plugin: hwcloud.mrs.mrs
+
+# analytics.mrs.yml: one cluster, grouped by component and kind, reached through a bastion
+plugin: hwcloud.mrs.mrs
+regions: [cn-north-4]
+clusters: [analytics]
+hostnames: [name, private_ip]
+keyed_groups:
+  - key: mrs_roles
+    prefix: role
+  - key: mrs_kind
+    prefix: kind
+compose:
+  ansible_ssh_common_args: "'-o ProxyJump=root@bastion.example.com'"
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: ~/.cache/hwcloud-mrs-inventory
+cache_timeout: 600
+"""
+
+import math
+import re
+
+from ansible.errors import AnsibleParserError
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+
+from ansible_collections.hwcloud.mrs.plugins.module_utils import _client
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+
+PREFIX = "mrs_"
+CACHE_FORMAT = 1
+CONSTRUCTED = ("plugin", "regions", "clusters", "cluster_states", "node_groups", "tags", "hostnames", "default_groups", "compose",
+               "groups", "keyed_groups", "strict", "use_extra_vars", "leading_separator", "cache", "cache_plugin", "cache_timeout",
+               "cache_connection", "cache_prefix")
+ALIASES = {"ak": "access_key", "sk": "secret_key"}
+KNOWN_OPTIONS = frozenset(_client.Settings.FIELDS + CONSTRUCTED) | frozenset(ALIASES)
+
+
+# ================================================================================= pure logic
+
+
+class InventoryError(MrsError):
+    """An answer the inventory cannot use, or an option that cannot work."""
+
+
+def safe_name(text):
+    """A group name part: every character other than letters, digits and '_' becomes '_'."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", str(text))
+
+
+def unknown_options(config):
+    """The keys of the configuration file that are no option of this plugin (typos), sorted."""
+    return sorted(str(key) for key in config if key not in KNOWN_OPTIONS)
+
+
+def check_options(regions, region, project_id, endpoint, hostnames, tags):
+    """The regions to read; fail naming the option for a combination that cannot work."""
+    regions = [text for text in (regions or []) if text] or ([region] if region else [None])
+    if len(set(regions)) != len(regions):
+        raise InventoryError("regions: lists a region twice: %s" % ", ".join(regions))
+    if len(regions) > 1 and project_id:
+        raise InventoryError("project_id: names the project of one region; with several regions leave it unset (it is looked "
+                             "up in IAM per region)")
+    if len(regions) > 1 and endpoint:
+        raise InventoryError("endpoint: is the endpoint of one region; with several regions leave it unset")
+    if not hostnames:
+        raise InventoryError("hostnames: give at least one of name, private_ip, resource_id")
+    for key, value in (tags or {}).items():
+        if not isinstance(key, str) or not key or re.search(r"[*,]", key) or (value is not None and re.search(r"[*,]", str(value))):
+            raise InventoryError("tags: %r: keys must be non-empty text and neither keys nor values may contain '*' or ','" % (key,))
+    return regions
+
+
+def parse_tags_text(text):
+    """The cluster's tags as the API writes them ("k1=v1,k2=v2") as a mapping."""
+    tags = {}
+    if isinstance(text, dict):
+        return dict((str(key), value) for key, value in text.items())
+    for item in (text or "").split(",") if isinstance(text, str) else []:
+        key, _sep, value = item.partition("=")
+        if key.strip():
+            tags[key.strip()] = value.strip()
+    return tags
+
+
+def select_clusters(clusters, wanted, states):
+    """(selected clusters, warnings, names of wanted entries matching none): filter the listed clusters."""
+    chosen, warnings, missing = [], [], []
+    states = set(states or [])
+    usable = [cluster for cluster in clusters if isinstance(cluster, dict) and cluster.get("clusterId")]
+    if wanted:
+        for entry in wanted:
+            matches = [cluster for cluster in usable if entry in (cluster.get("clusterId"), cluster.get("clusterName"))]
+            if not matches:
+                missing.append(entry)
+            for cluster in matches:
+                if states and cluster.get("clusterState") not in states:
+                    warnings.append("cluster %s (%s) is %s, not one of cluster_states (%s): skipped"
+                                    % (cluster.get("clusterName"), cluster["clusterId"], cluster.get("clusterState"),
+                                       ", ".join(sorted(states))))
+                elif cluster not in chosen:
+                    chosen.append(cluster)
+    else:
+        chosen = [cluster for cluster in usable if not states or cluster.get("clusterState") in states]
+    return chosen, warnings, missing
+
+
+def _int(value):
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return int(number) if math.isfinite(number) and number == int(number) else None
+
+
+def kind_of(host_type, group_name=""):
+    """master, core, task or custom, from the API's host type (Master, Core, Streaming_Task, ...)."""
+    text = (host_type or "").strip().lower()
+    for kind in ("master", "core", "task"):
+        if text == kind or text.endswith("_" + kind):
+            return kind
+    if not text:
+        for kind in ("master", "core", "task"):
+            if (group_name or "").startswith(kind + "_node"):
+                return kind
+    return "custom"
+
+
+def _components(node):
+    components = []
+    for item in node.get("component_infos") or []:
+        if isinstance(item, dict) and item.get("role_name"):
+            components.append(dict(role=str(item["role_name"]), service=item.get("service_name"), status=item.get("running_status"),
+                                   ha_status=item.get("ha_status"), config_status=item.get("config_status")))
+    return components
+
+
+def _check_items(items, what, cluster_label):
+    for item in items:
+        if not isinstance(item, dict):
+            raise InventoryError("cluster %s: the %s answer holds an entry that is not an object" % (cluster_label, what))
+
+
+def host_records(entry):
+    """The host variables (mrs_*) of every host of one cluster entry {region, cluster, hosts, nodes}."""
+    cluster, region = entry["cluster"], entry.get("region")
+    label = "%s (%s)" % (cluster.get("clusterName"), cluster.get("clusterId"))
+    hosts, nodes = entry.get("hosts") or [], entry.get("nodes") or []
+    _check_items(hosts, "hosts", label)
+    _check_items(nodes, "nodes", label)
+    by_key = {}
+    for node in nodes:
+        server = node.get("server_info") if isinstance(node.get("server_info"), dict) else {}
+        for key in (node.get("resource_id"), server.get("server_id"), node.get("node_name")):
+            if key:
+                by_key.setdefault(key, node)
+    records, used = [], set()
+    for host in hosts:
+        node = next((by_key[key] for key in (host.get("resource_id"), host.get("id"), host.get("name")) if key and key in by_key), None)
+        if node is not None:
+            used.add(id(node))
+        records.append(_record(cluster, region, host, node or {}))
+    for node in nodes:
+        if id(node) not in used:
+            records.append(_record(cluster, region, {}, node))
+    return records
+
+
+def _record(cluster, region, host, node):
+    server = node.get("server_info") if isinstance(node.get("server_info"), dict) else {}
+    volumes = [volume for volume in server.get("data_volumes") or [] if isinstance(volume, dict)]
+    root = server.get("root_volume") if isinstance(server.get("root_volume"), dict) else {}
+    group = host.get("node_group_name") or node.get("node_group_name")
+    host_type = host.get("type") or node.get("node_type")
+    values = dict(
+        cluster_id=cluster.get("clusterId"), cluster_name=cluster.get("clusterName"), cluster_state=cluster.get("clusterState"),
+        cluster_tags=parse_tags_text(cluster.get("tags")), region=region,
+        name=host.get("name") or node.get("node_name") or server.get("server_name"), node_group=group,
+        kind=kind_of(host_type, group), type=host_type, status=host.get("status"), node_status=node.get("node_status"),
+        private_ip=host.get("ip") or server.get("internal_ip"), flavor=host.get("flavor") or server.get("server_type"),
+        cpu=_int(host.get("cpu", server.get("cpu"))), memory_mb=_int(host.get("mem", server.get("mem"))),
+        root_volume_gb=_int(host.get("root_volume_size", root.get("size"))),
+        data_volume_type=host.get("data_volume_type") or (volumes[0].get("type") if volumes else None),
+        data_volume_gb=_int(host.get("data_volume_size", volumes[0].get("size") if volumes else None)),
+        data_volume_count=_int(host.get("data_volume_count", len(volumes) if server else None)),
+        resource_id=host.get("resource_id") or node.get("resource_id"), server_id=host.get("id") or server.get("server_id"),
+        availability_zone=host.get("availability_zone_id"), billing_type=node.get("billing_type"),
+        components=_components(node),
+    )
+    values["roles"] = sorted(set(component["role"] for component in values["components"]))
+    if values["root_volume_gb"] is not None and values["data_volume_gb"] is not None and values["data_volume_count"] is not None:
+        values["disk_gb"] = values["root_volume_gb"] + values["data_volume_gb"] * values["data_volume_count"]
+    record = dict((PREFIX + key, value) for key, value in values.items() if value is not None)
+    if values["private_ip"]:
+        record["ansible_host"] = values["private_ip"]
+    return record
+
+
+def assign_names(records, preferences):
+    """[(host name, record)]: each the first preference it has that no other host took, in order."""
+    fields = dict(name=PREFIX + "name", private_ip=PREFIX + "private_ip", resource_id=PREFIX + "resource_id")
+    taken, named = set(), []
+    for record in records:
+        choices = [str(record[fields[choice]]) for choice in preferences if record.get(fields[choice])]
+        if not choices:
+            raise InventoryError("cluster %s (%s): a host has none of the hostnames %s"
+                                 % (record.get(PREFIX + "cluster_name"), record.get(PREFIX + "cluster_id"), ", ".join(preferences)))
+        name = next((choice for choice in choices if choice not in taken), None)
+        if name is None:
+            name = "%s_%s" % (choices[0], record.get(PREFIX + "resource_id") or record.get(PREFIX + "cluster_id"))
+        taken.add(name)
+        named.append((name, record))
+    return named
+
+
+def default_group_names(record):
+    """mrs_<cluster>, mrs_<cluster>_<node group> and mrs_<cluster>_<role> for each component role."""
+    cluster = PREFIX + safe_name(record.get(PREFIX + "cluster_name") or record.get(PREFIX + "cluster_id"))
+    names = [cluster]
+    if record.get(PREFIX + "node_group"):
+        names.append("%s_%s" % (cluster, safe_name(record[PREFIX + "node_group"])))
+    names.extend("%s_%s" % (cluster, safe_name(role)) for role in record.get(PREFIX + "roles", []))
+    return names
+
+
+# ================================================================================= the plugin
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+    """The hosts of MRS clusters."""
+
+    NAME = "hwcloud.mrs.mrs"
+
+    def verify_file(self, path):
+        return super(InventoryModule, self).verify_file(path) and path.endswith(("mrs.yml", "mrs.yaml"))
+
+    def parse(self, inventory, loader, path, cache=True):
+        super(InventoryModule, self).parse(inventory, loader, path, cache)
+        config = self._read_config_data(path)
+        unknown = unknown_options(config)
+        if unknown:
+            raise AnsibleParserError("%s: unknown option%s %s; the options are documented in ansible-doc -t inventory hwcloud.mrs.mrs"
+                                     % (path, "s" if len(unknown) > 1 else "", ", ".join(unknown)))
+        try:
+            regions = check_options(self.get_option("regions"), self.get_option("region"), self.get_option("project_id"),
+                                    self.get_option("endpoint"), self.get_option("hostnames"), self.get_option("tags"))
+        except MrsError as error:
+            raise AnsibleParserError(str(error))
+
+        cache_key = self.get_cache_key(path)
+        use_cache = self.get_option("cache") and cache
+        update_cache = self.get_option("cache") and not cache
+        data = None
+        if use_cache:
+            try:
+                data = self._cache[cache_key]
+            except KeyError:
+                update_cache = True
+            if not (isinstance(data, dict) and data.get("format") == CACHE_FORMAT and isinstance(data.get("clusters"), list)):
+                data, update_cache = None, True
+        if data is None:
+            data = dict(format=CACHE_FORMAT, clusters=self._read(regions))
+        if update_cache:
+            self._cache[cache_key] = data
+        self._populate(data["clusters"])
+
+    # ----------------------------------------------------------------------------- reading
+
+    def _settings(self, region):
+        values = dict((name, self.get_option(name)) for name in _client.Settings.FIELDS)
+        values["region"] = region
+        return _client.Settings(**values)
+
+    def _client(self, region):
+        where = "region %s" % region if region else "the endpoint"
+        try:
+            settings = self._settings(region)
+            client = _client.MrsClient(settings)
+            ignored = settings.ignored_credentials()
+        except MrsError as error:
+            raise AnsibleParserError("hwcloud.mrs.mrs, %s: %s" % (where, _plain(error)))
+        if not settings.validate_certs:
+            self.display.warning("validate_certs is false: TLS certificates of the MRS and IAM endpoints are not verified")
+        if ignored:
+            self.display.warning("authenticating with %s; %s given but not used" % (client.auth_method, ", ".join(ignored)))
+        return client
+
+    def _read(self, regions):
+        entries = []
+        wanted = self.get_option("clusters")
+        found = set()
+        for region in regions:
+            client = self._client(region)
+            where = "region %s" % region if region else "the endpoint %s" % client.endpoint
+            try:
+                tags = self.get_option("tags")
+                listed = client.list_tagged_clusters(tags) if tags else client.list_clusters()
+            except MrsError as error:
+                raise AnsibleParserError("hwcloud.mrs.mrs, %s: cannot list the clusters: %s" % (where, _plain(error)))
+            chosen, warnings, missing = select_clusters(listed, wanted, self.get_option("cluster_states"))
+            found.update(entry for entry in wanted if entry not in missing)
+            for warning in warnings:
+                self.display.warning("hwcloud.mrs.mrs, %s: %s" % (where, warning))
+            for cluster in chosen:
+                label = "cluster %s (%s) in %s" % (cluster.get("clusterName"), cluster["clusterId"], where)
+                try:
+                    hosts = client.list_hosts(cluster["clusterId"])
+                    nodes = client.list_nodes(cluster["clusterId"])
+                except MrsError as error:
+                    raise AnsibleParserError("hwcloud.mrs.mrs, %s: cannot read its hosts: %s" % (label, _plain(error)))
+                summary = dict((key, cluster.get(key)) for key in ("clusterId", "clusterName", "clusterState", "tags"))
+                entries.append(dict(region=region, cluster=summary, hosts=hosts, nodes=nodes))
+        missing = [entry for entry in wanted if entry not in found]
+        if missing:
+            raise AnsibleParserError("clusters: no cluster has the id or name %s in %s (given: %s)"
+                                     % (", ".join(missing), ", ".join(str(region) for region in regions), ", ".join(wanted)))
+        return entries
+
+    # ----------------------------------------------------------------------------- populating
+
+    def _populate(self, entries):
+        records = []
+        wanted_groups = set(self.get_option("node_groups") or [])
+        for entry in entries:
+            try:
+                cluster_records = host_records(entry)
+            except (MrsError, AttributeError, KeyError, TypeError) as error:
+                raise AnsibleParserError("hwcloud.mrs.mrs: %s" % _plain(error))
+            records.extend(record for record in cluster_records if not wanted_groups or record.get(PREFIX + "node_group") in wanted_groups)
+        try:
+            named = assign_names(records, self.get_option("hostnames"))
+        except MrsError as error:
+            raise AnsibleParserError("hwcloud.mrs.mrs: %s" % _plain(error))
+        strict = self.get_option("strict")
+        for name, record in named:
+            self.inventory.add_host(name)
+            for key, value in record.items():
+                self.inventory.set_variable(name, key, value)
+            if self.get_option("default_groups"):
+                for group in default_group_names(record):
+                    self.inventory.add_group(group)
+                    self.inventory.add_child(group, name)
+            self._set_composite_vars(self.get_option("compose"), record, name, strict=strict)
+            self._add_host_to_composed_groups(self.get_option("groups"), record, name, strict=strict)
+            self._add_host_to_keyed_groups(self.get_option("keyed_groups"), record, name, strict=strict)
+
+
+def _plain(error):
+    return str(error) or type(error).__name__

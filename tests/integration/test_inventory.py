@@ -1,0 +1,216 @@
+"""The hwcloud.mrs.mrs inventory plugin through real ansible-inventory and ansible-playbook runs against the emulator.
+
+Each test writes an inventory source (a file ending in mrs.yml), runs ansible-inventory --list / --graph (or a
+playbook) with the HW_* variables a user would set, and checks the groups, host vars, the requests the emulator
+received and the messages of refused sources.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import yaml
+
+BIN = os.path.dirname(sys.executable)
+PLAYBOOKS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "playbooks")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def run_inventory(ansible_env, tmp_path, config, *args, env=None, name="test.mrs.yml"):
+    source = tmp_path / name
+    source.write_text(yaml.safe_dump(dict({"plugin": "hwcloud.mrs.mrs"}, **config)) if isinstance(config, dict) else config)
+    command = [os.path.join(BIN, "ansible-inventory"), "-i", str(source)] + (list(args) or ["--list"])
+    # a source that fails to parse fails the run (as an AWX inventory source should), not only a warning
+    run_env = dict(ansible_env, ANSIBLE_INVENTORY_UNPARSED_FAILED="true", **(env or {}))
+    completed = subprocess.run(command, env=run_env, capture_output=True, text=True, timeout=300, check=False)
+    return completed
+
+
+def plain(value):
+    """The value without the {"__ansible_unsafe": ...} wrappers ansible-inventory puts around every plugin string."""
+    if isinstance(value, dict):
+        if set(value) == {"__ansible_unsafe"}:
+            return value["__ansible_unsafe"]
+        return dict((key, plain(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
+def listed(completed):
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return plain(json.loads(completed.stdout))
+
+
+def members(inventory, group):
+    return sorted(inventory.get(group, {}).get("hosts", []))
+
+
+def test_groups_and_host_vars_as_documented(mrs, ansible_env, tmp_path):
+    analytics = mrs.create_cluster(name="analytics", core=3, task=2, task_node_size="c6.2xlarge.4.linux.bigdata")
+    stream = mrs.create_cluster(name="etl-stream", type="streaming", core=3)
+    hosts = {host["name"]: host for host in mrs.hosts(analytics["clusterId"])}
+    inventory = listed(run_inventory(ansible_env, tmp_path, {
+        "keyed_groups": [{"key": "mrs_roles", "prefix": "role"}, {"key": "mrs_kind", "prefix": "kind"}],
+        "groups": {"big_task": "mrs_kind == 'task' and mrs_cpu >= 8"},
+        "compose": {"ansible_connection": "'local'", "node_memory_gb": "mrs_memory_mb // 1024"}}))
+    hostvars = inventory["_meta"]["hostvars"]
+    assert len(hostvars) == 7 + 5
+    assert members(inventory, "mrs_analytics") == sorted(hosts)
+    task_names = sorted(name for name, host in hosts.items() if host["type"] == "Task")
+    core_names = sorted(name for name, host in hosts.items() if host["type"] == "Core")
+    assert members(inventory, "mrs_analytics_task_node_analysis_group") == task_names
+    assert members(inventory, "mrs_analytics_core_node_analysis_group") == core_names
+    assert members(inventory, "mrs_analytics_NodeManager") == sorted(core_names + task_names)
+    assert members(inventory, "mrs_analytics_DataNode") == core_names
+    assert len(members(inventory, "mrs_analytics_NameNode")) == 2
+    assert len(members(inventory, "mrs_etl_stream")) == 5  # the '-' sanitised
+    assert members(inventory, "big_task") == task_names
+    assert set(members(inventory, "kind_task")) == set(task_names)
+    assert set(members(inventory, "role_DataNode")) >= set(core_names)
+    task = hostvars[task_names[0]]
+    api = hosts[task_names[0]]
+    assert task["ansible_host"] == api["ip"] == task["mrs_private_ip"]
+    assert (task["mrs_cluster_id"], task["mrs_cluster_name"], task["mrs_kind"], task["mrs_type"]) == \
+        (analytics["clusterId"], "analytics", "task", "Task")
+    assert (task["mrs_cpu"], task["mrs_memory_mb"], task["node_memory_gb"]) == (8, 32768, 32)
+    assert isinstance(task["mrs_disk_gb"], int) and task["mrs_disk_gb"] > task["mrs_root_volume_gb"]
+    assert (task["mrs_resource_id"], task["mrs_server_id"], task["mrs_status"]) == (api["resource_id"], api["id"], "ACTIVE")
+    assert task["mrs_flavor"] == "c6.2xlarge.4.linux.bigdata" and task["mrs_billing_type"] == "on-quantity"
+    assert task["mrs_components"] == [{"role": "NodeManager", "service": "Yarn", "status": "Good", "ha_status": "unknown",
+                                       "config_status": "Synchronized"}]
+    assert task["ansible_connection"] == "local"
+    streaming_core = [vars_ for vars_ in hostvars.values() if vars_["mrs_cluster_id"] == stream["clusterId"] and vars_["mrs_kind"] == "core"]
+    assert len(streaming_core) == 3 and streaming_core[0]["mrs_type"] == "Streaming_Core"
+
+    graph = run_inventory(ansible_env, tmp_path, {}, "--graph")
+    assert graph.returncode == 0, graph.stderr
+    assert "@mrs_analytics_NodeManager:" in graph.stdout and "@mrs_etl_stream:" in graph.stdout
+    assert task_names[0] in graph.stdout
+
+
+def test_filters_clusters_by_name_id_state_tags_and_node_group(mrs, ansible_env, tmp_path):
+    first = mrs.create_cluster(name="first", core=3, task=1, task_node_size="c6.2xlarge.4.linux.bigdata", tags={"env": "prod"})
+    mrs.create_cluster(name="second", core=3, tags={"env": "dev"})
+    broken = mrs.create_cluster(name="broken", core=3)
+    mrs.patch_cluster(broken["clusterId"], state="terminated")
+    everything = listed(run_inventory(ansible_env, tmp_path, {}))
+    assert "mrs_first" in everything and "mrs_second" in everything and "mrs_broken" not in everything
+    by_tag = listed(run_inventory(ansible_env, tmp_path, {"tags": {"env": "prod"}}))
+    assert "mrs_first" in by_tag and "mrs_second" not in by_tag
+    by_id = listed(run_inventory(ansible_env, tmp_path, {"clusters": [first["clusterId"]], "node_groups": ["task_node_analysis_group"]}))
+    assert len(by_id["_meta"]["hostvars"]) == 1 and "mrs_second" not in by_id
+    skipped = run_inventory(ansible_env, tmp_path, {"clusters": ["first", "broken"]})
+    assert "mrs_first" in listed(skipped) and "broken" in skipped.stderr and "terminated" in skipped.stderr
+
+
+def test_a_300_host_cluster_is_read_across_pages(mrs, ansible_env, tmp_path):
+    big = mrs.create_cluster(name="big", type="custom", node_groups=[
+        {"name": "master_group", "count": 3, "kind": "master"}, {"name": "workers", "count": 300, "kind": "core"},
+        {"name": "extra", "count": 7, "kind": "task"}])
+    mrs.clear_requests()
+    inventory = listed(run_inventory(ansible_env, tmp_path, {"hostnames": ["resource_id"]}))
+    assert len(inventory["_meta"]["hostvars"]) == 310
+    assert len(members(inventory, "mrs_big_workers")) == 300 and len(members(inventory, "mrs_big_DataNode")) == 300
+    assert sorted(inventory["_meta"]["hostvars"]) == sorted(host["resource_id"] for host in mrs.hosts(big["clusterId"]))
+    assert all(vars_["mrs_components"] for vars_ in inventory["_meta"]["hostvars"].values())
+    paths = [entry["path"] for entry in mrs.requests_log()]
+    assert sum("/hosts" in path for path in paths) == 4 and sum("/nodes" in path for path in paths) == 4, paths
+
+
+def test_the_cache_answers_the_second_run(mrs, ansible_env, tmp_path):
+    mrs.create_cluster(name="cached", core=3)
+    config = {"cache": True, "cache_plugin": "ansible.builtin.jsonfile", "cache_connection": str(tmp_path / "cache"),
+              "keyed_groups": [{"key": "mrs_kind", "prefix": "kind"}]}
+    first = listed(run_inventory(ansible_env, tmp_path, config))
+    assert mrs.requests_log()
+    mrs.clear_requests()
+    second = listed(run_inventory(ansible_env, tmp_path, config))
+    assert second == first and mrs.requests_log() == []
+    flushed = listed(run_inventory(ansible_env, tmp_path, config, "--list", "--flush-cache"))
+    assert flushed == first and mrs.requests_log()
+
+
+def test_a_failing_cluster_is_named(mrs, ansible_env, tmp_path):
+    mrs.create_cluster(name="healthy", core=3)
+    broken = mrs.create_cluster(name="wobbly", core=3)
+    mrs.add_fault(method="GET", path="clusters/%s/nodes" % broken["clusterId"], status=500, error_code="12000001", times=10)
+    run = run_inventory(ansible_env, tmp_path, {"retries": 1}, "--list", "-vvvv")
+    assert run.returncode != 0
+    output = run.stdout + run.stderr
+    assert "cluster wobbly (%s)" % broken["clusterId"] in output and "cannot read its hosts" in output
+    assert "12000001" in output
+    assert mrs.secret_key not in output
+
+
+def test_no_secret_at_any_verbosity(mrs, ansible_env, tmp_path):
+    mrs.create_cluster(name="quiet", core=3)
+    env = {"HW_SECRET_KEY": "", "HW_ACCESS_KEY": ""}
+    source = "plugin: hwcloud.mrs.mrs\naccess_key: %s\nsecret_key: \"%s\\n\"\n" % (mrs.access_key, mrs.secret_key)
+    good = run_inventory(ansible_env, tmp_path, source, "--list", "-vvvv", env=env)
+    assert good.returncode == 0, good.stderr
+    assert mrs.secret_key not in good.stdout + good.stderr
+    mrs.add_fault(method="GET", path="cluster_infos", status=401, error_code="APIGW.0301", times=10)
+    bad = run_inventory(ansible_env, tmp_path, source, "--list", "-vvvv", env=env)
+    assert bad.returncode != 0 and "cannot list the clusters" in bad.stdout + bad.stderr
+    assert mrs.secret_key not in bad.stdout + bad.stderr
+
+
+def test_host_names_are_unique_across_clusters(mrs, ansible_env, tmp_path):
+    one = mrs.create_cluster(name="one", core=3)
+    two = mrs.create_cluster(name="two", core=3)
+    inventory = listed(run_inventory(ansible_env, tmp_path, {"hostnames": ["private_ip", "name"]}))
+    hostvars = inventory["_meta"]["hostvars"]
+    assert len(hostvars) == 10
+    ips_one = {host["ip"] for host in mrs.hosts(one["clusterId"])}
+    assert ips_one == {host["ip"] for host in mrs.hosts(two["clusterId"])}  # the emulator reuses addresses per cluster
+    assert ips_one <= set(hostvars)
+    assert sum(name in ips_one for name in hostvars) == 5
+
+
+def test_bad_options_are_refused_naming_them(mrs, ansible_env, tmp_path):
+    mrs.create_cluster(name="present", core=3)
+    cases = [
+        ({"clustres": ["present"]}, "unknown option clustres"),
+        ({"hostnames": ["ip"]}, "hostnames"),
+        ({"regions": ["cn-north-4", "cn-east-3"]}, "project_id: names the project of one region"),
+        ({"clusters": ["presnet"]}, "clusters: no cluster has the id or name presnet"),
+        ({"retries": -1}, "retries: must be an integer of 0 or more"),
+        ({"tags": {"a*b": "x"}}, "tags: 'a*b'"),
+        ({"endpoint": "ftp://example.com"}, "endpoint"),
+        ({"regions": "cn-north-4\nx"}, "region"),
+    ]
+    for config, message in cases:
+        run = run_inventory(ansible_env, tmp_path, config)
+        output = run.stdout + run.stderr
+        assert run.returncode != 0, (config, output)
+        assert message in output, (config, output)
+        assert "Traceback" not in output
+
+
+def test_a_play_runs_on_the_node_then_drains_it(mrs, ansible_env, tmp_path):
+    cluster = mrs.create_cluster(name="drainme", core=3, task=3, task_node_size="c6.2xlarge.4.linux.bigdata")
+    tasks = [host for host in mrs.hosts(cluster["clusterId"]) if host["type"] == "Task"]
+    source = tmp_path / "drain.mrs.yml"
+    source.write_text(yaml.safe_dump({"plugin": "hwcloud.mrs.mrs", "clusters": ["drainme"],
+                                      "compose": {"ansible_connection": "'local'"}}))
+    marker = tmp_path / "marker.json"
+    command = [os.path.join(BIN, "ansible-playbook"), "-i", str(source), os.path.join(PLAYBOOKS, "inventory_drain.yml"),
+               "-e", json.dumps({"drain_target": tasks[1]["name"], "marker_file": str(marker)})]
+    run = subprocess.run(command, env=ansible_env, capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert json.loads(marker.read_text()) == {"host": tasks[1]["name"], "kind": "task", "roles": ["NodeManager"], "ip": tasks[1]["ip"]}
+    remaining = {host["name"] for host in mrs.hosts(cluster["clusterId"])}
+    assert tasks[1]["name"] not in remaining and {tasks[0]["name"], tasks[2]["name"]} <= remaining
+    with open(os.path.join(ROOT, "docs", "cluster_scale.md"), encoding="utf-8") as page:
+        shown = re.search(r"<!-- tested: drain-a-node-first -->\s*\n```yaml\n(.*?)\n```", page.read(), re.DOTALL).group(1)
+    with open(os.path.join(PLAYBOOKS, "inventory_drain.yml"), encoding="utf-8") as played:
+        assert yaml.safe_load(shown) == yaml.safe_load(played), "docs/cluster_scale.md shows another play than the one tested"
+    core = next(host for host in mrs.hosts(cluster["clusterId"]) if host["type"] == "Core")
+    refused = subprocess.run(command[:-1] + [json.dumps({"drain_target": core["name"], "marker_file": str(marker)})], env=ansible_env,
+                             capture_output=True, text=True, timeout=300, check=False)
+    assert refused.returncode != 0 and "drain_target: give the inventory name of a Task node" in refused.stdout + refused.stderr
+    shrinks = [entry for entry in mrs.requests_log() if entry["method"] in ("PUT", "POST") and entry["path"].startswith(("/v1.1", "/v2"))]
+    assert len(shrinks) == 1, shrinks
