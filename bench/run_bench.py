@@ -5,7 +5,7 @@ Starts the MRS emulator, runs real ansible-playbook processes against it, prints
 measured in the same run, so the load of a shared machine skews it less than an absolute time; the
 per-task overhead is also given in CPU seconds, which that load hardly changes.
 
-    .venv/bin/python bench/run_bench.py [--only calls,overhead,notice,fleet,uri,schedule] [--reps 3]
+    .venv/bin/python bench/run_bench.py [--only calls,overhead,notice,fleet,uri,schedule,async] [--reps 3]
 
 ANSIBLE_COLLECTIONS_PATH (default .tmp/collections, the copy `make stage` writes) names the collection
 under test; see docs/performance.md for the figures and what they mean.
@@ -31,7 +31,11 @@ sys.path.insert(0, os.path.join(REPO, "tests", "emulator"))
 
 from harness import start_emulator  # noqa: E402  pylint: disable=wrong-import-position
 
-SECTIONS = ("calls", "overhead", "notice", "fleet", "uri", "schedule")
+sys.path.insert(0, os.path.join(REPO, "tests", "utils"))
+from docs_tools import tested_block  # noqa: E402  pylint: disable=wrong-import-position
+
+SECTIONS = ("calls", "overhead", "notice", "fleet", "uri", "schedule", "async")
+FLEETS_PAGE = os.path.join(REPO, "docs", "fleets.md")
 OVERHEAD_TASKS = 20
 # issue #11: a no-op task within 1.1x of a minimal module that imports basic and requests and makes one GET
 BASELINE_TARGET = 1.1
@@ -98,7 +102,8 @@ class Bench:
         The CPU seconds of the run (ansible-playbook, its workers and the modules) go to self.last_cpu: unlike
         the wall time, they hardly change with the load other processes put on the machine.
         """
-        command = [self.ansible_playbook, "-i", inventory, "-c", "local", os.path.join(PLAYBOOKS, name + ".yml"),
+        path = name if os.path.isabs(name) else os.path.join(PLAYBOOKS, name + ".yml")
+        command = [self.ansible_playbook, "-i", inventory, "-c", "local", path,
                    "-e", json.dumps(extra_vars or {})] + list(args)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
@@ -259,6 +264,38 @@ class Bench:
                     fleet_wall=fleet_wall, waves=waves, ratio=ratio, target=1.5, met=ratio <= 1.5,
                     requests=describe_calls(log), requests_per_cluster=len(log) / float(size))
 
+    def fleet_async(self, size, forks, seconds, poll_delay):
+        """6. `size` clusters, each one scale, with docs/fleets.md's async playbook against the same task with forks alone.
+
+        Both runs are one inventory host per cluster (by name), `forks` forks, in this run, on fresh clusters; the
+        async playbook is the page's own block, run with async_status looking every `poll_delay` seconds.
+        """
+        async_playbook = os.path.join(self.work_dir, "fleet-hosts.yml")
+        with open(async_playbook, "w", encoding="utf-8") as handle:
+            handle.write(tested_block(FLEETS_PAGE, "fleet-hosts.yml"))
+        runs = {}
+        for way, playbook in (("forks", "fleet_forks"), ("async", async_playbook)):
+            names = {}
+            for _number in range(size):
+                self.serial += 1
+                name = "%s-%03d" % (way, self.serial)
+                names[name] = self.emulator.create_cluster(name=name, core=3, scale_seconds=seconds)["clusterId"]
+            path = os.path.join(self.work_dir, "inventory-%s.json" % way)
+            with open(path, "w", encoding="utf-8") as handle:
+                json.dump({"mrs_fleet": {"hosts": dict((name, {"mrs_core_count": 4}) for name in names)}}, handle)
+            extra = {"fleet_wait_timeout": 600, "fleet_poll_delay": poll_delay}
+            env = {"ANSIBLE_ASYNC_DIR": os.path.join(self.work_dir, "async")}
+            wall, log = self.measured(playbook, extra, ("--forks", str(forks)), inventory=path, env=env)
+            cpu = self.last_cpu
+            for cluster_id in names.values():
+                self.expect_core(cluster_id, 4)
+            requests = describe_calls(log)
+            if requests["put"] != size:
+                raise BenchError("%s fleet: %d resizes for %d clusters" % (way, requests["put"], size))
+            runs[way] = dict(wall=wall, cpu=cpu, requests=requests, requests_per_cluster=len(log) / float(size))
+        return dict(clusters=size, forks=forks, scale_seconds=seconds, poll_delay=poll_delay, runs=runs,
+                    waves=math.ceil(size / float(forks)), ratio=runs["forks"]["wall"] / runs["async"]["wall"])
+
     def uri(self, durations, reps):
         """5. The same converge (and its no-op rerun) by the module and by ansible.builtin.uri tasks, interleaved."""
         rows = []
@@ -411,6 +448,15 @@ def report(results):
         row("4. fleet: %d clusters, forks %d / (%d x one cluster)" % (fleet["clusters"], fleet["forks"], fleet["waves"]),
             "%.2fx (%.1f s / %d x %.1f s)" % (fleet["ratio"], fleet["fleet_wall"], fleet["waves"], fleet["single_median"]), "<= 1.5x", fleet["met"])
         row("4. fleet: requests per cluster", "%.1f" % fleet["requests_per_cluster"])
+    fleet_async = results.get("async")
+    if fleet_async:
+        forks_run, async_run = fleet_async["runs"]["forks"], fleet_async["runs"]["async"]
+        row("6. %d clusters, forks %d: forks alone / async, wall" % (fleet_async["clusters"], fleet_async["forks"]),
+            "%.2fx (%.1f s / %.1f s)" % (fleet_async["ratio"], forks_run["wall"], async_run["wall"]))
+        row("6. the same: CPU seconds", "%.1f s / %.1f s" % (forks_run["cpu"], async_run["cpu"]))
+        row("6. the same: requests (PUT), per cluster", "%d (%d) / %d (%d), %.1f / %.1f" % (
+            forks_run["requests"]["total"], forks_run["requests"]["put"], async_run["requests"]["total"],
+            async_run["requests"]["put"], forks_run["requests_per_cluster"], async_run["requests_per_cluster"]))
     for item in results.get("uri", []):
         module, uri = item["module_converge"], item["uri_converge"]
         row("5. uri / module, converge, S = %g s: wall (median of %d)" % (item["seconds"], len(item["samples"])),
@@ -447,6 +493,10 @@ def main(argv=None):
     parser.add_argument("--fleet-size", type=int, default=50)
     parser.add_argument("--forks", type=int, default=10)
     parser.add_argument("--fleet-seconds", type=float, default=2.0, help="operation length of every fleet cluster")
+    parser.add_argument("--async-size", type=int, default=50, help="clusters of the async-against-forks runs")
+    parser.add_argument("--async-seconds", type=float, default=10.0,
+                        help="operation length of every cluster of the async-against-forks runs")
+    parser.add_argument("--async-poll-delay", type=int, default=2, help="async_status delay of the async fleet run")
     parser.add_argument("--uri-seconds", default="2", help="operation lengths S for the module/uri comparison")
     parser.add_argument("--uri-reps", type=int, default=3, help="repetitions of the module/uri comparison")
     parser.add_argument("--candidate", help="another folder holding ansible_collections/hwcloud/mrs: its no-op tasks join the overhead runs")
@@ -485,6 +535,8 @@ def main(argv=None):
                 results["notice"] = bench.notice([float(value) for value in args.notice_seconds.split(",")])
             elif section == "fleet":
                 results["fleet"] = bench.fleet(args.fleet_size, args.forks, args.fleet_seconds, singles=3)
+            elif section == "async":
+                results["async"] = bench.fleet_async(args.async_size, args.forks, args.async_seconds, args.async_poll_delay)
             elif section == "uri":
                 results["uri"] = bench.uri([float(value) for value in args.uri_seconds.split(",")], args.uri_reps)
             results["meta"]["seconds_%s" % section] = round(time.monotonic() - section_started, 1)

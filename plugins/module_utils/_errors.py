@@ -53,6 +53,16 @@ ERROR_CODES = {
     "APIGW.0301": ("the API gateway refused the authentication",
                    "check access_key/secret_key (and security_token for temporary keys), the token, and that this machine's clock is right"),
     "APIGW.0307": ("the token has expired or is invalid", "obtain a new token, or let the module get one from user_name/password"),
+    # Gateway codes seen in front of every Huawei Cloud API (research/emulator-fidelity.md): not from the resize API's table.
+    "APIGW.0101": ("the API does not exist or is not published in this region (HTTP 404)",
+                   "check endpoint (HW_MRS_ENDPOINT) and region: the endpoint must be the MRS endpoint of the cluster's region"),
+    "APIGW.0201": ("the gateway refused the request as malformed (HTTP 400)",
+                   "check that no proxy or middlebox rewrites the request; report it if it persists"),
+    "APIGW.0302": ("IAM denied the permission for this operation (HTTP 403)",
+                   "grant the IAM user (or agency) an MRS policy that allows the operation, in this project"),
+    "APIGW.0308": ("the gateway's throttling threshold was reached (HTTP 429)",
+                   "the modules retry it, honouring Retry-After, up to retries times; raise retries (HW_MAX_RETRIES) "
+                   "or run fewer tasks at once (forks, or a fleet's async jobs)"),
 }
 
 _CODE_MESSAGE_KEYS = (("error_code", "error_msg"), ("errorCode", "errorMsg"), ("code", "message"))
