@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: scale_steps
 short_description: Order the resizes that take a cluster from its current sizes to target sizes
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns the resizes, one node group at a time, that take the Core and Task groups from their current counts to the targets.
   - Capacity comes first. Scale-outs run before scale-ins, Core before Task on the way out and Task before Core on the way in,

@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: mrs
 short_description: The hosts of Huawei Cloud MRS clusters, grouped by cluster, node group and component
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads the clusters of a project (in one or more regions), their hosts (C(GET /v1.1/{project_id}/clusters/{id}/hosts))
     and their nodes with the components they run (C(GET /v2/{project_id}/clusters/{id}/nodes)), across pages.

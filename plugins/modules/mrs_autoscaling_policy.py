@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: mrs_autoscaling_policy
 short_description: Manage the auto-scaling policy of a Huawei Cloud MRS node group
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Creates, updates or deletes the auto-scaling policy (rules on YARN metrics, time-window resource plans) of one
     node group of a MapReduce Service (MRS) cluster, through the v2 API C(/v2/{project_id}/autoscaling-policy/{cluster_id}).
@@ -22,7 +22,9 @@ description:
     C(rules[1].trigger.evaluation_periods) (indexes from 0).
   - While a group's policy is enabled, MRS refuses a manual resize of that group (error 12000124), for example by
     M(hwcloud.mrs.mrs_cluster_nodes). Disable the policy with O(enabled=false), or change O(min_capacity) and O(max_capacity).
-requirements: [requests]
+requirements:
+  - python >= 3.9 (where the module runs; the controller needs the Python its ansible-core needs, 3.10 or later)
+  - requests
 author:
   - hwcloud.mrs maintainers (@hwcloud-mrs)
 extends_documentation_fragment:

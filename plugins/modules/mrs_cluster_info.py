@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: mrs_cluster_info
 short_description: Read Huawei Cloud MRS clusters, their node groups and hosts
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns MapReduce Service (MRS) clusters with their state, scale sub-state, version, billing type,
     node counts per group as integers, and node groups; with O(include_hosts), their hosts too.
@@ -19,7 +19,9 @@ description:
     The list is read across all its pages.
   - An answer whose counts contradict each other (for example C(coreNodeNum) against the Core node group) fails
     the task, naming the fields; a count the answer lacks is returned as null, never as 0.
-requirements: [requests]
+requirements:
+  - python >= 3.9 (where the module runs; the controller needs the Python its ansible-core needs, 3.10 or later)
+  - requests
 author:
   - hwcloud.mrs maintainers (@hwcloud-mrs)
 extends_documentation_fragment:

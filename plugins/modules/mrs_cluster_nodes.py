@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: mrs_cluster_nodes
 short_description: Scale the Core or Task node group of a Huawei Cloud MRS cluster
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Brings the Core or Task node group of a MapReduce Service (MRS) cluster to the size you ask for, idempotently.
   - Reads the cluster, compares the group's current node count with O(count), and calls the resize API
@@ -31,7 +31,9 @@ description:
     C(changed=false), because this run changed nothing.
   - Nothing is decided from a value the API answer lacks. A cluster answer without the group's count, or whose counts
     contradict each other, is a clear failure before any write, never a count of 0.
-requirements: [requests]
+requirements:
+  - python >= 3.9 (where the module runs; the controller needs the Python its ansible-core needs, 3.10 or later)
+  - requests
 author:
   - hwcloud.mrs maintainers (@hwcloud-mrs)
 extends_documentation_fragment:
