@@ -100,9 +100,11 @@ notes:
 
 EXAMPLES = r"""
 # mrs.yml: every live cluster of the region in HW_REGION_NAME, credentials from HW_ACCESS_KEY / HW_SECRET_KEY
+---
 plugin: hwcloud.mrs.mrs
 
 # analytics.mrs.yml: one cluster, grouped by component and kind, reached through a bastion
+---
 plugin: hwcloud.mrs.mrs
 regions: [cn-north-4]
 clusters: [analytics]

@@ -88,6 +88,17 @@ def builtin_plugins():
     return sorted(set(found))
 
 
+def core_environment_variables():
+    """The environment variables of ansible-core's configuration (ansible/config/base.yml)."""
+    import ansible  # pylint: disable=import-outside-toplevel
+    import yaml  # pylint: disable=import-outside-toplevel
+
+    with open(os.path.join(os.path.dirname(ansible.__file__), "config", "base.yml"), encoding="utf-8") as handle:
+        settings = yaml.safe_load(handle)
+    return sorted(set(entry["name"] for setting in settings.values() if isinstance(setting, dict)
+                      for entry in setting.get("env") or [] if isinstance(entry, dict) and entry.get("name")))
+
+
 def write_inventory(path):
     """A Sphinx (version 2) objects.inv with the docsite labels that the generated pages may refer to."""
     lines = []
@@ -97,6 +108,9 @@ def write_inventory(path):
         label = "ansible_collections.ansible.builtin.%s_%s" % (name, kind)
         page = "collections/ansible/builtin/%s_%s.html" % (name, kind)
         lines.append("%s std:label -1 %s#%s ansible.builtin.%s %s" % (label, page, anchor(label), name, kind))
+    for name in core_environment_variables():
+        # ansible-core's own settings (the cache of an inventory plugin, say), as the docsite's configuration page names them
+        lines.append("%s std:envvar -1 reference_appendices/config.html#envvar-%s -" % (name, name))
     header = "# Sphinx inventory version 2\n# Project: Ansible\n# Version: devel\n# The remainder of this file is compressed using zlib.\n"
     with open(path, "wb") as inventory:
         inventory.write(header.encode("utf-8") + zlib.compress(("\n".join(lines) + "\n").encode("utf-8")))
