@@ -149,6 +149,49 @@ def test_installed_tarball_runs_playbooks_by_fqcn(mrs, puts, installed, user_env
     assert {"access_key", "secret_key", "region", "count"} <= set(module_doc["options"])
 
 
+def test_installed_tarball_serves_the_inventory_plugin_and_the_policy_module(mrs, installed, user_env, tmp_path):
+    """The plugins the smoke playbook does not use, from the installed copy alone: the inventory and the policy module."""
+    cluster_id = mrs.create_cluster(name="smoke-more", core=3, task=2, scale_seconds=0)["clusterId"]
+    source = tmp_path / "smoke.mrs.yml"
+    source.write_text("plugin: hwcloud.mrs.mrs\nclusters: [smoke-more]\n")
+    env = dict(user_env, ANSIBLE_INVENTORY_UNPARSED_FAILED="true")
+    listing = json.loads(run([os.path.join(BIN, "ansible-inventory"), "-i", str(source), "--list"], env=env, cwd=str(tmp_path)))
+    hosts = [host for host in listing["_meta"]["hostvars"]]
+    assert len(hosts) == 2 + 3 + 2, listing  # master, core and task hosts of the cluster
+    assert "mrs_smoke_more" in listing or any(name.startswith("mrs_smoke") for name in listing), sorted(listing)
+
+    site = tmp_path / "policy.yml"
+    site.write_text("""---
+- name: The policy module from the installed copy
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: A policy on the Task group
+      hwcloud.mrs.mrs_autoscaling_policy:
+        cluster_id: %s
+        node_group: task
+        min_capacity: 1
+        max_capacity: 4
+        rules:
+          - name: grow
+            adjustment_type: scale_out
+            cool_down_minutes: 20
+            scaling_adjustment: 1
+            trigger: {metric_name: YARNMemoryAvailablePercentage, metric_value: 25, comparison_operator: LT, evaluation_periods: 3}
+      register: smoke_policy
+
+    - name: It was created
+      ansible.builtin.assert:
+        that:
+          - smoke_policy is changed
+          - smoke_policy.policy.max_capacity == 4
+        quiet: true
+""" % cluster_id)
+    rc, output = playbook_run(site, user_env, tmp_path)
+    assert rc == 0, output
+    assert re.search(r"localhost\s+: ok=2\s+changed=1\s+unreachable=0\s+failed=0", output), output
+
+
 def test_getting_started_first_playbook_works_as_written(mrs, puts, user_env, tmp_path):
     """docs/getting_started.md's first playbook, run the way the page says: --check --diff first, then for real."""
     cluster_id = mrs.create_cluster(name="analytics", core=3, task=0, scale_seconds=0)["clusterId"]
