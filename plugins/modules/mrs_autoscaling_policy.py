@@ -20,8 +20,9 @@ description:
     C(9:00) against C(09:00), C(25) against C(25.0) do not count as changes) and writes only on a difference.
   - Every documented limit is checked before any request, and a failure names the option path, for example
     C(rules[1].trigger.evaluation_periods) (indexes from 0).
-  - While a group's policy is enabled, MRS refuses a manual resize of that group (error 12000124), for example by
-    M(hwcloud.mrs.mrs_cluster_nodes). Disable the policy with O(enabled=false), or change O(min_capacity) and O(max_capacity).
+  - While a group's policy is enabled, MRS refuses a manual resize of that group (error 12000124);
+    M(hwcloud.mrs.mrs_cluster_nodes) reads the policy and refuses such a resize before sending it. Disable the policy
+    with O(enabled=false), or change O(min_capacity) and O(max_capacity).
 requirements:
   - python >= 3.9 (where the module runs; the controller needs the Python its ansible-core needs, 3.10 or later)
   - requests
@@ -69,7 +70,7 @@ options:
     description:
       - V(present) creates or updates the policy, V(absent) deletes it (a policy that is not there is no change).
       - V(read) only reads the group's policy and returns it (RV(policy), RV(options)); it never writes and is never a
-        change. A V(core) or V(task) group the cluster does not have reads as no policy. The role M(hwcloud.mrs.cluster_scale)
+        change. A V(core) or V(task) group the cluster does not have reads as no policy. The role C(hwcloud.mrs.cluster_scale)
         reads a policy this way before it pauses it, and gives RV(options) back to restore it exactly.
     type: str
     choices: [present, absent, read]
@@ -334,7 +335,8 @@ def run(module):
     pool = params["resource_pool_name"]
     held = held_policy(client.list_policies(cluster_id), node_group, pool)
     before = normal_held(held) if held is not None else None
-    result = dict(changed=before != desired, options=as_options(before), cluster_id=cluster_id, node_group=node_group, changes=changes(before, desired), policy=held)
+    result = dict(changed=before != desired, options=as_options(before), cluster_id=cluster_id, node_group=node_group,
+                  changes=changes(before, desired), policy=held)
     if module._diff:
         result["diff"] = dict(before=diff_view(before), after=diff_view(desired))
     if not result["changed"]:

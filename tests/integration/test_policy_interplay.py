@@ -214,7 +214,8 @@ class FireWhenIdle(threading.Thread):
                 self.fired = self.mrs.control("POST", "clusters/%s/policy-actions" % self.cid,
                                               {"node_group": TASK_GROUP, "adjustment": -1})
                 return
-            except Exception:  # pylint: disable=broad-except  (409 while the resize still runs)
+            # the emulator answers 409 while the resize still runs
+            except Exception:  # pylint: disable=broad-except
                 time.sleep(0.05)
 
 
