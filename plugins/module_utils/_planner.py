@@ -19,8 +19,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import Optional, Tuple
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterView, as_whole_number
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterView, as_whole_number, role_from_group_name
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import PolicyError, normal_held, resolve_group
 
 MIN_CORE_NODES = 3
 MAX_CORE_TASK_NODES = 500
@@ -382,6 +383,58 @@ def plan_resize(view, request, hosts=None):
     warnings = tuple('%s applies to scale-out only; it is not sent with this scale-in' % name for name in flags)
     body = _body(group, 'scale_in', instances, server_ids=present_ids)
     return Plan(group, before, after, 'scale_in', instances, present_ids, already_gone, body, warnings)
+
+
+POLICY_MODULE = 'hwcloud.mrs.mrs_autoscaling_policy'
+
+
+def policy_group(view, group):
+    """The name MRS gives the group a resize of ``group`` (core/task) acts on, as the policy module resolves it, or None
+    when the answer names no group of that role."""
+    try:
+        return resolve_group(group, [(node_group.name, node_group.role) for node_group in view.node_groups])
+    except PolicyError:
+        return None
+
+
+def _policies_of(policies, group, group_name):
+    """The policy entries (any resource pool) of the group; by role when the cluster answer named no group."""
+    if not isinstance(policies, list):
+        raise MrsError('the auto-scaling policy list is not a list (got %s); nothing was resized' % type(policies).__name__)
+    found = []
+    for entry in policies:
+        if not isinstance(entry, dict):
+            raise MrsError('an entry of the auto-scaling policy list is not an object; nothing was resized')
+        name = entry.get('node_group_name')
+        if name == group_name or (group_name is None and role_from_group_name(name) == group):
+            policy = entry.get('auto_scaling_policy')
+            if not isinstance(policy, dict):
+                raise MrsError('the auto-scaling policy of node group %s is not an object; nothing was resized' % name)
+            found.append((name, normal_held(policy)))
+    return found
+
+
+def check_policy(plan, group_name, policies):
+    """A planned manual resize against the group's auto-scaling policies (``policies``: the v2 GET list; an empty list,
+    or None for MRS's "policy not found", means none). An enabled policy owns the group's count, so the resize is refused
+    here, before any write, with the policy's bounds and the three ways out; a disabled policy, or none, lets it proceed.
+    """
+    if not plan.changed or policies is None:
+        return
+    for name, policy in _policies_of(policies, plan.node_group, group_name):
+        if not policy['auto_scaling_enable']:
+            continue
+        low, high = policy['min_capacity'], policy['max_capacity']
+        outside = ''
+        if not low <= plan.after <= high:
+            outside = (' The target %d is also outside the policy\'s min/max (%d..%d), so the policy would undo it even if the '
+                       'resize were accepted.' % (plan.after, low, high))
+        raise PlanError('node_group', 'the %s group (%s) has an enabled auto-scaling policy (min_capacity %d, max_capacity %d), '
+                        'which owns its node count: MRS refuses a manual resize of it (12000124), so nothing was sent '
+                        '(resize %d -> %d).%s Three ways out: disable the policy with %s (enabled: false); use the cluster_scale '
+                        'role\'s burst, which pauses the policy and restores it; or set the policy\'s min_capacity/max_capacity '
+                        'instead of a count.' % (_title(plan.node_group), name, low, high, plan.before, plan.after, outside,
+                                                 POLICY_MODULE))
 
 
 @dataclass(frozen=True)

@@ -223,6 +223,16 @@ def from_options(params):
             "resources_plans": params.get("resources_plans") or [], "tags": params.get("tags") or []}
 
 
+def as_options(normal):
+    """A normalised policy in the module's option names (``enabled`` for ``auto_scaling_enable``), or None: given back to
+    the module as they are, they write that very policy again (how a paused policy is restored exactly)."""
+    if normal is None:
+        return None
+    options = dict((key, value) for key, value in normal.items() if key != "auto_scaling_enable")
+    options["enabled"] = normal["auto_scaling_enable"]
+    return options
+
+
 def request_body(node_group, resource_pool, normal):
     """The AutoScalingPolicyV2 body of a create or update (a rule without description sends none)."""
     policy = dict(normal, rules=[dict((key, value) for key, value in rule.items() if key != "description" or value)

@@ -21,11 +21,12 @@ import time
 from ansible_collections.hwcloud.mrs.plugins.module_utils._client import ResizeOutcomeUnknown
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError, parse_cluster, parse_hosts
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, TransientError
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import plan_resize
+from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import check_policy, plan_resize, policy_group
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import (
     DONE, PENDING, WaitError, WaitTimeout, describe, idle_evaluator, resize_evaluator, seconds, wait_for)
 
 CLUSTER_BUSY = "12000018"
+POLICY_NOT_FOUND = "MRS.00005016"  # MRS's "policy not found": the cluster has no policy
 # A resize refused as busy applied nothing, so it may be planned and sent again, but boundedly:
 # at most BUSY_RETRIES more times, after pauses of 5, 10, 20, 40, 60 s (each between half and all of that, jittered).
 BUSY_RETRIES = 5
@@ -35,6 +36,9 @@ RESIZE_GRACE = 10.0  # seconds to watch for a resize whose answer was lost befor
 GONE_STATES = ("terminated", "terminating")
 # A poll that could not be used (transport trouble, an answer that is not a readable cluster) counts as pending.
 UNUSABLE_POLL = (TransientError, ClusterParseError)
+
+
+_UNREAD = object()
 
 
 class Outcome:
@@ -103,6 +107,21 @@ class NodeScaler:
         self._outcome.last = view
         return view
 
+    def read_policies(self, cluster_id):
+        """The cluster's auto-scaling policies (the v2 list), or None when MRS answers "policy not found".
+
+        Any other failure stops the task before a write: proceeding without knowing the policy could start a resize the
+        policy then fights.
+        """
+        try:
+            return self.client.list_policies(cluster_id)
+        except MrsError as error:
+            if isinstance(error, MrsApiError) and error.code == POLICY_NOT_FOUND:
+                return None
+            error.args = ("reading the cluster's auto-scaling policies failed: %s. Nothing was resized: a resize of a group whose "
+                          "policy is enabled is refused or undone, so the task does not go on without knowing" % (error,),)
+            raise error
+
     def converge(self, cluster_id, request, listed=None, cluster_name=None):
         """Bring the group to the request; return an ``Outcome`` or raise ``ScaleFailed`` (never anything else of ours).
 
@@ -132,12 +151,19 @@ class NodeScaler:
     def _converge(self, cluster_id, request, listed, outcome):
         view = self._first_view(cluster_id, listed)
         busy_refusals = 0
+        policies = _UNREAD
         while True:
             if view.is_scaling and self.wait:
                 view = self._wait(cluster_id, idle_evaluator())
             hosts = parse_hosts(self.client.list_hosts(cluster_id)) if request.server_ids else None
             plan = plan_resize(view, request, hosts)
             outcome.plan, outcome.planned_on = plan, view
+            if plan.changed:
+                # Only a change pays for the policy read (a no-op stays one request); check mode reads it too, so the
+                # prediction is true. Read once per task, even when a busy refusal makes it plan again.
+                if policies is _UNREAD:
+                    policies = self.read_policies(cluster_id)
+                check_policy(plan, policy_group(view, plan.node_group), policies)
             if not plan.changed or self.check_mode:
                 outcome.final, outcome.polls = view, self._polls
                 return outcome

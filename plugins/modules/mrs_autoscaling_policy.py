@@ -20,8 +20,9 @@ description:
     C(9:00) against C(09:00), C(25) against C(25.0) do not count as changes) and writes only on a difference.
   - Every documented limit is checked before any request, and a failure names the option path, for example
     C(rules[1].trigger.evaluation_periods) (indexes from 0).
-  - While a group's policy is enabled, MRS refuses a manual resize of that group (error 12000124), for example by
-    M(hwcloud.mrs.mrs_cluster_nodes). Disable the policy with O(enabled=false), or change O(min_capacity) and O(max_capacity).
+  - While a group's policy is enabled, MRS refuses a manual resize of that group (error 12000124);
+    M(hwcloud.mrs.mrs_cluster_nodes) reads the policy and refuses such a resize before sending it. Disable the policy
+    with O(enabled=false), or change O(min_capacity) and O(max_capacity).
 requirements:
   - python >= 3.9 (where the module runs; the controller needs the Python its ansible-core needs, 3.10 or later)
   - requests
@@ -68,8 +69,11 @@ options:
   state:
     description:
       - V(present) creates or updates the policy, V(absent) deletes it (a policy that is not there is no change).
+      - V(read) only reads the group's policy and returns it (RV(policy), RV(options)); it never writes and is never a
+        change. A V(core) or V(task) group the cluster does not have reads as no policy. The role C(hwcloud.mrs.cluster_scale)
+        reads a policy this way before it pauses it, and gives RV(options) back to restore it exactly.
     type: str
-    choices: [present, absent]
+    choices: [present, absent, read]
     default: present
   enabled:
     description:
@@ -214,6 +218,14 @@ policy:
   returned: always
   type: dict
   sample: {"auto_scaling_enable": true, "min_capacity": 2, "max_capacity": 20, "rules": [], "resources_plans": [], "tags": []}
+options:
+  description:
+    - The group's policy as MRS held it before the task, normalised and in this module's option names (O(enabled),
+      O(min_capacity), O(max_capacity), O(rules), O(resources_plans), O(tags)). Given back to the module as they are,
+      they write that very policy again. Null when the group had no policy.
+  returned: always
+  type: dict
+  sample: {"enabled": true, "min_capacity": 2, "max_capacity": 20, "rules": [], "resources_plans": [], "tags": []}
 cluster_id:
   description: The cluster's ID.
   returned: always
@@ -235,7 +247,7 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsErro
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import check_id
 from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import (
-    GROUP_ALIASES, PolicyError, changes, check_target, diff_view, from_options, held_policy, normal_held, normalise,
+    GROUP_ALIASES, PolicyError, as_options, changes, check_target, diff_view, from_options, held_policy, normal_held, normalise,
     request_body, resolve_group)
 from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler
 
@@ -253,7 +265,7 @@ ARGUMENT_SPEC = dict(
     cluster_name=dict(type="str"),
     node_group=dict(type="str", required=True),
     resource_pool_name=dict(type="str", default="default"),
-    state=dict(type="str", choices=["present", "absent"], default="present"),
+    state=dict(type="str", choices=["present", "absent", "read"], default="present"),
     enabled=dict(type="bool", default=True),
     min_capacity=dict(type="int"),
     max_capacity=dict(type="int"),
@@ -277,7 +289,7 @@ def desired_policy(params):
     if params["cluster_id"] is not None:
         check_id("cluster_id", params["cluster_id"])
     check_target(params["node_group"], params["resource_pool_name"])
-    if params["state"] == "absent":
+    if params["state"] in ("absent", "read"):
         return None
     for name in ("min_capacity", "max_capacity"):
         if params[name] is None:
@@ -299,15 +311,32 @@ def locate(client, params):
     return cluster_id, node_group
 
 
+def read(client, params):
+    """state=read: the group's policy, never a write; a core/task group the cluster lacks has none."""
+    try:
+        cluster_id, node_group = locate(client, params)
+    except PolicyError as error:
+        if error.parameter != "node_group":
+            raise
+        cluster_id = params["cluster_id"]
+        return dict(changed=False, cluster_id=cluster_id, node_group=None, changes=[], policy=None, options=None)
+    held = held_policy(client.list_policies(cluster_id), node_group, params["resource_pool_name"])
+    normal = normal_held(held) if held is not None else None
+    return dict(changed=False, cluster_id=cluster_id, node_group=node_group, changes=[], policy=held, options=as_options(normal))
+
+
 def run(module):
     params = module.params
     desired = desired_policy(params)
     client = module.client
+    if params["state"] == "read":
+        return read(client, params)
     cluster_id, node_group = locate(client, params)
     pool = params["resource_pool_name"]
     held = held_policy(client.list_policies(cluster_id), node_group, pool)
     before = normal_held(held) if held is not None else None
-    result = dict(changed=before != desired, cluster_id=cluster_id, node_group=node_group, changes=changes(before, desired), policy=held)
+    result = dict(changed=before != desired, options=as_options(before), cluster_id=cluster_id, node_group=node_group,
+                  changes=changes(before, desired), policy=held)
     if module._diff:
         result["diff"] = dict(before=diff_view(before), after=diff_view(desired))
     if not result["changed"]:

@@ -31,6 +31,11 @@ description:
     C(changed=false), because this run changed nothing.
   - Nothing is decided from a value the API answer lacks. A cluster answer without the group's count, or whose counts
     contradict each other, is a clear failure before any write, never a count of 0.
+  - When a change is planned (in check mode too), the module reads the cluster's auto-scaling policies once
+    (C(GET /v2/{project_id}/autoscaling-policy/{cluster_id})); a no-op never does. A resize of a group whose policy is
+    enabled fails before any write, naming the policy's min/max and the ways out (disable it with
+    M(hwcloud.mrs.mrs_autoscaling_policy), use the burst of the role C(hwcloud.mrs.cluster_scale), or set the policy's
+    bounds). A policy read that fails fails the task before any write.
 requirements:
   - python >= 3.9 (where the module runs; the controller needs the Python its ansible-core needs, 3.10 or later)
   - requests

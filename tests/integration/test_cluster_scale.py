@@ -288,7 +288,7 @@ def test_role_documentation_renders_every_entry_point_and_variable(ansible_env):
     run = subprocess.run(command, env=ansible_env, capture_output=True, text=True, timeout=120, check=False)
 
     assert run.returncode == 0 and not run.stderr.strip(), run.stderr
-    assert sorted(specs) == ["burst", "converge", "drain", "main", "profile"]
+    assert sorted(specs) == ["burst", "converge", "drain", "main", "profile", "schedule"]
     for entry, spec in specs.items():
         assert re.search(r"ENTRY POINT: \W*%s\W* - %s" % (entry, re.escape(spec["short_description"])), run.stdout), entry
         for option in spec["options"]:

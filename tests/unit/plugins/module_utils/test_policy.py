@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import (PolicyError, changes, diff_view, metric_value, normalise,
+from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import (PolicyError, as_options, changes, from_options, diff_view, metric_value, normalise,
                                                                           request_body, resolve_group)
 
 RULE = {"name": "grow", "adjustment_type": "scale_out", "cool_down_minutes": 20, "scaling_adjustment": 2,
@@ -80,3 +80,14 @@ def test_group_aliases():
     with pytest.raises(PolicyError) as caught:
         resolve_group("task", groups[:2])
     assert caught.value.parameter == "node_group" and "core_node_analysis_group" in str(caught.value)
+
+
+def test_the_options_of_a_held_policy_write_that_very_policy_again():
+    """How the role restores a paused policy exactly: as_options, given back as the module's options, normalise alike."""
+    held = normalise(dict(copy.deepcopy(POLICY), tags=[{"key": "team", "value": "data"}]))
+    options = as_options(held)
+    assert options["enabled"] is True and "auto_scaling_enable" not in options
+    assert normalise(from_options(options)) == held
+    paused = normalise(from_options(dict(options, enabled=False)))
+    assert paused == dict(held, auto_scaling_enable=False)
+    assert as_options(None) is None

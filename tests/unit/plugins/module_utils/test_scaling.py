@@ -36,8 +36,10 @@ class FakeClient:
 
     project_id = "p1"
 
-    def __init__(self, *answers, resize_error=None):
+    def __init__(self, *answers, resize_error=None, policies=None):
         self.answers = list(answers)
+        self.policies = [] if policies is None else policies
+        self.policy_reads = 0
         self.resizes = []
         self.resize_errors = list(resize_error or [])
 
@@ -46,6 +48,12 @@ class FakeClient:
         if isinstance(answer, Exception):
             raise answer
         return answer
+
+    def list_policies(self, cluster_id):
+        self.policy_reads += 1
+        if isinstance(self.policies, Exception):
+            raise self.policies
+        return self.policies
 
     def list_hosts(self, cluster_id):
         return [{"id": "t1", "name": "n1", "type": "Task", "node_group_name": "task_node_analysis_group"}]
@@ -284,6 +292,12 @@ def test_a_cluster_answer_without_a_state_is_refused():
 class PagedHostsClient(FakeClient):
     """A host list that shows only its first page: the second Task node is missing."""
 
+    def list_policies(self, cluster_id):
+        self.policy_reads += 1
+        if isinstance(self.policies, Exception):
+            raise self.policies
+        return self.policies
+
     def list_hosts(self, cluster_id):
         return [{"id": "t1", "name": "n1", "type": "Task", "node_group_name": "task_node_analysis_group"}]
 
@@ -461,3 +475,74 @@ def test_find_cluster_refuses_an_entry_without_an_id():
             return [{"clusterName": "demo", "clusterState": "running"}]
     with pytest.raises(ScaleFailed, match="clusterId"):
         scaler(NoIdClient(details())).converge(None, CORE_TO_5, cluster_name="demo")
+
+
+# auto-scaling policies: read only when a change is planned, an enabled one refuses before any write
+
+def policy_entry(group="core_node_analysis_group", enabled=True, low=3, high=8, pool="default"):
+    policy = {"auto_scaling_enable": enabled, "min_capacity": low, "max_capacity": high, "resources_plans": [],
+              "rules": [{"name": "grow", "adjustment_type": "scale_out", "cool_down_minutes": 5, "scaling_adjustment": 1,
+                         "trigger": {"metric_name": "YARNAppPending", "metric_value": "10", "comparison_operator": "GT",
+                                     "evaluation_periods": 1}}]}
+    return {"node_group_name": group, "resource_pool_name": pool, "auto_scaling_policy": policy}
+
+
+def test_a_no_op_never_reads_the_policies():
+    client = FakeClient(details(core=5), policies=RuntimeError("must not be read"))
+    outcome = scaler(client).converge("c1", CORE_TO_5)
+    assert not outcome.plan.changed and client.policy_reads == 0
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_an_enabled_policy_refuses_the_resize_before_any_write_check_mode_too(check_mode):
+    client = FakeClient(details(core=3), policies=[policy_entry(low=3, high=4)])
+    with pytest.raises(ScaleFailed) as failed:
+        scaler(client, check_mode=check_mode).converge("c1", CORE_TO_5)
+    message = str(failed.value.cause)
+    assert client.resizes == [] and client.policy_reads == 1 and failed.value.cause.parameter == "node_group"
+    for part in ("core_node_analysis_group", "min_capacity 3, max_capacity 4", "enabled: false", "burst",
+                 "min_capacity/max_capacity", "outside the policy's min/max (3..4)"):
+        assert part in message
+
+
+def test_inside_the_bounds_says_nothing_about_outside():
+    client = FakeClient(details(core=3), policies=[policy_entry(low=3, high=8)])
+    with pytest.raises(ScaleFailed) as failed:
+        scaler(client).converge("c1", CORE_TO_5)
+    assert "outside" not in str(failed.value.cause) and client.resizes == []
+
+
+@pytest.mark.parametrize("policies", [[], None, [policy_entry(enabled=False)], [policy_entry(group="task_node_analysis_group")],
+                                      MrsApiError(400, "MRS.00005016", "The auto scaling policy does not exist")])
+def test_no_policy_a_disabled_one_or_another_groups_lets_it_proceed(policies):
+    client = FakeClient(details(core=3), details(core=5), policies=[] if policies is None else policies)
+    outcome = scaler(client).converge("c1", CORE_TO_5)
+    assert len(client.resizes) == 1 and outcome.applied and client.policy_reads == 1
+
+
+@pytest.mark.parametrize("policies", [MrsApiError(500, "MRS.0001", "internal"), TransientError("connection reset"),
+                                      {"not": "a list"}, ["garbage"], [dict(policy_entry(), auto_scaling_policy="x")],
+                                      [dict(policy_entry(), auto_scaling_policy={"auto_scaling_enable": "yes"})]])
+def test_a_failing_or_garbled_policy_read_stops_before_any_write(policies):
+    client = FakeClient(details(core=3), policies=policies)
+    with pytest.raises(ScaleFailed) as failed:
+        scaler(client).converge("c1", CORE_TO_5)
+    assert client.resizes == [] and not failed.value.outcome.sent
+    assert "polic" in str(failed.value.cause)
+
+
+def test_busy_refusals_plan_again_but_read_the_policies_once():
+    busy = MrsApiError(400, "12000018", "busy")
+    client = FakeClient(details(core=3), details(core=3), details(core=5), resize_error=[busy])
+    outcome = scaler(client, jitter=lambda: 0.0).converge("c1", CORE_TO_5)
+    assert len(client.resizes) == 2 and outcome.applied and client.policy_reads == 1
+
+
+def test_a_cluster_answer_without_group_names_matches_policies_by_role():
+    raw = details(core=3)
+    del raw["nodeGroups"]
+    raw["taskNodeGroups"] = []
+    client = FakeClient(raw, policies=[policy_entry(group="core_node_group_x")])
+    with pytest.raises(ScaleFailed) as failed:
+        scaler(client).converge("c1", CORE_TO_5)
+    assert failed.value.cause.parameter == "node_group" and client.resizes == []

@@ -53,8 +53,9 @@ class FakeClient:
     auth_method = "aksk"
     project_id = "p1"
 
-    def __init__(self, clusters=(), listed=(), hosts=(), resize_error=None):
+    def __init__(self, clusters=(), listed=(), hosts=(), resize_error=None, policies=()):
         self.clusters = list(clusters)
+        self.policies = list(policies) or [[]]
         self.listed = list(listed)
         self.hosts = list(hosts)
         self.resize_error = resize_error
@@ -79,6 +80,10 @@ class FakeClient:
     def list_hosts(self, cluster_id):
         self.calls.append(("HOSTS", cluster_id))
         return self._answer(self.hosts)
+
+    def list_policies(self, cluster_id):
+        self.calls.append(("POLICIES", cluster_id))
+        return self._answer(self.policies)
 
     def resize(self, cluster_id, body):
         self.calls.append(("PUT", body))

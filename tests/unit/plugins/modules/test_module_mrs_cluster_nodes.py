@@ -81,6 +81,9 @@ class Client:
             raise answer
         return answer
 
+    def list_policies(self, cluster_id):
+        return []
+
     def resize(self, cluster_id, body):
         self.resizes.append(body)
 
