@@ -292,24 +292,23 @@ def changes(before, after):
     for key in ("auto_scaling_enable", "min_capacity", "max_capacity"):
         if before[key] != after[key]:
             lines.append("%s: %r -> %r" % (key, before[key], after[key]))
-    old, new = _by_name(before["rules"], "name"), _by_name(after["rules"], "name")
-    for name in sorted(set(old) | set(new)):
-        if name not in new:
-            lines.append("rules.%s: removed" % name)
-        elif name not in old:
-            lines.append("rules.%s: added" % name)
-        else:
-            lines.extend(_field_changes("rules.%s" % name, old[name], new[name]))
-    old_plans, new_plans = diff_view(before)["resources_plans"], diff_view(after)["resources_plans"]
-    for key in sorted(set(old_plans) | set(new_plans)):
-        if key not in new_plans:
-            lines.append("resources_plans[%s]: removed" % key)
-        elif key not in old_plans:
-            lines.append("resources_plans[%s]: added" % key)
-        else:
-            lines.extend(_field_changes("resources_plans[%s]" % key, old_plans[key], new_plans[key]))
+    lines.extend(_keyed_changes("rules.%s", _by_name(before["rules"], "name"), _by_name(after["rules"], "name")))
+    lines.extend(_keyed_changes("resources_plans[%s]", diff_view(before)["resources_plans"], diff_view(after)["resources_plans"]))
     if before["tags"] != after["tags"]:
         lines.append("tags: %s -> %s" % (diff_view(before)["tags"], diff_view(after)["tags"]))
+    return lines
+
+
+def _keyed_changes(label, old, new):
+    """Lines for items keyed alike in ``old`` and ``new`` (rules by name, plans by window): removed, added or changed."""
+    lines = []
+    for key in sorted(set(old) | set(new)):
+        if key not in new:
+            lines.append("%s: removed" % (label % key))
+        elif key not in old:
+            lines.append("%s: added" % (label % key))
+        else:
+            lines.extend(_field_changes(label % key, old[key], new[key]))
     return lines
 
 

@@ -156,7 +156,7 @@ def test_installed_tarball_serves_the_inventory_plugin_and_the_policy_module(mrs
     source.write_text("plugin: hwcloud.mrs.mrs\nclusters: [smoke-more]\n")
     env = dict(user_env, ANSIBLE_INVENTORY_UNPARSED_FAILED="true")
     listing = json.loads(run([os.path.join(BIN, "ansible-inventory"), "-i", str(source), "--list"], env=env, cwd=str(tmp_path)))
-    hosts = [host for host in listing["_meta"]["hostvars"]]
+    hosts = list(listing["_meta"]["hostvars"])
     assert len(hosts) == 2 + 3 + 2, listing  # master, core and task hosts of the cluster
     assert "mrs_smoke_more" in listing or any(name.startswith("mrs_smoke") for name in listing), sorted(listing)
 

@@ -2,23 +2,12 @@
 
 import json
 import os
-import re
 import tempfile
 import uuid
 
 from .common import (CLUSTER_TYPES, COMPONENTS, DEFAULT_GROUPS, DEFAULT_NODE_SIZE, DEFAULT_TASK_NODE_SIZE, DEFAULT_VOLUME,
                      FAILED_STAGE, FAILURE_OUTCOMES, HOST_TYPE_PREFIX, KINDS, MASTER_GROUP, ROOT_VOLUME_SIZE, STAGES, derived_id,
-                     derived_uuid, random_suffix)
-
-
-def flavor_resources(flavor):
-    """(cpu, mem MB) as strings, read from a flavor like c6.4xlarge.4.linux.bigdata."""
-    match = re.match(r"^[a-z0-9]+\.(\d*)(x?)large\.(\d+)", flavor)
-    if not match:
-        return "8", "32768"
-    multiplier = int(match.group(1) or 1)
-    cpu = 4 * multiplier if match.group(2) else 2
-    return str(cpu), str(cpu * int(match.group(3)) * 1024)
+                     derived_uuid, flavor_resources, random_suffix)
 
 
 def group_spec(flavor):
