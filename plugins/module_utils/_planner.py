@@ -388,6 +388,17 @@ def _runs_hdfs_data(node):
     return any(isinstance(component, dict) and component.get('role_name') == HDFS_DATA_ROLE for component in components or ())
 
 
+def hosts_needed(view, request):
+    """Whether planning ``request`` needs the v1.1 host list: ``server_ids`` on the v1.1 Task group. False for anything
+    ``plan_resize`` refuses anyway (so a refusal never waits for a read)."""
+    try:
+        request = validate_request(request)
+        ref = resolve_node_group(view, request.node_group)
+    except MrsError:
+        return False
+    return bool(request.server_ids) and ref.api == V11 and ref.key == 'task'
+
+
 def nodes_needed(view, request):
     """Whether planning ``request`` needs the v2 node list (``GET /v2/.../nodes``): a scale-in of a custom group below
     MIN_CORE_NODES. The details answer does not say a custom group's kind; its nodes do (a DataNode holds HDFS data,
