@@ -242,7 +242,7 @@ REFUSALS = {
     "step_negative": "cluster_scale_step: must be 0 or more",
     "limit_negative": "cluster_scale_core_removal_limit: must be 0 or more, got -1",
     "timeout_negative": "cluster_scale_wait_timeout: must be 0 or more seconds, got -5",
-    "volume_count": ["cluster_scale_task_node_info.data_volume_count: must be", "11"],
+    "volume_count": ["cluster_scale_task_node_info.data_volume_count: must be", "21"],
     "burst_both": "cluster_scale_burst_task_count / cluster_scale_burst_task_increase: give exactly one of them",
     "burst_zero": "cluster_scale_burst_task_increase: must be 1 or more, got 0",
     "profile_unknown": 'cluster_scale_profile: no profile named "weekend" in cluster_scale_profiles; known profiles: day, night',
