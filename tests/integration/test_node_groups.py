@@ -213,3 +213,29 @@ def test_a_prepaid_analysis_cluster_is_refused_before_any_write(mrs, scale):
     run, _result = scale(cluster_id=cluster_id, node_group="core", count=4)
     assert run.rc != 0 and "cannot be scaled through the v1.1 resize API (error 12000065)" in run.output, run
     assert writes(mrs) == []
+
+
+# --- auto-scaling policies follow the group's MRS name ------------------------------------------------------------
+
+RULE = {"name": "grow", "adjustment_type": "scale_out", "cool_down_minutes": 20, "scaling_adjustment": 2,
+        "trigger": {"metric_name": "YARNMemoryAvailablePercentage", "metric_value": "25", "comparison_operator": "LT",
+                    "evaluation_periods": 3}}
+
+
+def test_an_enabled_policy_on_the_named_group_refuses_the_resize_and_another_groups_does_not(mrs, scale):
+    cluster_id = mrs.create_cluster(name="custom", type="custom", node_groups=CUSTOM_GROUPS)["clusterId"]
+    url = "%s/v2/%s/autoscaling-policy/%s" % (mrs.url, mrs.project_id, cluster_id)
+    policy = {"auto_scaling_enable": True, "min_capacity": 0, "max_capacity": 6, "rules": [RULE], "resources_plans": []}
+    answer = mrs.token_session().post(url, json={"node_group_name": "compute_nodes", "resource_pool_name": "default",
+                                                 "auto_scaling_policy": policy}, timeout=10)
+    assert answer.ok, answer.text
+    mrs.clear_requests()
+
+    run, _result = scale(cluster_id=cluster_id, node_group="compute_nodes", count=4)
+    assert run.rc != 0, run
+    failure = failed_result(run)
+    assert "the compute_nodes group (compute_nodes) has an enabled auto-scaling policy" in failure["msg"], failure["msg"]
+    assert writes(mrs) == []
+
+    run, result = scale(cluster_id=cluster_id, node_group="node_group_1", count=4)
+    assert run.rc == 0 and result["changed"] is True and result["count"] == 4, run
