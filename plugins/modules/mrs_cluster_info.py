@@ -371,7 +371,6 @@ def cluster_result(view, hosts=None, nodes=None, policies=None):
     Returns (cluster, names of groups the policies name that the cluster answer does not list).
     """
     cluster = view.to_dict()
-    cluster.setdefault("cluster_type", getattr(view, "cluster_type", None))  # until _cluster.py parses clusterType (#13)
     for group in cluster["node_groups"]:
         group["kind"] = group["role"]
         if policies is not None:
