@@ -114,7 +114,8 @@ EXAMPLES = r"""
 - name: Show the DataNode hosts and the groups whose policy is enabled
   ansible.builtin.debug:
     msg:
-      datanodes: "{{ lake.clusters[0].nodes | selectattr('components', 'contains', 'DataNode') | map(attribute='name') | list }}"
+      datanodes: "{{ lake.clusters[0].nodes | selectattr('components') | selectattr('components', 'contains', 'DataNode')
+                     | map(attribute='name') | list }}"
       autoscaled: "{{ lake.clusters[0].node_groups | selectattr('policy') | selectattr('policy.enabled') | map(attribute='name') | list }}"
 
 - name: List the running clusters of the project

@@ -339,3 +339,31 @@ def test_every_cluster_type_shows_its_groups_kinds_nodes_and_policies(mrs, playb
     # one node list and one policy read per cluster, nothing else but the cluster reads
     assert len([entry for entry in mrs.requests_log() if "/autoscaling-policy/" in entry["path"]]) == 4
     assert {entry["method"] for entry in mrs.requests_log()} == {"GET"}
+
+
+def test_the_documented_nodes_and_policies_recipe_runs_as_written(mrs, playbook, ansible_env, tmp_path):
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path.insert(0, os.path.join(root, "tests", "utils"))
+    from docs_tools import tested_block
+
+    cid = mrs.create_cluster(name="lake", type="custom", node_groups=[
+        {"name": "master_node_default_group", "count": 3, "kind": "master"}, {"name": "node_group_1", "count": 3, "kind": "core"},
+        {"name": "compute", "count": 2, "kind": "task"}])["clusterId"]
+    mrs.create_cluster(name="lake", core=3, state="terminated")  # a terminated namesake does not count
+    created = playbook("autoscaling_policy", result_file=str(tmp_path / "policy.json"), policies=[
+        dict(cluster_id=cid, node_group="compute", min_capacity=0, max_capacity=6, rules=[POLICY_RULE])])
+    assert created.rc == 0, created
+    site = tmp_path / "nodes-and-policies.yml"
+    site.write_text(tested_block(os.path.join(root, "docs", "mrs_cluster_info.md"), "nodes-and-policies.yml"))
+
+    run = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local",
+                          str(site)], env=dict(ansible_env, ANSIBLE_CALLBACK_RESULT_FORMAT="json"), capture_output=True,
+                         text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    shown = json.loads(re.search(r'^ok: \[localhost\] => (\{.*?^\})$', run.stdout, re.M | re.S).group(1))["msg"]
+    names = sorted(host["name"] for host in mrs.hosts(cid) if "node_group_1" in host["name"] or host.get("group") == "node_group_1")
+    assert sorted(shown["datanodes"]) == names and len(names) == 3, shown
+    assert shown["autoscaled"] == ["compute"]
