@@ -227,8 +227,8 @@ def test_include_policies_shows_what_mrs_autoscaling_policy_created(mrs, playboo
                 "plan_count": len(policy["resources_plans"])}
 
     task_created, core_created, pool_created = held
-    assert groups["task"]["policy"] == summary(task_created) == {"resource_pool": "default", "enabled": True, "min_capacity": 1,
-                                                                "max_capacity": 10, "rule_count": 1, "plan_count": 1}
+    expected = {"resource_pool": "default", "enabled": True, "min_capacity": 1, "max_capacity": 10, "rule_count": 1, "plan_count": 1}
+    assert groups["task"]["policy"] == summary(task_created) == expected
     assert groups["task"]["policies"] == [groups["task"]["policy"]]
     # two resource pools: `policy` is the default pool's, `policies` lists both
     assert groups["core"]["policy"] == summary(core_created) and groups["core"]["policy"]["enabled"] is False

@@ -134,8 +134,8 @@ def test_a_default_run_reads_neither_nodes_nor_policies(monkeypatch):
     end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1")
     (cluster,) = end.result["clusters"]
     assert end.kind == "exit" and client.calls == [("GET", "c1")] and "nodes" not in cluster
-    assert [(group["kind"], group["role"]) for group in cluster["node_groups"]] == [("master", "master"), ("core", "core"),
-                                                                                   ("task", "task")]
+    kinds = [(group["kind"], group["role"]) for group in cluster["node_groups"]]
+    assert kinds == [("master", "master"), ("core", "core"), ("task", "task")]
     assert all("policy" not in group and "policies" not in group for group in cluster["node_groups"])
 
 
