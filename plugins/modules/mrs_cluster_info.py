@@ -351,6 +351,15 @@ def read_clusters(client, params):
     return views
 
 
+def read_nodes(client, view):
+    """The cluster's v2 node list, across its pages, as MRS answered it."""
+    try:
+        return client.list_nodes(view.cluster_id)
+    except MrsError as error:
+        error.args = ("cluster %s: reading its v2 node list (include_nodes) failed: %s" % (view.cluster_id, error),)
+        raise
+
+
 def read_policies(client, view):
     """{group name: policy summaries} of the cluster, from one v2 GET; "policy not found" (MRS.00005016) means none."""
     try:
@@ -411,7 +420,7 @@ def main():
         clusters = []
         for view in read_clusters(client, params):
             hosts = client.list_hosts(view.cluster_id) if params["include_hosts"] else None
-            nodes = client.list_nodes(view.cluster_id) if params["include_nodes"] else None
+            nodes = read_nodes(client, view) if params["include_nodes"] else None
             policies = read_policies(client, view) if params["include_policies"] else None
             cluster, unlisted = cluster_result(view, hosts, nodes, policies)
             if unlisted:

@@ -172,6 +172,8 @@ def test_a_trimmed_or_garbled_node_list_fails_clearly(mrs, playbook, tmp_path):
     scripts = [
         (dict(action="trim", fields=["nodes.*.node_name"]), ["nodes[0].node_name: missing or empty"]),
         (dict(action="trim", fields=["nodes.*.component_infos.*.role_name"]), ["nodes[0].component_infos[0].role_name"]),
+        (dict(action="status", status=404, error_code="MRS.0011", error_msg="not here"),
+         ["reading its v2 node list (include_nodes) failed", "MRS.0011"]),
         (dict(action="set", values={"nodes": {"node_name": "x"}}), ["/nodes", "'nodes' is not a list"]),
         (dict(action="set", values={"nodes": []}), ["/nodes", "added no node although node_total says 5"]),
         (dict(action="trim", fields=["node_total"]), ["/nodes", "no 'node_total'"]),
