@@ -1,4 +1,5 @@
-"""make demo: start the MRS emulator, create two clusters, run the demo playbook twice (the second run changes nothing)."""
+"""make demo: start the MRS emulator, create three clusters (two analysis, one MRS 3.x custom), run the demo playbook
+twice (the second run changes nothing)."""
 
 import os
 import subprocess
@@ -23,6 +24,12 @@ def run_playbook(emulator, extra_vars, collections_path):
     return subprocess.run(command, env=env, check=False).returncode
 
 
+def is_resize(entry):
+    """A v1.1 resize (PUT cluster_infos/{id}) or a v2 expand / shrink."""
+    path = entry["path"].split("?")[0]
+    return entry["method"] == "PUT" and "/cluster_infos/" in path or entry["method"] == "POST" and path.endswith(("/expand", "/shrink"))
+
+
 def show(emulator, cluster_ids, title):
     print("\n== %s" % title)
     for cluster_id in cluster_ids:
@@ -37,7 +44,9 @@ def main():
     with start_emulator(scale_seconds=2) as emulator:
         analytics = emulator.create_cluster(name="analytics", core=3, task=0)
         etl = emulator.create_cluster(name="etl", core=3, task=3, task_node_size="c6.2xlarge.4.linux.bigdata")
-        cluster_ids = [analytics["clusterId"], etl["clusterId"]]
+        # An MRS 3.x custom cluster: master_node_default_group and the named group node_group_1, scaled through v2.
+        streams = emulator.create_cluster(name="streams", type="custom", accept_delay=1)
+        cluster_ids = [analytics["clusterId"], etl["clusterId"], streams["clusterId"]]
         bad_node = [host for host in emulator.hosts(etl["clusterId"]) if host["type"] == "Task"][0]
         print("MRS emulator at %s; the ETL cluster's failing Task node is %s (%s)" % (emulator.url, bad_node["name"], bad_node["id"]))
         show(emulator, cluster_ids, "before")
@@ -48,7 +57,7 @@ def main():
             if run_playbook(emulator, {"etl_bad_node": bad_node["id"]}, collections_path) != 0:
                 return 1
             log = emulator.requests_log()
-            print("   API requests: %d (%d resize)" % (len(log), sum(1 for entry in log if entry["method"] == "PUT")))
+            print("   API requests: %d (%d resize)" % (len(log), sum(1 for entry in log if is_resize(entry))))
             show(emulator, cluster_ids, "after the " + run_name)
     return 0
 
