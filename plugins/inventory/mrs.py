@@ -18,7 +18,10 @@ description:
     cluster and component role (C(mrs_<cluster>_<role>), for example C(mrs_analytics_NodeManager)); names are
     sanitised (every character other than letters, digits and C(_) becomes C(_)).
   - Uses a YAML configuration file whose name ends with C(mrs.yml) or C(mrs.yaml).
-  - Any failed request ends the inventory with an error naming the region and the cluster; no partial inventory.
+  - Any failed request ends the inventory with an error naming the region and the cluster; no partial inventory. So does an
+    answer that cannot be read (a host without C(id), a node without C(node_name)), naming the cluster and the field.
+  - Works on every cluster type (analysis, streaming, mixed and custom); a custom cluster's hosts are grouped by its
+    node groups as MRS names them, for example C(mrs_lake_node_group_1).
 author:
   - hwcloud.mrs maintainers (@hwcloud-mrs)
 extends_documentation_fragment:
@@ -86,7 +89,9 @@ options:
 notes:
   - Host variables, each present when the API tells it, numbers as integers.
     C(mrs_cluster_id), C(mrs_cluster_name), C(mrs_cluster_state), C(mrs_cluster_tags) (a mapping), C(mrs_region),
-    C(mrs_name), C(mrs_node_group), C(mrs_kind) (V(master), V(core), V(task) or V(custom)), C(mrs_type) (the API's
+    C(mrs_name), C(mrs_node_group), C(mrs_kind) (V(master), V(core), V(task) or V(custom), from the node group's name
+    C(master_node_*), C(core_node_*), C(task_node_*), else from the host type, else V(custom); the role
+    M(hwcloud.mrs.mrs_cluster_info) gives the host), C(mrs_type) (the API's
     host type, for example V(Streaming_Core)), C(mrs_status) (the hosts API's status, for example V(ACTIVE)),
     C(mrs_node_status) (the nodes API's, for example V(started)), C(mrs_private_ip), C(mrs_flavor), C(mrs_cpu),
     C(mrs_memory_mb), C(mrs_root_volume_gb), C(mrs_data_volume_type), C(mrs_data_volume_gb) (each),
