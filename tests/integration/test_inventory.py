@@ -216,7 +216,6 @@ def test_a_play_runs_on_the_node_then_drains_it(mrs, ansible_env, tmp_path):
     assert len(shrinks) == 1, shrinks
 
 
-
 def test_custom_and_mixed_clusters_group_every_node_group(mrs, ansible_env, tmp_path):
     lake = mrs.create_cluster(name="lake", type="custom", node_groups=[
         {"name": "master_node_default_group", "count": 3, "kind": "master"}, {"name": "node_group_1", "count": 4, "kind": "core"},
