@@ -18,7 +18,10 @@ description:
     cluster and component role (C(mrs_<cluster>_<role>), for example C(mrs_analytics_NodeManager)); names are
     sanitised (every character other than letters, digits and C(_) becomes C(_)).
   - Uses a YAML configuration file whose name ends with C(mrs.yml) or C(mrs.yaml).
-  - Any failed request ends the inventory with an error naming the region and the cluster; no partial inventory.
+  - Any failed request ends the inventory with an error naming the region and the cluster; no partial inventory. So does an
+    answer that cannot be read (a host without C(id), a node without C(node_name)), naming the cluster and the field.
+  - Works on every cluster type (analysis, streaming, mixed and custom); a custom cluster's hosts are grouped by its
+    node groups as MRS names them, for example C(mrs_lake_node_group_1).
 author:
   - hwcloud.mrs maintainers (@hwcloud-mrs)
 extends_documentation_fragment:
@@ -86,7 +89,9 @@ options:
 notes:
   - Host variables, each present when the API tells it, numbers as integers.
     C(mrs_cluster_id), C(mrs_cluster_name), C(mrs_cluster_state), C(mrs_cluster_tags) (a mapping), C(mrs_region),
-    C(mrs_name), C(mrs_node_group), C(mrs_kind) (V(master), V(core), V(task) or V(custom)), C(mrs_type) (the API's
+    C(mrs_name), C(mrs_node_group), C(mrs_kind) (V(master), V(core), V(task) or V(custom), from the node group's name
+    C(master_node_*), C(core_node_*), C(task_node_*), else from the host type, else V(custom); the role
+    M(hwcloud.mrs.mrs_cluster_info) gives the host), C(mrs_type) (the API's
     host type, for example V(Streaming_Core)), C(mrs_status) (the hosts API's status, for example V(ACTIVE)),
     C(mrs_node_status) (the nodes API's, for example V(started)), C(mrs_private_ip), C(mrs_flavor), C(mrs_cpu),
     C(mrs_memory_mb), C(mrs_root_volume_gb), C(mrs_data_volume_type), C(mrs_data_volume_gb) (each),
@@ -122,14 +127,17 @@ cache_connection: ~/.cache/hwcloud-mrs-inventory
 cache_timeout: 600
 """
 
-import math
 import re
+from dataclasses import asdict
 
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils import _client
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import (
+    ClusterParseError, _Fields, _host_role, as_whole_number, parse_hosts)
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._nodes import parse_node_details
 
 PREFIX = "mrs_"
 CACHE_FORMAT = 1
@@ -209,60 +217,43 @@ def select_clusters(clusters, wanted, states):
     return chosen, warnings, missing
 
 
-def _int(value):
-    if isinstance(value, bool):
-        return None
+def _hosts(raw_hosts):
+    """Each host as ``parse_hosts`` reads it, plus the fields only the inventory shows (sizes, flavor, resource id, zone)."""
+    hosts = []
+    for index, host in enumerate(parse_hosts(raw_hosts)):
+        fields = _Fields(raw_hosts[index], "hosts[%d]" % index)
+        hosts.append(dict(
+            asdict(host), resource_id=fields.text("resource_id", None), flavor=fields.text("flavor", None),
+            cpu=as_whole_number(fields.get("cpu")), memory_mb=as_whole_number(fields.get("mem")),
+            root_volume_gb=as_whole_number(fields.get("root_volume_size")), data_volume_type=fields.text("data_volume_type", None),
+            data_volume_gb=as_whole_number(fields.get("data_volume_size")),
+            data_volume_count=as_whole_number(fields.get("data_volume_count")),
+            availability_zone=fields.text("availability_zone_id", None)))
+    return hosts
+
+
+def _parsed(parse, raw, what, cluster_label):
     try:
-        number = float(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return int(number) if math.isfinite(number) and number == int(number) else None
-
-
-def kind_of(host_type, group_name=""):
-    """master, core, task or custom, from the API's host type (Master, Core, Streaming_Task, ...)."""
-    text = (host_type or "").strip().lower()
-    for kind in ("master", "core", "task"):
-        if text == kind or text.endswith("_" + kind):
-            return kind
-    if not text:
-        for kind in ("master", "core", "task"):
-            if (group_name or "").startswith(kind + "_node"):
-                return kind
-    return "custom"
-
-
-def _components(node):
-    components = []
-    for item in node.get("component_infos") or []:
-        if isinstance(item, dict) and item.get("role_name"):
-            components.append(dict(role=str(item["role_name"]), service=item.get("service_name"), status=item.get("running_status"),
-                                   ha_status=item.get("ha_status"), config_status=item.get("config_status")))
-    return components
-
-
-def _check_items(items, what, cluster_label):
-    for item in items:
-        if not isinstance(item, dict):
-            raise InventoryError("cluster %s: the %s answer holds an entry that is not an object" % (cluster_label, what))
+        return parse(raw)
+    except ClusterParseError as error:
+        raise InventoryError("cluster %s: the %s answer cannot be read: %s; no inventory is made from an answer that cannot "
+                             "be trusted" % (cluster_label, what, error))
 
 
 def host_records(entry):
-    """The host variables (mrs_*) of every host of one cluster entry {region, cluster, hosts, nodes}."""
+    """The host variables (mrs_*) of every host of one cluster entry {region, cluster, hosts, nodes} (raw answers)."""
     cluster, region = entry["cluster"], entry.get("region")
     label = "%s (%s)" % (cluster.get("clusterName"), cluster.get("clusterId"))
-    hosts, nodes = entry.get("hosts") or [], entry.get("nodes") or []
-    _check_items(hosts, "hosts", label)
-    _check_items(nodes, "nodes", label)
+    hosts = _parsed(_hosts, entry.get("hosts") or [], "hosts", label)
+    nodes = _parsed(parse_node_details, entry.get("nodes") or [], "nodes", label)
     by_key = {}
     for node in nodes:
-        server = node.get("server_info") if isinstance(node.get("server_info"), dict) else {}
-        for key in (node.get("resource_id"), server.get("server_id"), node.get("node_name")):
+        for key in (node["resource_id"], node["server_id"], node["name"]):
             if key:
                 by_key.setdefault(key, node)
     records, used = [], set()
     for host in hosts:
-        node = next((by_key[key] for key in (host.get("resource_id"), host.get("id"), host.get("name")) if key and key in by_key), None)
+        node = next((by_key[key] for key in (host["resource_id"], host["id"], host["name"]) if key and key in by_key), None)
         if node is not None:
             used.add(id(node))
         records.append(_record(cluster, region, host, node or {}))
@@ -272,26 +263,25 @@ def host_records(entry):
     return records
 
 
+def _first(*values):
+    return next((value for value in values if value not in (None, "")), None)
+
+
 def _record(cluster, region, host, node):
-    server = node.get("server_info") if isinstance(node.get("server_info"), dict) else {}
-    volumes = [volume for volume in server.get("data_volumes") or [] if isinstance(volume, dict)]
-    root = server.get("root_volume") if isinstance(server.get("root_volume"), dict) else {}
-    group = host.get("node_group_name") or node.get("node_group_name")
-    host_type = host.get("type") or node.get("node_type")
+    """One host's variables: the hosts answer first, the node list where the hosts answer is silent."""
+    def either(key, node_key=None):
+        return _first(host.get(key), node.get(node_key or key))
+
+    group, host_type = either("node_group", "group"), either("type")
     values = dict(
         cluster_id=cluster.get("clusterId"), cluster_name=cluster.get("clusterName"), cluster_state=cluster.get("clusterState"),
         cluster_tags=parse_tags_text(cluster.get("tags")), region=region,
-        name=host.get("name") or node.get("node_name") or server.get("server_name"), node_group=group,
-        kind=kind_of(host_type, group), type=host_type, status=host.get("status"), node_status=node.get("node_status"),
-        private_ip=host.get("ip") or server.get("internal_ip"), flavor=host.get("flavor") or server.get("server_type"),
-        cpu=_int(host.get("cpu", server.get("cpu"))), memory_mb=_int(host.get("mem", server.get("mem"))),
-        root_volume_gb=_int(host.get("root_volume_size", root.get("size"))),
-        data_volume_type=host.get("data_volume_type") or (volumes[0].get("type") if volumes else None),
-        data_volume_gb=_int(host.get("data_volume_size", volumes[0].get("size") if volumes else None)),
-        data_volume_count=_int(host.get("data_volume_count", len(volumes) if server else None)),
-        resource_id=host.get("resource_id") or node.get("resource_id"), server_id=host.get("id") or server.get("server_id"),
-        availability_zone=host.get("availability_zone_id"), billing_type=node.get("billing_type"),
-        components=_components(node),
+        name=either("name"), node_group=group, kind=_host_role(group, host_type), type=host_type, status=host.get("status"),
+        node_status=node.get("status"), private_ip=either("ip"), flavor=either("flavor"), cpu=either("cpu"),
+        memory_mb=either("memory_mb"), root_volume_gb=either("root_volume_gb"), data_volume_type=either("data_volume_type"),
+        data_volume_gb=either("data_volume_gb"), data_volume_count=either("data_volume_count"), resource_id=either("resource_id"),
+        server_id=either("id", "server_id"), availability_zone=host.get("availability_zone"), billing_type=node.get("billing_type"),
+        components=node.get("components") or [],
     )
     values["roles"] = sorted(set(component["role"] for component in values["components"]))
     if values["root_volume_gb"] is not None and values["data_volume_gb"] is not None and values["data_volume_count"] is not None:

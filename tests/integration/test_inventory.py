@@ -214,3 +214,66 @@ def test_a_play_runs_on_the_node_then_drains_it(mrs, ansible_env, tmp_path):
     assert refused.returncode != 0 and "drain_target: give the inventory name of a Task node" in refused.stdout + refused.stderr
     shrinks = [entry for entry in mrs.requests_log() if entry["method"] in ("PUT", "POST") and entry["path"].startswith(("/v1.1", "/v2"))]
     assert len(shrinks) == 1, shrinks
+
+
+def test_custom_and_mixed_clusters_group_every_node_group(mrs, ansible_env, tmp_path):
+    lake = mrs.create_cluster(name="lake", type="custom", node_groups=[
+        {"name": "master_node_default_group", "count": 3, "kind": "master"}, {"name": "node_group_1", "count": 4, "kind": "core"},
+        {"name": "hdfs_nodes", "count": 2, "kind": "task"}])
+    blend = mrs.create_cluster(name="blend", type="mixed", node_groups=[
+        {"name": "master_node_default_group", "count": 2, "kind": "master"}, {"name": "core_node_analysis_group", "count": 3, "kind": "core"},
+        {"name": "core_node_streaming_group", "count": 3, "kind": "core"}, {"name": "task_node_streaming_group", "count": 1, "kind": "task"}])
+    inventory = listed(run_inventory(ansible_env, tmp_path, {"keyed_groups": [{"key": "mrs_kind", "prefix": "kind"}],
+                                                             "node_groups": [], "hostnames": ["name"]}))
+    hostvars = inventory["_meta"]["hostvars"]
+    assert len(hostvars) == 9 + 9
+    expected = {  # node group: (kind, host type, roles), as the emulator builds them after MRS
+        "mrs_lake_master_node_default_group": ("master", "Master", ["NameNode", "ResourceManager", "quorumpeer"]),
+        "mrs_lake_node_group_1": ("core", "Core", ["DataNode", "NodeManager"]),
+        "mrs_lake_hdfs_nodes": ("task", "Task", ["NodeManager"]),
+        "mrs_blend_master_node_default_group": ("master", "Master", ["NameNode", "ResourceManager", "quorumpeer"]),
+        "mrs_blend_core_node_analysis_group": ("core", "Analysis_Core", ["DataNode", "NodeManager"]),
+        "mrs_blend_core_node_streaming_group": ("core", "Streaming_Core", ["DataNode", "NodeManager"]),
+        "mrs_blend_task_node_streaming_group": ("task", "Streaming_Task", ["NodeManager"]),
+    }
+    for cluster, prefix in ((lake, "mrs_lake_"), (blend, "mrs_blend_")):
+        hosts = mrs.hosts(cluster["clusterId"])
+        assert sorted(prefix + group["GroupName"] for group in cluster["nodeGroups"]) == sorted(
+            name for name in expected if name.startswith(prefix))
+        for host in hosts:
+            group = prefix + host["node_group_name"]
+            vars_ = hostvars[host["name"]]
+            assert host["name"] in members(inventory, group) and host["name"] in members(inventory, prefix[:-1])
+            assert (vars_["mrs_kind"], vars_["mrs_type"], vars_["mrs_roles"]) == expected[group], (host, vars_)
+            assert (vars_["mrs_node_group"], vars_["ansible_host"], vars_["mrs_server_id"]) == (host["node_group_name"], host["ip"], host["id"])
+        for name in (name for name in expected if name.startswith(prefix)):
+            assert len(members(inventory, name)) == next(
+                group["NodeNum"] for group in cluster["nodeGroups"] if prefix + group["GroupName"] == name), name
+    assert len(members(inventory, "mrs_lake_DataNode")) == 4 and len(members(inventory, "mrs_blend_DataNode")) == 6
+    assert (len(members(inventory, "kind_master")), len(members(inventory, "kind_core")), len(members(inventory, "kind_task"))) == (5, 10, 3)
+    only = listed(run_inventory(ansible_env, tmp_path, {"clusters": ["lake"], "node_groups": ["node_group_1"]}))
+    assert sorted(only["_meta"]["hostvars"]) == members(inventory, "mrs_lake_node_group_1")
+
+
+def test_host_types_as_the_api_reference_writes_them(mrs, ansible_env, tmp_path):
+    """The hosts API reference says MasterNode / CoreNode / TaskNode; a custom group's hosts may have a type of no kind at all."""
+    from gateway import Gateway  # pylint: disable=import-outside-toplevel
+
+    analysis = mrs.create_cluster(name="documented", core=3, task=1, task_node_size="c6.2xlarge.4.linux.bigdata")
+    custom = mrs.create_cluster(name="freeform", type="custom")
+    with Gateway(mrs.url) as gateway:
+        gateway.add("GET", re.escape("/clusters/%s/hosts" % analysis["clusterId"]), "set", values={"hosts.*.type": "CoreNode"}, times=None)
+        gateway.add("GET", re.escape("/clusters/%s/hosts" % custom["clusterId"]), "set", values={"hosts.*.type": "Custom"}, times=None)
+        inventory = listed(run_inventory(ansible_env, tmp_path, {}, env={"HW_MRS_ENDPOINT": gateway.url, "HW_AUTH_URL": gateway.url}))
+    hostvars = inventory["_meta"]["hostvars"]
+    kinds = dict((group["GroupName"], group) for group in analysis["nodeGroups"])
+    assert sorted(kinds) == ["core_node_analysis_group", "master_node_default_group", "task_node_analysis_group"]
+    # the group's name is the better witness: a master is a master whatever the host type says
+    for group, kind in (("master_node_default_group", "master"), ("core_node_analysis_group", "core"), ("task_node_analysis_group", "task")):
+        names = members(inventory, "mrs_documented_" + group)
+        assert len(names) == kinds[group]["NodeNum"] and names, group
+        assert set((hostvars[name]["mrs_kind"], hostvars[name]["mrs_type"]) for name in names) == {(kind, "CoreNode")}
+    freeform = [vars_ for vars_ in hostvars.values() if vars_["mrs_cluster_name"] == "freeform"]
+    assert sorted(set((vars_["mrs_node_group"], vars_["mrs_kind"]) for vars_ in freeform)) == [
+        ("master_node_default_group", "master"), ("node_group_1", "custom")]
+    assert len(members(inventory, "mrs_freeform_node_group_1")) == 3 and len(members(inventory, "mrs_freeform_DataNode")) == 3

@@ -4,6 +4,7 @@ import pytest
 
 from ansible_collections.hwcloud.mrs.plugins.inventory import mrs
 from ansible_collections.hwcloud.mrs.plugins.inventory.mrs import InventoryError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_hosts
 
 CLUSTER = {"clusterId": "c-1", "clusterName": "analytics prod", "clusterState": "running", "tags": "env=prod,team=data"}
 
@@ -69,24 +70,71 @@ def test_garbled_answers_give_clear_errors_or_missing_values():
     with pytest.raises(InventoryError, match="nodes answer"):
         mrs.host_records({"cluster": CLUSTER, "hosts": [], "nodes": [None]})
     garbled_host = host("n1", cpu="eight", mem=True, data_volume_size="nan", type=None, node_group_name="core_node_x")
-    garbled_node = node("n1", server_info="trimmed", node_type=None, component_infos=[None, {"role_name": ""}, {"role_name": "DataNode"}])
-    odd = mrs.host_records({"cluster": dict(CLUSTER, tags=None), "hosts": [garbled_host], "nodes": [garbled_node]})
+    quiet_node = node("n1", server_info=None, node_type=None, component_infos=[{"role_name": "DataNode"}])
+    odd = mrs.host_records({"cluster": dict(CLUSTER, tags=None), "hosts": [garbled_host], "nodes": [quiet_node]})
     record = odd[0]
     assert "mrs_cpu" not in record and "mrs_memory_mb" not in record and "mrs_disk_gb" not in record
     assert record["mrs_kind"] == "core" and record["mrs_roles"] == ["DataNode"] and record["mrs_cluster_tags"] == {}
 
 
-@pytest.mark.parametrize("value, expected", [("8", 8), (8, 8), ("16384.0", 16384), (" 3 ", 3), ("2.5", None), ("inf", None),
+@pytest.mark.parametrize("garbled, field", [
+    (dict(server_info="trimmed"), r"nodes\[0\]\.server_info: expected a JSON object"),
+    (dict(component_infos=[None]), r"nodes\[0\]\.component_infos\[0\]: expected a JSON object"),
+    (dict(component_infos=[{"role_name": ""}]), r"nodes\[0\]\.component_infos\[0\]\.role_name: missing or empty"),
+    (dict(node_name=""), r"nodes\[0\]\.node_name: missing or empty"),
+])
+def test_a_garbled_node_list_is_refused_naming_the_field(garbled, field):
+    """The node list is read by _nodes, as mrs_cluster_info include_nodes reads it: what it refuses, the inventory refuses."""
+    with pytest.raises(InventoryError, match=r"cluster analytics prod \(c-1\): the nodes answer cannot be read: " + field):
+        mrs.host_records({"cluster": CLUSTER, "hosts": [host("n1")], "nodes": [node("n1", **garbled)]})
+    with pytest.raises(InventoryError, match=r"the hosts answer cannot be read: hosts\[0\]\.id: missing or empty"):
+        mrs.host_records({"cluster": CLUSTER, "hosts": [host("n1", id="")], "nodes": []})
+
+
+@pytest.mark.parametrize("value, expected", [("8", 8), (8, 8), (" 3 ", 3), ("2.5", None), ("inf", None), ("16384.0", None),
                                              ("nan", None), (None, None), (True, None), ([], None), ("1e400", None)])
 def test_numbers(value, expected):
-    assert mrs._int(value) == expected  # pylint: disable=protected-access
+    """Sizes are read as the collection reads every count (as_whole_number); one that is not a whole number is absent."""
+    (record,) = mrs.host_records({"cluster": CLUSTER, "hosts": [host("n1", cpu=value, mem=value)], "nodes": []})
+    assert record.get("mrs_cpu") == expected and record.get("mrs_memory_mb") == expected
+    (from_node,) = mrs.host_records({"cluster": CLUSTER, "hosts": [], "nodes": [node("n1", server_info={"cpu": value})]})
+    assert from_node.get("mrs_cpu") == expected
 
 
-@pytest.mark.parametrize("host_type, group, kind", [("Master", "", "master"), ("Streaming_Core", "", "core"), ("Analysis_Task", "", "task"),
-                                                    ("Core", "", "core"), ("GPU", "", "custom"), (None, "task_node_x", "task"),
-                                                    (None, "node_group_1", "custom"), ("Coreish", "", "custom")])
-def test_kind(host_type, group, kind):
-    assert mrs.kind_of(host_type, group) == kind
+KINDS = [("Master", "", "master"), ("Streaming_Core", "", "core"), ("Analysis_Task", "", "task"), ("Core", "", "core"),
+         ("MasterNode", "", "master"), ("CoreNode", "", "core"), ("TaskNode", "", "task"),  # the API reference's spelling
+         ("GPU", "", "custom"), (None, "task_node_x", "task"), (None, "node_group_1", "custom"),
+         ("Core", "node_group_1", "core"), ("Custom", "node_group_1", "custom"), ("Task", "hdfs_nodes", "task"),
+         ("CoreNode", "master_node_default_group", "master"), ("Task", "core_node_analysis_group", "core")]
+
+
+@pytest.mark.parametrize("host_type, group, kind", KINDS)
+def test_kind_is_the_role_mrs_cluster_info_gives_the_host(host_type, group, kind):
+    """The node group's name decides (master_node_*, core_node_*, task_node_*), else the host type, else custom."""
+    raw = host("n1", type=host_type, node_group_name=group)
+    (record,) = mrs.host_records({"cluster": CLUSTER, "hosts": [raw], "nodes": []})
+    assert record["mrs_kind"] == kind == parse_hosts([raw])[0].role
+    (from_node,) = mrs.host_records({"cluster": CLUSTER, "hosts": [], "nodes": [node("n1", node_type=host_type, node_group_name=group)]})
+    assert from_node["mrs_kind"] == kind
+    joined = mrs.host_records({"cluster": CLUSTER, "hosts": [host("n1", type=None, node_group_name=None)],
+                               "nodes": [node("n1", node_type=host_type, node_group_name=group)]})
+    assert [record["mrs_kind"] for record in joined] == [kind]  # what the hosts answer lacks, the node list tells
+
+
+def test_a_custom_cluster_keeps_its_group_names_and_components():
+    custom = dict(CLUSTER, clusterName="lake")
+    hosts = [host("m1", type="Master", node_group_name="master_node_default_group"),
+             host("w1", type="Core", node_group_name="node_group_1"), host("w2", type="Core", node_group_name="node_group_1")]
+    nodes = [node("m1", ("NameNode",), node_group_name="master_node_default_group"),
+             node("w1", ("DataNode", "NodeManager"), node_group_name="node_group_1"),
+             node("w2", ("DataNode", "NodeManager"), node_group_name="node_group_1", component_infos=None)]
+    records = mrs.host_records({"cluster": custom, "hosts": hosts, "nodes": nodes})
+    assert [(r["mrs_node_group"], r["mrs_kind"], r["mrs_roles"]) for r in records] == [
+        ("master_node_default_group", "master", ["NameNode"]), ("node_group_1", "core", ["DataNode", "NodeManager"]),
+        ("node_group_1", "core", [])]
+    assert mrs.default_group_names(records[1]) == ["mrs_lake", "mrs_lake_node_group_1", "mrs_lake_DataNode", "mrs_lake_NodeManager"]
+    assert records[1]["mrs_components"][0] == {"role": "DataNode", "service": "Yarn", "status": "Good", "ha_status": None,
+                                               "config_status": None}
 
 
 def test_names_are_unique_and_follow_the_preference():
