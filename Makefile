@@ -122,7 +122,7 @@ test: venv stage ## every check: sanity, lint, changelog lint, docs site, the 2.
 	$(MAKE) _pytest PYTEST_DIRS="$(ALL_TEST_DIRS)" || failed="$$failed pytest"; \
 	[ -z "$$failed" ]
 
-demo: venv stage ## a playbook scales two clusters on the emulator, shows the result, then re-runs and changes nothing
+demo: venv stage ## a playbook scales three clusters (one custom) on the emulator, shows the result, then re-runs and changes nothing
 	@$(BIN)/python demo/run_demo.py $(COLLECTIONS)
 
 bench: venv stage ## API calls, per-task overhead, time to notice completion, fleet and uri runs on the emulator (table + .tmp/bench/results.json)
