@@ -47,7 +47,8 @@ class Outcome:
     ``applied`` is True once MRS accepted the resize (or the cluster showed it after a lost answer);
     ``sent`` once the resize was sent at all; ``last`` is the cluster as last read, ``final`` the
     cluster at the end of a successful run. ``order_id``: the order a prepaid group's v2 expand answered
-    (its nodes come once it is paid, so the task did not wait).
+    (its nodes come once it is paid, so the task did not wait). ``order_unknown``: the answer of a v2 expand on a
+    yearly/monthly cluster was lost and no scale showed after it, so an order may wait to be paid (its id unknown).
     """
 
     def __init__(self, plan=None, planned_on=None, final=None, applied=False, polls=0, cluster_id=None):
@@ -60,6 +61,7 @@ class Outcome:
         self.cluster_id = cluster_id
         self.last = planned_on
         self.order_id = None
+        self.order_unknown = False
 
 
 class ScaleFailed(MrsError):
@@ -176,10 +178,11 @@ class NodeScaler:
                 continue
             except ResizeOutcomeUnknown as error:
                 answer = None
-                self._confirm_applied(cluster_id, plan, view, error)
+                seen = self._confirm_applied(cluster_id, plan, view, error)
+                outcome.order_unknown = self._may_await_payment(cluster_id, plan, view, seen)
             outcome.applied = True
             outcome.order_id = (answer or {}).get("order_id")
-            if outcome.order_id:
+            if outcome.order_id or outcome.order_unknown:
                 # A yearly/monthly group: no node comes until the order is paid, so there is nothing to wait for yet.
                 outcome.final, outcome.polls = view, self._polls
                 return outcome
@@ -212,6 +215,28 @@ class NodeScaler:
         self._sleep(pause)
         return self.read(cluster_id)
 
+    def _may_await_payment(self, cluster_id, plan, before, seen):
+        """Whether a v2 expand on a yearly/monthly cluster, whose answer (and so its order_id) was lost, may be an order
+        waiting to be paid: the cluster recorded a change but no scale shows within the grace period. Waiting for nodes
+        that come only after payment would only end at wait_timeout, so the task returns and says what to check.
+        """
+        if plan.api != V2 or plan.scale_type != "scale_out" or not before.is_prepaid:
+            return False
+
+        def scale_shows(view):
+            if view.is_scaling or view.count_of(plan.node_group) == plan.after:
+                return DONE, "the expand started"
+            return PENDING, describe(view, plan.node_group, plan.after)
+
+        if scale_shows(seen)[0] == DONE:
+            return False
+        grace = min(RESIZE_GRACE, max(0.0, self._deadline - self._clock()))
+        try:
+            self._wait(cluster_id, scale_shows, timeout=grace)
+        except WaitTimeout:
+            return True
+        return False
+
     def _confirm_applied(self, cluster_id, plan, before, error):
         """Decide from the cluster itself whether a resize whose answer was lost took effect.
 
@@ -226,7 +251,7 @@ class NodeScaler:
 
         grace = min(RESIZE_GRACE, max(0.0, self._deadline - self._clock()))
         try:
-            self._wait(cluster_id, shows_the_scale, timeout=grace)
+            return self._wait(cluster_id, shows_the_scale, timeout=grace)
         except WaitTimeout as timeout:
             seen = describe(timeout.last, plan.node_group, plan.after) if timeout.last is not None else "the cluster could not be read"
             raise MrsError("%s. For %s s after it the cluster showed no sign of this resize (%s), so its outcome is unknown; "

@@ -279,7 +279,9 @@ previous_count:
 count:
   description:
     - Nodes in the group at the end. The target when the module did not wait, and the prediction in check mode.
-    - The count before when a prepaid expand answered RV(order_id) (no node comes until the order is paid).
+    - The count before when a prepaid expand answered RV(order_id) (no node comes until the order is paid), and when the
+      answer of an expand on a yearly/monthly cluster was lost and no scale-out started after it (an order may wait to
+      be paid; the module warns and does not wait).
   returned: success
   type: int
   sample: 5
@@ -437,6 +439,13 @@ ORDER_WARNING = ("the expand of node group %s answered order %s: it is a yearly/
                  "changed=false once they are in. Until the order is paid, a re-run is refused by MRS with 12000121 (unpaid order)")
 
 
+ORDER_LOST_WARNING = ("the answer to the expand of node group %s was lost, and on this yearly/monthly (prepaid) cluster an "
+                      "expand may answer an order instead of starting: the cluster recorded a change but no scale-out "
+                      "started, so the task did not wait for nodes that come only once an order is paid, and it re-sent "
+                      "nothing. Look for an unpaid MRS order in the Huawei Cloud console (Billing Center, Orders, Unpaid "
+                      "Orders), pay it, then run the task again: it waits for the nodes")
+
+
 def _group_fields(plan, given):
     return dict(node_group=given, group_name=plan.group_name, api=plan.api)
 
@@ -446,13 +455,14 @@ def summarise(outcome, elapsed, given=None):
     plan = outcome.plan
     given = plan.node_group if given is None else given
     final = outcome.final or outcome.planned_on
-    waited = outcome.final is not None and outcome.applied and not outcome.order_id
+    pending_order = bool(outcome.order_id or outcome.order_unknown)
+    waited = outcome.final is not None and outcome.applied and not pending_order
     result = dict(
         changed=plan.changed,
         cluster_id=outcome.cluster_id,
         cluster_name=outcome.planned_on.name,
         previous_count=plan.before,
-        count=final.count_of(plan.node_group) if waited else (plan.before if outcome.order_id else plan.after),
+        count=final.count_of(plan.node_group) if waited else (plan.before if pending_order else plan.after),
         scale_type=plan.scale_type,
         instances=plan.instances,
         request=plan.body,
@@ -521,6 +531,8 @@ def main():
         module.warn(warning)
     if outcome.order_id:
         module.warn(ORDER_WARNING % (outcome.plan.group_name, outcome.order_id))
+    if outcome.order_unknown:
+        module.warn(ORDER_LOST_WARNING % outcome.plan.group_name)
     result = summarise(outcome, time.monotonic() - started, params["node_group"])
     if not module._diff:
         del result["diff"]

@@ -208,6 +208,19 @@ def test_a_prepaid_expand_returns_the_order_and_does_not_wait_then_waits_once_pa
     assert run.rc != 0 and failed_result(run)["api_error"]["code"] == "12000065", run
 
 
+def test_a_lost_prepaid_expand_answer_is_one_write_no_wait_for_unpaid_nodes_and_a_warning(mrs, scale):
+    """The order_id comes only in the answer: when that answer is lost, the module cannot wait for nodes that will not come
+    before payment (it would sit until wait_timeout); it returns changed, warns, and never re-sends."""
+    cluster_id = mrs.create_cluster(name="prepaid", type="custom", billing_type="Yearly/Monthly", scale_seconds=2)["clusterId"]
+    mrs.add_fault(method="POST", path="/expand$", reset="after", times=1)
+    run, result = scale(cluster_id=cluster_id, node_group="node_group_1", count=5, wait_timeout=45)
+    assert run.rc == 0, run
+    assert result["changed"] is True and result["count"] == 3 and "order_id" not in result, result
+    assert result["elapsed"] < 40, result
+    assert "unpaid MRS order" in run.output and "re-sent" in run.output, run.output
+    assert len(writes(mrs)) == 1 and group_count(mrs, cluster_id, "node_group_1") == 3
+
+
 def test_a_prepaid_analysis_cluster_is_refused_before_any_write(mrs, scale):
     cluster_id = mrs.create_cluster(name="prepaid", core=3, billing_type="Yearly/Monthly")["clusterId"]
     run, _result = scale(cluster_id=cluster_id, node_group="core", count=4)
