@@ -70,6 +70,21 @@ def playbook(mrs, ansible_env):  # pylint: disable=redefined-outer-name,unused-a
 
 
 @pytest.fixture
+def scale(playbook, tmp_path):  # pylint: disable=redefined-outer-name
+    """scale(*ansible_args, **options) -> (PlaybookRun, the registered result or None): one mrs_cluster_nodes task
+    (playbooks/nodes.yml) with these options."""
+
+    def run(*ansible_args, **options):
+        result_file = tmp_path / "result.json"
+        if result_file.exists():
+            result_file.unlink()
+        outcome = playbook("nodes", *ansible_args, result_file=str(result_file), **options)
+        return outcome, (json.loads(result_file.read_text()) if result_file.exists() else None)
+
+    return run
+
+
+@pytest.fixture
 def puts(mrs):
     """The resize requests the emulator has received since the test began, as (status, parameters) pairs."""
 

@@ -8,20 +8,6 @@ import pytest
 TASK_SPEC = {"node_size": "s3.xlarge.2.linux.bigdata", "data_volume_type": "SATA", "data_volume_count": 2, "data_volume_size": 200}
 
 
-@pytest.fixture
-def scale(playbook, tmp_path):
-    """scale(*ansible_args, **options) -> (PlaybookRun, the registered result or None)."""
-
-    def run(*ansible_args, **options):
-        result_file = tmp_path / "result.json"
-        if result_file.exists():
-            result_file.unlink()
-        outcome = playbook("nodes", *ansible_args, result_file=str(result_file), **options)
-        return outcome, (json.loads(result_file.read_text()) if result_file.exists() else None)
-
-    return run
-
-
 def failed_result(run):
     """The result of the failed task, as the default callback prints it after 'FAILED! => '."""
     text = run.output.split("FAILED! => ", 1)[1]

@@ -13,20 +13,6 @@ CUSTOM_GROUPS = [{"name": "master_node_default_group", "count": 3, "kind": "mast
 WRITE = re.compile(r"/(cluster_infos/[^/]+|clusters/[^/]+/(expand|shrink))$")
 
 
-@pytest.fixture(name="scale")
-def scale_fixture(playbook, tmp_path):
-    """scale(*ansible_args, **options) -> (PlaybookRun, the registered result or None)."""
-
-    def run(*ansible_args, **options):
-        result_file = tmp_path / "result.json"
-        if result_file.exists():
-            result_file.unlink()
-        outcome = playbook("nodes", *ansible_args, result_file=str(result_file), **options)
-        return outcome, (json.loads(result_file.read_text()) if result_file.exists() else None)
-
-    return run
-
-
 def writes(mrs):
     """Every write of a node count the emulator received: (method, route, HTTP status, body)."""
     found = []

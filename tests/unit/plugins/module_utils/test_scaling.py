@@ -14,6 +14,7 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiE
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, ResizeRequest
 from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler, ScaleFailed
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import WaitTimeout
+from ansible_collections.hwcloud.mrs.tests.unit.plugins.module_utils.scaler_harness import FakeClock, scaler
 
 
 def failure(client, request=None, **kwargs):
@@ -68,22 +69,6 @@ class FakeClient:
         if self.resize_errors:
             raise self.resize_errors.pop(0)
         return {"result": "succeeded"}
-
-
-class FakeClock:
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
-
-
-def scaler(client, **kwargs):
-    clock = FakeClock()
-    return NodeScaler(client, clock=clock, sleep=clock.sleep, **kwargs)
 
 
 CORE_TO_5 = ResizeRequest(node_group="core", count=5)

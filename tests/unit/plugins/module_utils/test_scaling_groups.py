@@ -12,8 +12,9 @@ import pytest
 from ansible_collections.hwcloud.mrs.plugins.module_utils._client import ResizeOutcomeUnknown
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, ResizeRequest
-from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler, ScaleFailed
+from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import ScaleFailed
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import WaitFailed
+from ansible_collections.hwcloud.mrs.tests.unit.plugins.module_utils.scaler_harness import scaler
 
 
 def custom(group1=3, compute=None, state="running", scale="", update_at=100):
@@ -72,22 +73,6 @@ class FakeClient:
 
     def writes(self):
         return [call for call in self.calls if call[0] in ("expand", "shrink", "resize")]
-
-
-class FakeClock:
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
-
-
-def scaler(client, **kwargs):
-    clock = FakeClock()
-    return NodeScaler(client, clock=clock, sleep=clock.sleep, **kwargs)
 
 
 def test_a_custom_group_scale_out_is_one_expand_and_waits_for_that_group():
