@@ -34,6 +34,7 @@ from typing import Optional, Tuple
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterView, as_whole_number, role_from_group_name
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._nodes import parse_nodes
 from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import PolicyError, normal_held, resolve_group
 
 MIN_CORE_NODES = 3
@@ -407,11 +408,6 @@ def _check_v2_options(ref, request):
                         % ref.name)
 
 
-def _runs_hdfs_data(node):
-    components = node.get('component_infos') if isinstance(node, dict) else None
-    return any(isinstance(component, dict) and component.get('role_name') == HDFS_DATA_ROLE for component in components or ())
-
-
 def hosts_needed(view, request):
     """Whether planning ``request`` needs the v1.1 host list: ``server_ids`` on the v1.1 Task group. False for anything
     ``plan_resize`` refuses anyway (so a refusal never waits for a read)."""
@@ -437,15 +433,22 @@ def nodes_needed(view, request):
 
 
 def _check_custom_minimum(ref, before, after, nodes):
-    """A custom group whose nodes run the HDFS DataNode keeps MIN_CORE_NODES nodes (``nodes``: the v2 node list)."""
-    mine = [node for node in nodes if isinstance(node, dict) and node.get('node_group_name') == ref.name]
-    if any(_runs_hdfs_data(node) for node in mine):
+    """A custom group whose nodes run the HDFS DataNode keeps MIN_CORE_NODES nodes (``nodes``: the raw v2 node list, read
+    by ``_nodes.parse_nodes``, which refuses an answer that is not a node list). A node whose components the answer does
+    not list says nothing, so the shrink is refused rather than decided from what is missing."""
+    mine = [node for node in parse_nodes(nodes) if node['group'] == ref.name]
+    if any(HDFS_DATA_ROLE in (node['components'] or ()) for node in mine):
         raise PlanError('count', 'node group %s runs the HDFS DataNode, so it holds HDFS data like a Core group: it can never go '
                         'below %d nodes (asked for %d)' % (ref.name, MIN_CORE_NODES, after))
     if len(mine) < before:
         raise PlanError('count', 'the node list shows %d of the %d nodes of group %s, so it cannot tell whether the group holds '
                         'HDFS data (then it keeps at least %d nodes); nothing was sent (run again, or check the node list)'
                         % (len(mine), before, ref.name, MIN_CORE_NODES))
+    unknown = [node['name'] for node in mine if node['components'] is None]
+    if unknown:
+        raise PlanError('count', 'the node list does not say which components %s of group %s run, so it cannot tell whether the '
+                        'group holds HDFS data (then it keeps at least %d nodes); nothing was sent (run again, or check the '
+                        'node list)' % (', '.join(sorted(unknown)), ref.name, MIN_CORE_NODES))
 
 
 def _check_node_limits(view, ref, before, after, nodes=None):

@@ -15,7 +15,7 @@ import pytest
 from mrs_emu.routes_v2 import node_view  # tests/conftest.py puts tests/emulator on sys.path
 from mrs_emu.state import cluster_view, new_cluster_record, sorted_hosts
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterView, NodeGroup, parse_cluster
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError, ClusterView, NodeGroup, parse_cluster
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
     MAX_CORE_TASK_NODES, MIN_CORE_NODES, V11, V2, GroupRef, PlanError, ResizeRequest, check_policy, nodes_needed,
     plan_resize, policy_group, resolve_node_group)
@@ -235,6 +235,28 @@ def test_a_node_list_that_lacks_nodes_of_the_group_cannot_prove_it_holds_no_data
     nodes = [node for node in nodes_of(rec) if node["node_group_name"] != "hdfs_nodes"]
     error = refusal(view_of(rec), ResizeRequest("hdfs_nodes", count=1), nodes=nodes)
     assert error.rule.startswith("the node list shows 0 of the 4 nodes of group hdfs_nodes")
+
+
+@pytest.mark.parametrize("trim", ["drop", "null"])
+def test_a_node_list_trimmed_of_its_components_never_lets_a_datanode_group_below_three(trim):
+    """A gateway that drops component_infos must not turn "runs the DataNode" into "runs nothing"."""
+    rec = record(type="custom", node_groups=CUSTOM_GROUPS)
+    nodes = json.loads(json.dumps(nodes_of(rec)))
+    for node in nodes:
+        if trim == "drop":
+            node.pop("component_infos", None)
+        else:
+            node["component_infos"] = None
+    error = refusal(view_of(rec), ResizeRequest("node_group_1", count=2), nodes=nodes)
+    assert error.parameter == "count" and "does not say which components" in error.rule, error.rule
+
+
+def test_a_garbled_node_list_refuses_the_shrink_naming_the_field():
+    rec = record(type="custom", node_groups=CUSTOM_GROUPS)
+    nodes = json.loads(json.dumps(nodes_of(rec)))
+    nodes[0]["component_infos"] = "DataNode"
+    with pytest.raises(ClusterParseError, match=r"component_infos: expected a list"):
+        plan_resize(view_of(rec), ResizeRequest("node_group_1", count=2), nodes=nodes)
 
 
 # --- the policy check follows the resolved group -----------------------------------------------------------
