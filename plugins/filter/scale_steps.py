@@ -13,7 +13,7 @@ version_added: 1.0.0
 description:
   - Returns the resizes, one node group at a time, that take the Core and Task groups from their current counts to the targets.
   - Capacity comes first. Scale-outs run before scale-ins, Core before Task on the way out and Task before Core on the way in,
-    so Task work keeps its HDFS and Core nodes leave last. When scaling out first would pass the 500-node limit of Core + Task,
+    so Task work keeps its HDFS and Core nodes leave last. When scaling out first would pass the node limit of Core + Task,
     the scale-ins run first.
   - With O(step), no resize adds or removes more than that many nodes.
   - Each group only grows or only shrinks, so Core never drops below the smaller of its current and target counts.
@@ -21,7 +21,7 @@ description:
     M(hwcloud.mrs.mrs_cluster_nodes) normalises its O(hwcloud.mrs.mrs_cluster_nodes#module:count); booleans, fractions, negative numbers
     and keys other than V(core) and V(task) in O(target) are refused.
   - Every resize is checked before it is returned, with the planner of M(hwcloud.mrs.mrs_cluster_nodes), on the counts the
-    cluster will have by then, so a sequence that module would refuse part-way (Core below 3, Core + Task above 500, a
+    cluster will have by then, so a sequence that module would refuse part-way (Core below its minimum, Core + Task above the node limit, a
     Task group grown from 0 nodes without O(task_node_info) when it is passed, a bad O(task_node_info)) is refused before
     the first resize.
   - With an input of V(null) (before the cluster has been read), only the target and O(task_node_info) are checked, and
@@ -70,7 +70,7 @@ EXAMPLES = r"""
   # [{node_group: core, from: 3, count: 5}, {node_group: core, from: 5, count: 7},
   #  {node_group: task, from: 6, count: 4}, {node_group: task, from: 4, count: 2}]
 
-- name: Near the 500-node limit the scale-ins come first (Task 400 -> 100, then Core 100 -> 300)
+- name: Near the node limit the scale-ins come first (Task 400 -> 100, then Core 100 -> 300)
   ansible.builtin.debug:
     msg: "{{ {'core': 100, 'task': 400} | hwcloud.mrs.scale_steps({'core': 300, 'task': 100}) }}"
 

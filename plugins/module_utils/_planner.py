@@ -21,10 +21,11 @@ from typing import Optional, Tuple
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterView, as_whole_number, role_from_group_name
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._limits import MAX_CORE_TASK_NODES
 from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import PolicyError, normal_held, resolve_group
 
 MIN_CORE_NODES = 3
-MAX_CORE_TASK_NODES = 500
+# MAX_CORE_TASK_NODES (imported above) is the planner's too: written in _limits so that _policy can share it.
 NODE_ID = 'node_orderadd'
 API_GROUP_NAMES = {'core': 'core_node_default_group', 'task': 'task_node_default_group'}
 DATA_VOLUME_TYPES = ('SATA', 'SAS', 'SSD')

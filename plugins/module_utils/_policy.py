@@ -16,8 +16,10 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._limits import MAX_CORE_TASK_NODES
 
-CAPACITY = (0, 500)
+# A policy's bounds: no group can hold more nodes than the cluster's node limit (the planner's, from _limits).
+CAPACITY = (0, MAX_CORE_TASK_NODES)
 COOL_DOWN = (0, 10080)
 ADJUSTMENT = (1, 100)
 PERIODS = (1, 288)
