@@ -52,11 +52,18 @@ options:
         the module call that makes the resize. Pass it (V(null) included, as the role does) to have a Task group grown
         from 0 nodes without one refused before the first resize.
     type: dict
+  wait_timeout:
+    description:
+      - The seconds each resize may wait, checked as M(hwcloud.mrs.mrs_cluster_nodes) checks its
+        O(hwcloud.mrs.mrs_cluster_nodes#module:wait_timeout), so that a caller that passes it on to the module is
+        refused before any request. Not passed, it is not checked.
+    type: raw
+    version_added: 1.1.0
   names:
     description:
-      - The names used in error messages for V(core), V(task), V(task_node_info) and V(step), so that a refusal
-        names the variable the caller wrote (for example V(cluster_scale_core_count)).
-      - Defaults to V(target.core), V(target.task), V(task_node_info) and V(step).
+      - The names used in error messages for V(core), V(task), V(task_node_info), V(step) and V(wait_timeout), so that
+        a refusal names the variable the caller wrote (for example V(cluster_scale_core_count)).
+      - Defaults to V(target.core), V(target.task), V(task_node_info), V(step) and V(wait_timeout).
     type: dict
 seealso:
   - module: hwcloud.mrs.mrs_cluster_nodes
@@ -73,6 +80,11 @@ EXAMPLES = r"""
 - name: Near the node limit the scale-ins come first (Task 400 -> 100, then Core 100 -> 300)
   ansible.builtin.debug:
     msg: "{{ {'core': 100, 'task': 400} | hwcloud.mrs.scale_steps({'core': 300, 'task': 100}) }}"
+
+- name: Refused before any request, naming the variable - a wait the module would refuse
+  ansible.builtin.debug:
+    msg: "{{ none | hwcloud.mrs.scale_steps({}, wait_timeout=-5, names={'wait_timeout': 'cluster_scale_wait_timeout'}) }}"
+  ignore_errors: true
 
 - name: Refused before any resize, naming the variable - cluster_scale_task_count needs a Task node spec from 0 nodes
   ansible.builtin.debug:
@@ -99,13 +111,14 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import MAX_CORE_TASK_NODES, PlanError, plan_cluster
+from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import MAX_CORE_TASK_NODES, PlanError, check_wait_timeout, plan_cluster
 
 __all__ = ("MAX_CORE_TASK_NODES", "FilterModule", "scale_steps")
 
 # task_node_info not passed at all: the caller only wants the order; its module call carries the node spec.
 NOT_PASSED = object()
-DEFAULT_NAMES = {"core": "target.core", "task": "target.task", "task_node_info": "task_node_info", "step": "step"}
+DEFAULT_NAMES = {"core": "target.core", "task": "target.task", "task_node_info": "task_node_info", "step": "step",
+                 "wait_timeout": "wait_timeout"}
 
 
 def _label(names, parameter):
@@ -123,7 +136,7 @@ def _message(error, names):
     return "%s: %s" % (" / ".join(_label(names, part) for part in error.parameter.split(" / ")), error.rule)
 
 
-def scale_steps(current, target, step=0, task_node_info=NOT_PASSED, names=None):
+def scale_steps(current, target, step=0, task_node_info=NOT_PASSED, names=None, wait_timeout=NOT_PASSED):
     """The ordered resizes from the ``current`` counts to the ``target`` counts (see DOCUMENTATION).
 
     Every rule is the planner's (``plan_cluster``); this only shapes the arguments and renames its refusals.
@@ -135,6 +148,8 @@ def scale_steps(current, target, step=0, task_node_info=NOT_PASSED, names=None):
         raise AnsibleFilterError("scale_steps: the input and target must be dictionaries with core and task counts")
     checked = task_node_info is not NOT_PASSED
     try:
+        if wait_timeout is not NOT_PASSED:
+            check_wait_timeout(wait_timeout)
         steps = plan_cluster(current, target, step, task_node_info if checked else None, check_spec=checked)
     except PlanError as error:
         raise AnsibleFilterError(_message(error, names))
