@@ -15,6 +15,7 @@ written to (prepaid, busy, not running), which keeps re-runs of a playbook idemp
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import json
 import re
 from dataclasses import dataclass, replace
 from typing import Optional, Tuple
@@ -42,6 +43,7 @@ GROWTH_ORDER = ('core', 'task')
 ID_PATTERN = re.compile(r'[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z')
 ID_RULE = '1 to 64 characters: ASCII letters, digits, - and _, starting with a letter or digit'
 MAX_NAME_LENGTH = 255
+GONE_STATES = ('terminated', 'terminating')  # a cluster in these states is no longer there to act on
 
 _NODE_GROUP_ALIASES = {
     'core': 'core',
@@ -122,6 +124,28 @@ def check_text(parameter, value):
     if len(value) > MAX_NAME_LENGTH or any(ord(char) < 32 or ord(char) == 127 for char in value):
         raise PlanError(parameter, 'must be at most %d characters without control characters (got %r)' % (MAX_NAME_LENGTH, value))
     return value
+
+
+def one_live_cluster(views, cluster_name=None, project_id=None):
+    """The one live (not terminated or terminating) cluster that was asked for; else a PlanError naming the option.
+
+    By name (``cluster_name``): ``views`` are the listed clusters; exactly one live cluster must have exactly that name.
+    By id (``cluster_name`` None): ``views`` holds the one cluster read by its id, which must not be gone.
+    """
+    if cluster_name is None:
+        (view,) = views
+        if view.state in GONE_STATES:
+            raise PlanError('cluster_id', 'cluster %s is %s; give a live cluster' % (view.cluster_id, view.state))
+        return view
+    live = [view for view in views if view.name == cluster_name and view.state not in GONE_STATES]
+    where = ' in project %s' % project_id if project_id else ''
+    if not live:
+        raise PlanError('cluster_name', 'no live cluster named %s%s (terminated clusters do not count); check the name, the '
+                        'region and the project' % (json.dumps(cluster_name), where))
+    if len(live) > 1:
+        raise PlanError('cluster_name', 'more than one live cluster named %s%s (%s); give cluster_id instead'
+                        % (json.dumps(cluster_name), where, ', '.join(view.cluster_id for view in live)))
+    return live[0]
 
 
 def normalise_node_group(value):

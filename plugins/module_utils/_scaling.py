@@ -21,7 +21,7 @@ import time
 from ansible_collections.hwcloud.mrs.plugins.module_utils._client import ResizeOutcomeUnknown
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError, parse_cluster, parse_hosts
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, TransientError
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import check_policy, plan_resize, policy_group
+from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import check_policy, one_live_cluster, plan_resize, policy_group
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import (
     DONE, PENDING, WaitError, WaitTimeout, describe, idle_evaluator, resize_evaluator, seconds, wait_for)
 
@@ -33,7 +33,6 @@ BUSY_RETRIES = 5
 BUSY_FIRST_PAUSE = 5.0
 BUSY_MAX_PAUSE = 60.0
 RESIZE_GRACE = 10.0  # seconds to watch for a resize whose answer was lost before calling its outcome unknown
-GONE_STATES = ("terminated", "terminating")
 # A poll that could not be used (transport trouble, an answer that is not a readable cluster) counts as pending.
 UNUSABLE_POLL = (TransientError, ClusterParseError)
 
@@ -88,19 +87,11 @@ class NodeScaler:
         self._outcome = Outcome()
 
     def find_cluster(self, cluster_name):
-        """The one live cluster with exactly this name, as the cluster list shows it (parseable: it names its id and state)."""
-        found = []
-        for raw in self.client.list_clusters(cluster_name=cluster_name):
-            if isinstance(raw, dict) and raw.get("clusterName") == cluster_name:
-                view = parse_cluster(raw)
-                if view.state not in GONE_STATES:
-                    found.append((raw, view))
-        if len(found) != 1:
-            ids = ", ".join(view.cluster_id for _raw, view in found)
-            raise MrsError("cluster_name: %s cluster named %r in project %s%s; give cluster_id instead"
-                           % ("no" if not found else "more than one", cluster_name, self.client.project_id,
-                              " (%s)" % ids if ids else ""), parameter="cluster_name")
-        return found[0][0]
+        """The one live cluster with exactly this name, as the cluster list shows it (the rule: ``one_live_cluster``)."""
+        found = [(raw, parse_cluster(raw)) for raw in self.client.list_clusters(cluster_name=cluster_name)
+                 if isinstance(raw, dict) and raw.get("clusterName") == cluster_name]
+        view = one_live_cluster([view for _raw, view in found], cluster_name, self.client.project_id)
+        return next(raw for raw, seen in found if seen is view)
 
     def read(self, cluster_id):
         view = parse_cluster(self.client.get_cluster(cluster_id))

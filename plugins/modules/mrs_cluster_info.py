@@ -44,6 +44,17 @@ options:
       - Return only clusters in this state, for example V(running), V(scaling-out) or V(abnormal).
       - Ignored with O(cluster_id).
     type: str
+  exactly_one:
+    description:
+      - Whether to fail unless the selection is exactly one live cluster (not V(terminated) or V(terminating)).
+      - With O(cluster_name), fails when no live cluster or more than one has exactly that name (the message lists the
+        ids); RV(clusters) then holds that one cluster, without the terminated namesakes.
+      - With O(cluster_id), fails when that cluster is terminated or terminating.
+      - The same rule, with the same message, that M(hwcloud.mrs.mrs_cluster_nodes) applies to its cluster selector.
+      - Needs O(cluster_id) or O(cluster_name).
+    type: bool
+    default: false
+    version_added: 1.1.0
   include_hosts:
     description:
       - Whether to read every returned cluster's hosts (one more request per cluster and page of 100 hosts).
@@ -63,6 +74,12 @@ EXAMPLES = r"""
 - name: Show the Task nodes' ids
   ansible.builtin.debug:
     msg: "{{ mrs.clusters[0].hosts | selectattr('role', 'equalto', 'task') | map(attribute='id') | list }}"
+
+- name: Find the one live cluster of a name (fails when there is none, or more than one)
+  hwcloud.mrs.mrs_cluster_info:
+    cluster_name: analytics-prod
+    exactly_one: true
+  register: prod
 
 - name: List the running clusters of the project
   hwcloud.mrs.mrs_cluster_info:
@@ -184,7 +201,7 @@ from dataclasses import asdict
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster, parse_hosts
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import check_id, check_text
+from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, check_id, check_text, one_live_cluster
 
 
 def checked_options(params):
@@ -194,16 +211,21 @@ def checked_options(params):
     for name in ("cluster_name", "cluster_state"):
         if params[name] is not None:
             check_text(name, params[name])
+    if params["exactly_one"] and params["cluster_id"] is None and params["cluster_name"] is None:
+        raise PlanError("exactly_one", "needs cluster_id or cluster_name: it checks the one cluster they select")
     return params
 
 
 def read_clusters(client, params):
     if params["cluster_id"]:
-        return [parse_cluster(client.get_cluster(params["cluster_id"]))]
-    listed = client.list_clusters(cluster_name=params["cluster_name"], cluster_state=params["cluster_state"])
-    views = [parse_cluster(raw) for raw in listed]
-    # The API matches names loosely; the option promises an exact match.
-    return [view for view in views if params["cluster_name"] in (None, view.name)]
+        views = [parse_cluster(client.get_cluster(params["cluster_id"]))]
+    else:
+        listed = client.list_clusters(cluster_name=params["cluster_name"], cluster_state=params["cluster_state"])
+        # The API matches names loosely; the option promises an exact match.
+        views = [view for view in (parse_cluster(raw) for raw in listed) if params["cluster_name"] in (None, view.name)]
+    if params.get("exactly_one"):
+        return [one_live_cluster(views, params["cluster_name"], client.project_id)]
+    return views
 
 
 def main():
@@ -212,6 +234,7 @@ def main():
             cluster_id=dict(type="str"),
             cluster_name=dict(type="str"),
             cluster_state=dict(type="str"),
+            exactly_one=dict(type="bool", default=False),
             include_hosts=dict(type="bool", default=False),
         ),
         mutually_exclusive=[("cluster_id", "cluster_name")],

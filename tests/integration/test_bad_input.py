@@ -68,9 +68,9 @@ def module_cases(clusters, hosts, mrs):
         ("unknown-cluster-id", dict(cluster_id="no-such-cluster", node_group="core", count=4), {},
          ["12000003", "the cluster does not exist", "cluster_id"]),
         ("unknown-cluster-name", dict(cluster_name="no-such-cluster", node_group="core", count=4), {},
-         ["cluster_name: no cluster named 'no-such-cluster'"]),
+         ['cluster_name: no live cluster named "no-such-cluster"']),
         ("cluster-name-of-two-clusters", dict(cluster_name="bad-twin", node_group="core", count=4), {},
-         ["cluster_name: more than one cluster named 'bad-twin'"]),
+         ['cluster_name: more than one live cluster named "bad-twin"']),
         # credentials and connection
         ("wrong-secret-key", dict(core, count=4), dict(secret_key="not-the-secret-key-of-this-access-key"),
          ["APIGW.0301", "check access_key/secret_key"]),

@@ -75,3 +75,41 @@ def test_reads_clusters_groups_and_hosts_as_documented(mrs, playbook, tmp_path):
     assert result["missing"]["failed"] is True and "12000003" in result["missing"]["msg"]
     # nothing but reads
     assert {entry["method"] for entry in mrs.requests_log()} == {"GET"}
+
+
+def info_calls(playbook, tmp_path, calls):
+    """Run mrs_cluster_info once per option dict of ``calls`` in one ansible-playbook run; the results in order."""
+    result_file = tmp_path / "calls.json"
+    run = playbook("info_calls", calls=calls, result_file=str(result_file))
+    assert run.rc == 0, run
+    results = json.loads(result_file.read_text())
+    assert len(results) == len(calls)
+    return results
+
+
+def test_exactly_one_is_the_rule_mrs_cluster_nodes_applies(mrs, playbook, tmp_path):
+    live = mrs.create_cluster(name="analytics", core=3)["clusterId"]
+    old = mrs.create_cluster(name="analytics", core=3, state="terminated")["clusterId"]
+    twins = [mrs.create_cluster(name="twin", core=3)["clusterId"], mrs.create_cluster(name="twin", core=3, state="frozen")["clusterId"]]
+    mrs.create_cluster(name="analytics-dev", core=3)  # the list API matches names loosely; the rule does not
+    mrs.create_cluster(name="gone", core=3, state="terminated")
+    mrs.clear_requests()
+
+    one, missing, gone_only, two, by_id, dead, no_selector, in_check_mode = info_calls(playbook, tmp_path, [
+        dict(cluster_name="analytics", exactly_one=True), dict(cluster_name="no-such", exactly_one=True),
+        dict(cluster_name="gone", exactly_one=True), dict(cluster_name="twin", exactly_one=True),
+        dict(cluster_id=live, exactly_one=True), dict(cluster_id=old, exactly_one=True),
+        dict(cluster_state="running", exactly_one=True), dict(cluster_name="twin", exactly_one=True, check_mode=True)])
+
+    assert one.get("failed") is not True and [cluster["id"] for cluster in one["clusters"]] == [live]
+    assert missing["failed"] and missing["parameter"] == "cluster_name"
+    assert missing["msg"].startswith('cluster_name: no live cluster named "no-such" in project %s' % mrs.project_id)
+    assert gone_only["failed"] and 'no live cluster named "gone"' in gone_only["msg"]
+    prefix = 'cluster_name: more than one live cluster named "twin" in project %s (' % mrs.project_id
+    assert two["failed"] and two["msg"].startswith(prefix) and two["msg"].endswith("); give cluster_id instead")
+    assert sorted(two["msg"][len(prefix):-len("); give cluster_id instead")].split(", ")) == sorted(twins)
+    assert in_check_mode["msg"] == two["msg"]
+    assert by_id.get("failed") is not True and [cluster["id"] for cluster in by_id["clusters"]] == [live]
+    assert dead["failed"] and dead["parameter"] == "cluster_id" and dead["msg"].startswith("cluster_id: cluster %s is terminated" % old)
+    assert no_selector["failed"] and no_selector["msg"].startswith("exactly_one: needs cluster_id or cluster_name")
+    assert {entry["method"] for entry in mrs.requests_log()} == {"GET"}

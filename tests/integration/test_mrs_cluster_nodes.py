@@ -290,8 +290,8 @@ def test_cluster_by_name(mrs, scale):
     assert [(entry["method"], entry["path"]) for entry in mrs.requests_log()] == [("GET", "/v1.1/%s/cluster_infos" % mrs.project_id)]
 
 
-@pytest.mark.parametrize("clusters, expect", [([], "cluster_name: no cluster named 'analytics'"),
-                                              (["analytics", "analytics"], "cluster_name: more than one cluster named 'analytics'")])
+@pytest.mark.parametrize("clusters, expect", [([], 'cluster_name: no live cluster named "analytics"'),
+                                              (["analytics", "analytics"], 'cluster_name: more than one live cluster named "analytics"')])
 def test_cluster_name_must_match_exactly_one(mrs, scale, puts, clusters, expect):
     for name in clusters:
         mrs.create_cluster(name=name, core=3)

@@ -206,7 +206,7 @@ def test_a_listed_cluster_without_node_groups_is_read_first():
 
 def test_find_cluster_ignores_terminated_and_partial_names():
     assert scaler(FakeClient(details())).find_cluster("demo")["clusterId"] == "c1"
-    with pytest.raises(MrsError, match="cluster_name: no cluster named 'nope'"):
+    with pytest.raises(MrsError, match='cluster_name: no live cluster named "nope"'):
         scaler(FakeClient(details())).find_cluster("nope")
 
 

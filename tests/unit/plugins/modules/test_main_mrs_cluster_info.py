@@ -59,3 +59,50 @@ def test_the_argument_spec_refuses_both_selectors(monkeypatch):
 def test_a_bug_is_a_traceback_not_a_polite_failure(monkeypatch):
     with pytest.raises(ValueError, match="a bug"):
         run(monkeypatch, mrs_cluster_info, FakeClient(clusters=[ValueError("a bug")]), cluster_id="c1")
+
+
+# --- exactly_one: the rule of _planner.one_live_cluster, as mrs_cluster_nodes applies it ----------------------------
+
+def test_exactly_one_keeps_the_live_namesake_only(monkeypatch):
+    client = FakeClient(listed=[[details(cluster_id="old", state="terminated"), details(cluster_id="c1"),
+                                 details(cluster_id="c3", name="demo-x")]])
+    end = run(monkeypatch, mrs_cluster_info, client, cluster_name="demo", exactly_one=True)
+    assert end.kind == "exit" and [cluster["id"] for cluster in end.result["clusters"]] == ["c1"]
+    assert client.calls == [("LIST", "demo")]
+
+
+@pytest.mark.parametrize("listed, words", [
+    ([], 'cluster_name: no live cluster named "demo" in project p1'),
+    ([details(cluster_id="old", state="terminated")], 'cluster_name: no live cluster named "demo"'),
+    ([details(cluster_id="c1"), details(cluster_id="c2", state="frozen")],
+     'cluster_name: more than one live cluster named "demo" in project p1 (c1, c2); give cluster_id instead')])
+def test_exactly_one_by_name_fails_naming_the_option(monkeypatch, listed, words):
+    end = run(monkeypatch, mrs_cluster_info, FakeClient(listed=[listed]), cluster_name="demo", exactly_one=True)
+    assert end.kind == "fail" and end.result["parameter"] == "cluster_name" and words in end.result["msg"]
+
+
+def test_exactly_one_by_id_fails_on_a_terminated_cluster(monkeypatch):
+    end = run(monkeypatch, mrs_cluster_info, FakeClient(clusters=[details(state="terminated")]), cluster_id="c1",
+              exactly_one=True)
+    assert end.kind == "fail" and end.result["parameter"] == "cluster_id"
+    assert end.result["msg"].startswith("cluster_id: cluster c1 is terminated")
+
+
+def test_without_exactly_one_a_terminated_cluster_is_just_shown(monkeypatch):
+    end = run(monkeypatch, mrs_cluster_info, FakeClient(clusters=[details(state="terminated")]), cluster_id="c1")
+    assert end.kind == "exit" and end.result["clusters"][0]["state"] == "terminated"
+
+
+def test_exactly_one_without_a_selector_fails_before_any_request(monkeypatch):
+    client = FakeClient(listed=[AssertionError("no request expected")])
+    end = run(monkeypatch, mrs_cluster_info, client, exactly_one=True, cluster_state="running")
+    assert end.kind == "fail" and end.result["parameter"] == "exactly_one" and client.calls == []
+
+
+def test_mrs_cluster_nodes_fails_with_the_same_words(monkeypatch):
+    from ansible_collections.hwcloud.mrs.plugins.modules import mrs_cluster_nodes
+
+    twins = [details(cluster_id="c1"), details(cluster_id="c2")]
+    nodes = run(monkeypatch, mrs_cluster_nodes, FakeClient(listed=[twins]), cluster_name="demo", node_group="core", count=4)
+    info = run(monkeypatch, mrs_cluster_info, FakeClient(listed=[twins]), cluster_name="demo", exactly_one=True)
+    assert nodes.kind == info.kind == "fail" and nodes.result["msg"] == info.result["msg"]
