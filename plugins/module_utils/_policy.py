@@ -242,7 +242,7 @@ def request_body(node_group, resource_pool, normal):
     return {"node_group_name": node_group, "resource_pool_name": resource_pool, "auto_scaling_policy": policy}
 
 
-def group_policies(listed, node_group):
+def pool_policies(listed, node_group):
     """Every auto_scaling_policy MRS holds for the group, one per resource pool, from the GET list, in its order:
     [(resource_pool_name, policy)]; an entry without a pool name is the group's own (``default``)."""
     if not isinstance(listed, list):
@@ -260,7 +260,7 @@ def group_policies(listed, node_group):
 
 def held_policy(listed, node_group, resource_pool):
     """The auto_scaling_policy MRS holds for the group and pool, from the GET list, or None."""
-    for pool, policy in group_policies(listed, node_group):
+    for pool, policy in pool_policies(listed, node_group):
         if pool == resource_pool:
             return policy
     return None

@@ -258,8 +258,8 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsErro
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import check_id
 from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import (
-    GROUP_ALIASES, PolicyError, as_options, changes, check_target, diff_view, from_options, group_policies, held_policy, normal_held,
-    normalise, request_body, resolve_group)
+    GROUP_ALIASES, PolicyError, as_options, changes, check_target, diff_view, from_options, held_policy, normal_held, normalise,
+    pool_policies, request_body, resolve_group)
 from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler
 
 TRIGGER_SPEC = dict(metric_name=dict(type="str"), metric_value=dict(type="raw"), comparison_operator=dict(type="str"),
@@ -334,7 +334,7 @@ def read(client, params):
     listed = client.list_policies(cluster_id)
     held = held_policy(listed, node_group, params["resource_pool_name"])
     normal = normal_held(held) if held is not None else None
-    pools = [dict(resource_pool_name=pool, options=as_options(normal_held(policy))) for pool, policy in group_policies(listed, node_group)]
+    pools = [dict(resource_pool_name=pool, options=as_options(normal_held(policy))) for pool, policy in pool_policies(listed, node_group)]
     return dict(changed=False, cluster_id=cluster_id, node_group=node_group, changes=[], policy=held, options=as_options(normal),
                 resource_pools=pools)
 
