@@ -649,6 +649,19 @@ def _resize_answer(document, _response=None):
     return "not the documented success {\"result\": \"succeeded\"}"
 
 
+V2_RESULTS = ("succeeded", "success", "failed")
+
+
+def _v2_scale_answer(document, _response=None):
+    """The documented answers of v2 expand/shrink: {"result": "succeeded" | "success" | "failed", "order_id"?}."""
+    if isinstance(document, dict) and str(document.get("result", "")).strip().lower() in V2_RESULTS:
+        order_id = document.get("order_id")
+        if order_id is None or isinstance(order_id, str):
+            return None
+        return "an order_id that is not a string"
+    return "not the documented {\"result\": \"succeeded\" | \"success\" | \"failed\"}"
+
+
 def _POLICIES_ANSWER(document, _response=None):  # pylint: disable=invalid-name
     return None if isinstance(document, list) else "not a list of policies"
 
@@ -663,7 +676,8 @@ class MrsClient:
 
     Reads (and the IAM token request) are retried with jittered exponential back-off on 429 (honouring
     Retry-After), 5xx, redirects, unreadable answers and connection errors, ``retries`` times at most and
-    never past ``deadline``. The resize is sent again only on 429 or when its connection was never made.
+    never past ``deadline``. A resize (v1.1 PUT, v2 expand or shrink) is sent again only on 429 or when its connection
+    was never made.
 
     ``deadline``: a ``clock()`` value (``time.monotonic()`` by default) or None, set by the caller.
     ``auth_method``: how this client authenticates: token, aksk, temporary_aksk or password.
@@ -720,6 +734,28 @@ class MrsClient:
     def resize(self, cluster_id, body):
         """Send one resize. Raises ResizeOutcomeUnknown when the request may have been applied unseen."""
         return self._mrs("PUT", "/cluster_infos/%s" % _segment(cluster_id), body=body, idempotent=False, expect=_resize_answer)
+
+    def expand(self, cluster_id, body):
+        """Send one v2 expand (``POST /v2/{project_id}/clusters/{id}/expand``), never re-sent once it may have arrived.
+
+        Returns ``{"result": ..., "order_id": str or None}``; ``order_id`` only for a yearly/monthly group, whose nodes
+        come once the order is paid. Raises ResizeOutcomeUnknown as ``resize`` does, MrsError for ``"result": "failed"``.
+        """
+        return self._v2_scale("expand", cluster_id, body)
+
+    def shrink(self, cluster_id, body):
+        """Send one v2 shrink (``POST /v2/{project_id}/clusters/{id}/shrink``); the same guarantees as ``expand``."""
+        return self._v2_scale("shrink", cluster_id, body)
+
+    def _v2_scale(self, action, cluster_id, body):
+        path = "/v2/%s/clusters/%s/%s" % (self.project_id, _segment(cluster_id), action)
+        answer = self._call(self.endpoint, "POST", path, body=body, idempotent=False, project_scoped=True, expect=_v2_scale_answer)[0]
+        result = str(answer["result"]).strip().lower()
+        if result == "failed":
+            raise MrsError("POST %s answered {\"result\": \"failed\"}: MRS did not accept the %s; check the cluster's operation "
+                           "log in the MRS console before running the task again" % (path, action))
+        order_id = answer.get("order_id") or None
+        return {"result": result, "order_id": order_id}
 
     # ..... inventory (#15): the clusters by tag, the v2 node list with components
 

@@ -13,13 +13,21 @@ keys are PascalCase in current responses and camelCase in older documents. Every
 read case-insensitively and with underscores ignored (``GroupName``, ``groupName`` and
 ``group_name`` are the same key), and every count is converted to an int or refused.
 
+Node groups have a role: ``master``, ``core`` or ``task`` from the MRS naming convention (``master_node_*``,
+``core_node_*``, ``task_node_*``), ``task`` for any group listed in ``taskNodeGroups`` whatever its name, and
+``custom`` for every other name (MRS 3.x custom clusters name their groups freely: ``node_group_1``,
+``hdfs_nodes``). The cluster type comes from ``clusterType`` (0 analysis, 1 streaming, 2 mixed, 3 custom).
+
 A value the answer lacks is never read as 0 (a gateway that trims a body, an API change). A count
 that cannot be read at all is ``None`` in the view, and ``ClusterView.count`` refuses it with a
 ``ClusterParseError`` naming the fields, so nothing is ever planned or judged from it; the info
 module shows it as null. A count spelt in a way that is not a whole number, and two fields that
 say different things about one count (``coreNodeNum`` against the Core groups of ``nodeGroups``,
 a group in both ``nodeGroups`` and ``taskNodeGroups``, ``totalNodeNum`` against the sum of the
-groups), are refused when parsing: such an answer cannot be trusted for anything.
+groups), are refused when parsing: such an answer cannot be trusted for anything. Where custom groups
+exist, ``coreNodeNum`` may count some of them (MRS counts every group of the Core kind, and a custom
+group's kind is not in the answer), so it must lie between the Core-named groups' nodes and those plus the
+custom groups' nodes.
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -39,6 +47,10 @@ _GROUP_NAME_PREFIXES = (
     ('core_node_', 'core'),
     ('task_node_', 'task'),
 )
+
+
+CLUSTER_TYPES = ('analysis', 'streaming', 'mixed', 'custom')  # clusterType 0, 1, 2, 3
+ROLES = ('master', 'core', 'task', 'custom')
 
 
 class ClusterParseError(MrsError, ValueError):
@@ -146,12 +158,12 @@ class NodeGroup:
     root_volume_size: Optional[int] = None
 
 
-def _parse_node_group(raw, where):
+def _parse_node_group(raw, where, task_names=()):
     fields = _Fields(raw, where)
     name = fields.required_text('GroupName')
     return NodeGroup(
         name=name,
-        role=role_from_group_name(name),
+        role='task' if name in task_names else role_from_group_name(name),
         node_count=fields.count('NodeNum'),
         node_size=fields.text('NodeSize', None),
         data_volume_type=fields.text('DataVolumeType', None),
@@ -160,6 +172,30 @@ def _parse_node_group(raw, where):
         root_volume_type=fields.text('RootVolumeType', None),
         root_volume_size=fields.optional_count('RootVolumeSize'),
     )
+
+
+def _raw_group_lists(fields):
+    """[(key, list)] of ``nodeGroups`` and ``taskNodeGroups`` as given (absent lists left out)."""
+    found = []
+    for key in ('nodeGroups', 'taskNodeGroups'):
+        raw_groups = fields.get(key)
+        if raw_groups is None:
+            continue
+        if not isinstance(raw_groups, list):
+            raise ClusterParseError('cluster.%s: expected a list, got %s' % (key, type(raw_groups).__name__))
+        found.append((key, raw_groups))
+    return found
+
+
+def _task_group_names(lists):
+    """The names ``taskNodeGroups`` lists: those groups are Task groups whatever their names."""
+    names = set()
+    for key, raw_groups in lists:
+        if key != 'taskNodeGroups':
+            continue
+        for index, raw_group in enumerate(raw_groups):
+            names.add(_Fields(raw_group, 'cluster.%s[%d]' % (key, index)).required_text('GroupName'))
+    return frozenset(names)
 
 
 def _parse_node_groups(fields):
@@ -171,16 +207,13 @@ def _parse_node_groups(fields):
     """
     groups, where = [], {}
     listed = False
-    for key in ('nodeGroups', 'taskNodeGroups'):
-        raw_groups = fields.get(key)
-        if raw_groups is None:
-            continue
-        if not isinstance(raw_groups, list):
-            raise ClusterParseError('cluster.%s: expected a list, got %s' % (key, type(raw_groups).__name__))
+    lists = _raw_group_lists(fields)
+    task_names = _task_group_names(lists)
+    for key, raw_groups in lists:
         listed = listed or key == 'taskNodeGroups' or bool(raw_groups)
         for index, raw_group in enumerate(raw_groups):
             here = 'cluster.%s[%d]' % (key, index)
-            group = _parse_node_group(raw_group, here)
+            group = _parse_node_group(raw_group, here, task_names)
             if group.name not in where:
                 where[group.name] = (here, group)
                 groups.append(group)
@@ -214,6 +247,43 @@ class ClusterView:
     task_count: Optional[int]
     node_groups: Tuple[NodeGroup, ...] = ()
     update_at: Optional[int] = None
+    cluster_type: Optional[str] = None
+
+    def group(self, name):
+        """The node group named exactly ``name``, or None."""
+        return next((group for group in self.node_groups if group.name == name), None)
+
+    def groups_of(self, role):
+        """The listed groups of ``role`` (master, core, task or custom), in the answer's order."""
+        return tuple(group for group in self.node_groups if group.role == role)
+
+    def count_of(self, key):
+        """The nodes of ``key``: a role (``master``, ``core``, ``task``, as ``count``) or a group's exact name.
+
+        A group the answer does not list has no readable count: ``ClusterParseError``, never 0.
+        """
+        if key in _COUNT_SOURCES:
+            return self.count(key)
+        group = self.group(key)
+        if group is None:
+            raise ClusterParseError('cluster: the answer lists no node group named %r (groups: %s); nothing is decided from a '
+                                    'count that is not there' % (key, ', '.join(g.name for g in self.node_groups) or 'none'))
+        return group.node_count
+
+    def resizable_total(self):
+        """The nodes of every group but the Master ones: what MRS caps at 500.
+
+        The larger of the listed non-Master groups' sum and Core + Task (``coreNodeNum`` may count a group the answer
+        left out). Refused (``ClusterParseError``) when a count it needs is not there, except on a custom cluster,
+        whose listed groups are the whole truth when the cluster-level counts are missing.
+        """
+        listed = sum(group.node_count for group in self.node_groups if group.role != 'master')
+        if self.core_count is None or self.task_count is None:
+            if self.cluster_type == 'custom' and any(group.role != 'master' for group in self.node_groups):
+                return listed
+            self.count('core')
+            self.count('task')
+        return max(listed, self.core_count + self.task_count)
 
     @property
     def is_prepaid(self):
@@ -263,6 +333,7 @@ class ClusterView:
         return {
             'id': self.cluster_id,
             'name': self.name,
+            'cluster_type': self.cluster_type,
             'state': self.state,
             'scale': self.scale,
             'stage_desc': self.stage_desc,
@@ -292,6 +363,7 @@ def parse_cluster(raw):
     if task is None and listed:
         task = 0  # the groups are listed and none is a Task group: a cluster created without Task nodes
     _check_total(fields, groups, master, core, task)
+    cluster_type = _cluster_type(fields)
     return ClusterView(
         cluster_id=cluster_id,
         name=fields.text('clusterName'),
@@ -306,13 +378,40 @@ def parse_cluster(raw):
         task_count=task,
         node_groups=groups,
         update_at=as_whole_number(fields.get('updateAt')),
+        cluster_type=cluster_type,
     )
 
 
+def _cluster_type(fields):
+    """``clusterType`` 0..3 (an int or a string spelling one, or the type's name) as its name; None when absent or unknown.
+
+    An unknown value is not refused (the info module must still show such a cluster); the planner treats a cluster of
+    no known type like a non-custom one, whose Core/Task groups follow the naming convention.
+    """
+    value = fields.get('clusterType')
+    number = as_whole_number(value)
+    if number is not None:
+        return CLUSTER_TYPES[number] if 0 <= number < len(CLUSTER_TYPES) else None
+    name = str(value).strip().lower() if isinstance(value, str) else None
+    return name if name in CLUSTER_TYPES else None
+
+
 def _role_count(fields, key, groups, role):
-    """The cluster-level count and the sum over the role's groups: either when only one is there, refused when they differ."""
+    """The cluster-level count and the sum over the role's groups: either when only one is there, refused when they differ.
+
+    Where custom groups exist, ``coreNodeNum`` may count some of them (MRS counts each group of the Core kind, which
+    the answer does not name for a custom group): it must then lie between the Core groups' nodes and those plus the
+    custom groups' nodes.
+    """
     stated = fields.count(key) if fields.has(key) else None
     summed = _sum_of_groups(groups, role)
+    custom = _sum_of_groups(groups, 'custom') if role == 'core' else None
+    if stated is not None and custom is not None:
+        low = summed or 0
+        if not low <= stated <= low + custom:
+            raise ClusterParseError('cluster.%s is %d but the Core groups in nodeGroups have %d nodes and the custom groups %d: '
+                                    'the answer contradicts itself' % (key, stated, low, custom))
+        return stated
     if stated is not None and summed is not None and stated != summed:
         raise ClusterParseError('cluster.%s is %d but the %s groups in nodeGroups have %d nodes: the answer contradicts itself'
                                 % (key, stated, role.capitalize(), summed))
@@ -320,15 +419,28 @@ def _role_count(fields, key, groups, role):
 
 
 def _check_total(fields, groups, master, core, task):
-    """``totalNodeNum``, when there, must be the sum of every group: else a group was dropped from the answer."""
-    if not fields.has('totalNodeNum') or None in (master, core, task):
+    """``totalNodeNum``, when there, must be the sum of every listed group: else a group was dropped from the answer.
+
+    With custom groups the sum is over the groups themselves (``coreNodeNum`` may count custom groups too);
+    without them, over the cluster-level counts, which also cover an answer that lists only some groups.
+    """
+    if not fields.has('totalNodeNum'):
         return
     total = fields.count('totalNodeNum')
     custom = sum(group.node_count for group in groups if group.role == 'custom')
+    if any(group.role == 'custom' for group in groups):
+        listed = sum(group.node_count for group in groups)
+        if total != listed:
+            raise ClusterParseError('cluster.totalNodeNum is %d but the groups in nodeGroups have %d nodes (%s): the answer '
+                                    'contradicts itself or lacks a group'
+                                    % (total, listed, ', '.join('%s %d' % (group.name, group.node_count) for group in groups)))
+        return
+    if None in (master, core, task):
+        return
     if total != master + core + task + custom:
-        raise ClusterParseError('cluster.totalNodeNum is %d but the groups have %d nodes (Master %d, Core %d, Task %d%s): '
+        raise ClusterParseError('cluster.totalNodeNum is %d but the groups have %d nodes (Master %d, Core %d, Task %d): '
                                 'the answer contradicts itself or lacks a group'
-                                % (total, master + core + task + custom, master, core, task, ', custom %d' % custom if custom else ''))
+                                % (total, master + core + task, master, core, task))
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,21 @@
 
 """Desired node count + cluster view -> a resize plan or a clear refusal, before any write.
 
-Pure: no I/O, no clock. Every rule of the MRS resize API
-(``PUT /v1.1/{project_id}/cluster_infos/{cluster_id}``) that can be checked up front is checked
+Pure: no I/O, no clock. Every rule of the MRS resize APIs that can be checked up front is checked
 here, so that a request the cloud would refuse is refused with the option name the user wrote.
+
+Two APIs resize a node group, and ``resolve_node_group`` picks one from the cluster view, in this one place:
+
+- ``PUT /v1.1/{project_id}/cluster_infos/{cluster_id}`` (the vendor's "adjust cluster nodes" document) for the
+  default Core and Task groups it documents (``core_node_default_group`` / ``task_node_default_group``): the one
+  Core and the one Task group of an analysis or streaming cluster. Only it removes chosen Task nodes
+  (``server_ids``) and creates the Task group of a cluster that has none (``task_node_info``).
+- ``POST /v2/{project_id}/clusters/{cluster_id}/expand`` and ``/shrink`` for every other group: the named groups
+  of a custom cluster, either Core or Task group of a mixed cluster (two of each), any group the v1.1
+  document does not name. This is what Huawei's Terraform provider moved to for the same reason.
+
+Limits, one place each: MAX_CORE_TASK_NODES over every non-Master group; MIN_CORE_NODES for a Core group
+(and for a custom group whose nodes run the HDFS DataNode, read from the v2 node list; see ``nodes_needed``).
 
 A plan that needs no change is a no-op: it never fails merely because the cluster could not be
 written to (prepaid, busy, not running), which keeps re-runs of a playbook idempotent.
@@ -29,8 +41,9 @@ MIN_CORE_NODES = 3
 # MAX_CORE_TASK_NODES (imported above) is the planner's too: written in _limits so that _policy can share it.
 NODE_ID = 'node_orderadd'
 API_GROUP_NAMES = {'core': 'core_node_default_group', 'task': 'task_node_default_group'}
-DATA_VOLUME_TYPES = ('SATA', 'SAS', 'SSD')
-DATA_VOLUME_COUNT_RANGE = (1, 10)
+# As the vendor SDK's v1 TaskNodeInfo model documents them (huaweicloudsdkmrs 3.1.219: GPSSD, 0 to 20 disks).
+DATA_VOLUME_TYPES = ('SATA', 'SAS', 'SSD', 'GPSSD')
+DATA_VOLUME_COUNT_RANGE = (0, 20)
 DATA_VOLUME_SIZE_RANGE = (100, 32000)
 TASK_NODE_INFO_KEYS = ('node_size', 'data_volume_type', 'data_volume_count', 'data_volume_size')
 SCALE_OUT_ONLY_OPTIONS = ('skip_bootstrap_scripts', 'scale_without_start')
@@ -44,6 +57,13 @@ ID_PATTERN = re.compile(r'[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z')
 ID_RULE = '1 to 64 characters: ASCII letters, digits, - and _, starting with a letter or digit'
 MAX_NAME_LENGTH = 255
 GONE_STATES = ('terminated', 'terminating')  # a cluster in these states is no longer there to act on
+# A node group's name as MRS writes it (the v2 ExpandParam's node_group_name: 1 to 64 characters).
+GROUP_NAME_PATTERN = re.compile(r'[A-Za-z0-9_-]{1,64}\Z')
+GROUP_NAME_RULE = 'core, task, or a node group name as mrs_cluster_info shows it (1 to 64 ASCII letters, digits, _ and -)'
+V11 = 'v1.1'
+V2 = 'v2'
+# The v2 node list's component that makes a custom group hold HDFS data: such a group keeps MIN_CORE_NODES nodes.
+HDFS_DATA_ROLE = 'DataNode'
 
 _NODE_GROUP_ALIASES = {
     'core': 'core',
@@ -52,6 +72,8 @@ _NODE_GROUP_ALIASES = {
     'task_node_default_group': 'task',
 }
 _MASTER_ALIASES = ('master', 'master_node_default_group')
+_MASTER_PREFIX = 'master_node_'
+_MASTER_RULE = 'the number of Master nodes cannot be changed after the cluster is created'
 _ROLE_TITLES = {'core': 'Core', 'task': 'Task', 'master': 'Master', 'custom': 'custom'}
 
 
@@ -69,7 +91,7 @@ class PlanError(MrsError, ValueError):
 
 @dataclass
 class ResizeRequest:
-    """What the user asked for. ``node_group`` is ``core`` or ``task`` (see ``normalise_node_group``)."""
+    """What the user asked for. ``node_group`` is ``core``, ``task`` or a group name (see ``check_node_group``)."""
 
     node_group: str
     count: Optional[int] = None
@@ -81,8 +103,23 @@ class ResizeRequest:
 
 
 @dataclass(frozen=True)
+class GroupRef:
+    """The group a request resizes: ``key`` is ``core`` / ``task`` on the v1.1 path (the counts of the cluster view), the
+    group's name on the v2 path; ``name`` the group as MRS names it; ``role`` as ``NodeGroup.role``; ``api`` V11 or V2."""
+
+    key: str
+    name: str
+    role: str
+    api: str
+
+
+@dataclass(frozen=True)
 class Plan:
-    """The outcome of planning: ``body`` is the PUT body, or None when nothing needs to change."""
+    """The outcome of planning: ``body`` is the body of the ``api``'s call, or None when nothing needs to change.
+
+    ``node_group`` is the key (``core``, ``task`` or, on the v2 path, the group name), ``group_name`` the group as MRS
+    names it. On v2 a scale-out is an expand and a scale-in a shrink.
+    """
 
     node_group: str
     before: int
@@ -93,6 +130,8 @@ class Plan:
     already_gone: Tuple[str, ...] = ()
     body: Optional[dict] = None
     warnings: Tuple[str, ...] = ()
+    api: str = V11
+    group_name: Optional[str] = None
 
     @property
     def changed(self):
@@ -148,14 +187,68 @@ def one_live_cluster(views, cluster_name=None, project_id=None):
     return live[0]
 
 
-def normalise_node_group(value):
-    """``core`` or ``task`` from the short name or the API group name, case-insensitive."""
-    key = value.strip().lower() if isinstance(value, str) else None
+def check_node_group(value):
+    """``core`` or ``task`` for the short names and the v1.1 API names (any case, surrounding blanks ignored), else the
+    group name exactly as given (MRS names are case-sensitive). Master groups and malformed names are refused.
+
+    The syntax check before any request; which group a name means is ``resolve_node_group``'s, on the cluster view.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise PlanError('node_group', 'must be %s (got %r)' % (GROUP_NAME_RULE, value))
+    key = value.strip().lower()
     if key in _NODE_GROUP_ALIASES:
         return _NODE_GROUP_ALIASES[key]
-    if key in _MASTER_ALIASES:
-        raise PlanError('node_group', 'the number of Master nodes cannot be changed after the cluster is created')
-    raise PlanError('node_group', 'must be one of core, task, core_node_default_group, task_node_default_group (got %r)' % (value,))
+    if key in _MASTER_ALIASES or key.startswith(_MASTER_PREFIX):
+        raise PlanError('node_group', _MASTER_RULE)
+    if not GROUP_NAME_PATTERN.match(value):
+        raise PlanError('node_group', 'must be %s (got %r)' % (GROUP_NAME_RULE, value))
+    return value
+
+
+def _resizable(view):
+    return [group.name for group in view.node_groups if group.role != 'master']
+
+
+def _choose_from(view):
+    names = _resizable(view)
+    return 'groups that can be resized: %s' % (', '.join(names) if names else 'none listed in the cluster answer')
+
+
+def resolve_node_group(view, value):
+    """The ``GroupRef`` that ``value`` (``core``, ``task`` or a group name) means on the cluster ``view``; the API choice.
+
+    - ``core`` / ``task``: the cluster's one group of that role, on the v1.1 path. A cluster whose answer lists no
+      such group is resized as today on that path (a Task group that does not exist yet is created by it). Two
+      or more (a mixed cluster) are refused naming them: the name says which.
+    - a group name: that group. The only Core (or Task) group of an analysis or streaming cluster takes the v1.1
+      path, as ``core`` / ``task`` would; every other group the v2 path.
+    - On a custom cluster every group takes the v2 path (the v1.1 document covers only the default groups), and
+      ``core`` / ``task`` mean the one group of that role if the answer shows one.
+    Master groups and names the cluster does not have are refused, naming the groups that can be resized.
+    """
+    value = check_node_group(value)
+    custom = view.cluster_type == 'custom'
+    if value in API_GROUP_NAMES:
+        groups = view.groups_of(value)
+        if len(groups) > 1:
+            raise PlanError('node_group', 'the cluster has %d %s groups (%s): give the name of the one to resize'
+                            % (len(groups), _ROLE_TITLES[value], ', '.join(group.name for group in groups)))
+        if custom:
+            if not groups:
+                raise PlanError('node_group', 'this custom cluster has no group MRS names as its %s group; give the group\'s '
+                                'name (%s)' % (_ROLE_TITLES[value], _choose_from(view)))
+            return GroupRef(groups[0].name, groups[0].name, value, V2)
+        return GroupRef(value, groups[0].name if groups else API_GROUP_NAMES[value], value, V11)
+    group = view.group(value)
+    if group is None:
+        near = [name for name in _resizable(view) if name.lower() == value.lower()]
+        raise PlanError('node_group', 'the cluster has no node group named %r (names are case-sensitive%s; %s)'
+                        % (value, ', did you mean %r?' % near[0] if near else '', _choose_from(view)))
+    if group.role == 'master':
+        raise PlanError('node_group', '%s is a Master group: %s' % (group.name, _MASTER_RULE))
+    if group.role in API_GROUP_NAMES and not custom and len(view.groups_of(group.role)) == 1:
+        return GroupRef(group.role, group.name, group.role, V11)
+    return GroupRef(group.name, group.name, group.role, V2)
 
 
 def validate_task_node_info(info):
@@ -243,14 +336,17 @@ def _scale_out_flags(request):
 
 
 def _checked_server_ids(server_ids, group):
-    """The ids as a tuple (None when not given): each a well-formed id, none twice, and only for the Task group."""
+    """The ids as a tuple (None when not given): each a well-formed id, none twice, and not for the Core group.
+
+    Whether a group name is the v1.1 Task group is known only on the cluster view (``_check_v2_options``).
+    """
     if server_ids is None:
         return None
     server_ids = tuple(check_id('server_ids', server_id, each=True) for server_id in server_ids)
     repeated = sorted(set(server_id for server_id in server_ids if server_ids.count(server_id) > 1))
     if repeated:
         raise PlanError('server_ids', 'every id may appear once; repeated: %s' % ', '.join(repeated))
-    if server_ids and group != 'task':
+    if server_ids and group == 'core':
         raise PlanError('server_ids', 'only Task nodes can be removed by id: use node_group task, or drop server_ids')
     return server_ids
 
@@ -296,19 +392,79 @@ def _target_count(before, count, present_ids, server_ids_given):
 def _check_current_count(current_count, before, group):
     if current_count is not None and current_count != before:
         raise PlanError('current_count', 'the %s group has %d nodes, not %d as expected: the plan was made on stale facts'
-                        % (_ROLE_TITLES[group], before, current_count))
+                        % (_title(group), before, current_count))
 
 
-def _check_node_limits(view, group, before, after):
-    if group == 'core' and after < MIN_CORE_NODES:
-        raise PlanError('count', 'Core nodes can never go below %d (asked for %d)' % (MIN_CORE_NODES, after))
+def _check_v2_options(ref, request):
+    """What only the v1.1 path can do, refused on a v2 group before any write."""
+    if ref.api == V11:
+        return
+    if request.server_ids:
+        raise PlanError('server_ids', 'only the Task group resized through the v1.1 API can remove chosen nodes; %s is resized '
+                        'through v2 expand/shrink, which removes nodes MRS chooses: drop server_ids and give count' % ref.name)
+    if request.task_node_info is not None:
+        raise PlanError('task_node_info', 'applies only to the Task group resized through the v1.1 API (it creates that group); '
+                        '%s is resized through v2 expand/shrink, which keeps the group\'s own node spec: drop task_node_info'
+                        % ref.name)
+
+
+def _runs_hdfs_data(node):
+    components = node.get('component_infos') if isinstance(node, dict) else None
+    return any(isinstance(component, dict) and component.get('role_name') == HDFS_DATA_ROLE for component in components or ())
+
+
+def hosts_needed(view, request):
+    """Whether planning ``request`` needs the v1.1 host list: ``server_ids`` on the v1.1 Task group. False for anything
+    ``plan_resize`` refuses anyway (so a refusal never waits for a read)."""
+    try:
+        request = validate_request(request)
+        ref = resolve_node_group(view, request.node_group)
+    except MrsError:
+        return False
+    return bool(request.server_ids) and ref.api == V11 and ref.key == 'task'
+
+
+def nodes_needed(view, request):
+    """Whether planning ``request`` needs the v2 node list (``GET /v2/.../nodes``): a scale-in of a custom group below
+    MIN_CORE_NODES. The details answer does not say a custom group's kind; its nodes do (a DataNode holds HDFS data,
+    and MRS keeps such a group at 3 or more). False for anything ``plan_resize`` would refuse anyway."""
+    try:
+        request = validate_request(request)
+        ref = resolve_node_group(view, request.node_group)
+        before = view.count_of(ref.key)
+    except MrsError:
+        return False
+    return ref.role == 'custom' and request.count is not None and request.count < min(before, MIN_CORE_NODES)
+
+
+def _check_custom_minimum(ref, before, after, nodes):
+    """A custom group whose nodes run the HDFS DataNode keeps MIN_CORE_NODES nodes (``nodes``: the v2 node list)."""
+    mine = [node for node in nodes if isinstance(node, dict) and node.get('node_group_name') == ref.name]
+    if any(_runs_hdfs_data(node) for node in mine):
+        raise PlanError('count', 'node group %s runs the HDFS DataNode, so it holds HDFS data like a Core group: it can never go '
+                        'below %d nodes (asked for %d)' % (ref.name, MIN_CORE_NODES, after))
+    if len(mine) < before:
+        raise PlanError('count', 'the node list shows %d of the %d nodes of group %s, so it cannot tell whether the group holds '
+                        'HDFS data (then it keeps at least %d nodes); nothing was sent (run again, or check the node list)'
+                        % (len(mine), before, ref.name, MIN_CORE_NODES))
+
+
+def _check_node_limits(view, ref, before, after, nodes=None):
+    if ref.role == 'core' and after < MIN_CORE_NODES:
+        if ref.api == V11:
+            raise PlanError('count', 'Core nodes can never go below %d (asked for %d)' % (MIN_CORE_NODES, after))
+        raise PlanError('count', '%s is a Core group: Core groups can never go below %d nodes (asked for %d)'
+                        % (ref.name, MIN_CORE_NODES, after))
+    if ref.role == 'custom' and after < min(before, MIN_CORE_NODES) and nodes is not None:
+        _check_custom_minimum(ref, before, after, nodes)
     if after <= before:
         return
-    total_now = view.count('core') + view.count('task')  # both needed, and refused when the answer lacks one
+    total_now = view.resizable_total()  # refused when the answer lacks a count it needs
     total_after = total_now + after - before
     if total_after > MAX_CORE_TASK_NODES:
-        raise PlanError('count', 'Core + Task nodes can total at most %d (this would make %d; at most %d more can be added)'
-                        % (MAX_CORE_TASK_NODES, total_after, max(0, MAX_CORE_TASK_NODES - total_now)))
+        what = 'the non-Master node groups' if view.groups_of('custom') else 'Core + Task nodes'
+        raise PlanError('count', '%s can total at most %d (this would make %d; at most %d more can be added)'
+                        % (what[0].upper() + what[1:], MAX_CORE_TASK_NODES, total_after, max(0, MAX_CORE_TASK_NODES - total_now)))
 
 
 def _task_node_info_to_send(group, before, after, task_node_info):
@@ -320,9 +476,10 @@ def _task_node_info_to_send(group, before, after, task_node_info):
     return task_node_info
 
 
-def _check_cluster_can_scale(view):
-    if view.is_prepaid:
-        raise PlanError('cluster', 'yearly/monthly (prepaid) clusters cannot be scaled (error 12000065)')
+def _check_cluster_can_scale(view, api=V11):
+    if view.is_prepaid and api == V11:
+        raise PlanError('cluster', 'yearly/monthly (prepaid) clusters cannot be scaled through the v1.1 resize API (error '
+                        '12000065), which is what resizes this group')
     if view.state != 'running' or view.is_scaling:
         raise PlanError('cluster', "cluster is in state '%s'%s: only a running cluster can be scaled" % (view.state, _progress(view)))
 
@@ -353,12 +510,21 @@ def _body(group, scale_type, instances, task_node_info=None, flags=None, server_
     return {'service_id': '', 'plan_id': '', 'parameters': parameters, 'previous_values': {'plan_id': ''}}
 
 
-def _no_change(group, before, current_count, already_gone):
+def _v2_body(ref, scale_type, instances, flags):
+    """The v2 ExpandParam / ShrinkParam body: the group by name and the nodes to add or remove."""
+    body = {'node_group_name': ref.name, 'count': instances}
+    if scale_type == 'scale_out':
+        body.update(flags)
+    return body
+
+
+def _no_change(ref, before, current_count, already_gone):
     warnings = ()
     if current_count is not None and current_count != before:
         warnings = ('current_count: expected %d %s nodes but the group has %d, which is already what was asked for; nothing to change'
-                    % (current_count, _ROLE_TITLES[group], before),)
-    return Plan(node_group=group, before=before, after=before, already_gone=already_gone, warnings=warnings)
+                    % (current_count, _title(ref.key), before),)
+    return Plan(node_group=ref.key, before=before, after=before, already_gone=already_gone, warnings=warnings, api=ref.api,
+                group_name=ref.name)
 
 
 def validate_request(request):
@@ -367,7 +533,7 @@ def validate_request(request):
     The module calls it before any request; ``plan_resize`` calls it again (it is idempotent), so the
     planner is total whatever the caller did before.
     """
-    group = normalise_node_group(request.node_group)
+    group = check_node_group(request.node_group)
     return replace(
         request,
         node_group=group,
@@ -378,44 +544,57 @@ def validate_request(request):
     )
 
 
-def plan_resize(view, request, hosts=None):
+def plan_resize(view, request, hosts=None, nodes=None):
     """Plan the resize ``request`` (a ``ResizeRequest``) of the cluster ``view`` (a ``ClusterView``).
 
-    ``hosts`` (a sequence of ``Host``) is needed only with ``server_ids``. Returns a ``Plan``;
-    raises ``PlanError`` for any request the API would refuse, and ``ClusterParseError`` when the
-    view lacks a count the plan needs (the group's, and Core and Task for the 500-node limit).
+    ``hosts`` (a sequence of ``Host``) is needed only with ``server_ids``; ``nodes`` (the v2 node list) only when
+    ``nodes_needed`` says so (without it, a custom group's minimum is not checked: the caller that writes passes it).
+    Returns a ``Plan``; raises ``PlanError`` for any request the API would refuse, and ``ClusterParseError`` when the
+    view lacks a count the plan needs (the group's, and every non-Master group's for the 500-node limit).
     """
     request = validate_request(request)
-    group, count, current_count, task_node_info = request.node_group, request.count, request.current_count, request.task_node_info
+    ref = resolve_node_group(view, request.node_group)
+    _check_v2_options(ref, request)
+    group, count, current_count, task_node_info = ref.key, request.count, request.current_count, request.task_node_info
+    if request.server_ids and group != 'task':
+        raise PlanError('server_ids', 'only Task nodes can be removed by id: %s is the %s group; use the Task group, or drop '
+                        'server_ids' % (ref.name, _title(ref.role)))
     flags = _scale_out_flags(request)
-    before = view.count(group)
+    before = view.count_of(group)
     present_ids, already_gone = _split_server_ids(request.server_ids, hosts, before)
     # An empty server_ids list names no node: with count, count decides alone; without count, there is nothing to remove.
     by_id = bool(present_ids or already_gone) or (count is None and request.server_ids is not None)
     after = _target_count(before, count, present_ids, by_id)
     if after == before:
-        return _no_change(group, before, current_count, already_gone)
+        return _no_change(ref, before, current_count, already_gone)
 
     _check_current_count(current_count, before, group)
-    _check_node_limits(view, group, before, after)
-    task_node_info = _task_node_info_to_send(group, before, after, task_node_info)
-    _check_cluster_can_scale(view)
+    _check_node_limits(view, ref, before, after, nodes)
+    task_node_info = _task_node_info_to_send(group, before, after, task_node_info) if ref.api == V11 else None
+    _check_cluster_can_scale(view, ref.api)
 
     instances = abs(after - before)
-    if after > before:
+    scale_type = 'scale_out' if after > before else 'scale_in'
+    warnings = () if scale_type == 'scale_out' else tuple(
+        '%s applies to scale-out only; it is not sent with this scale-in' % name for name in flags)
+    if ref.api == V2:
+        return Plan(group, before, after, scale_type, instances, body=_v2_body(ref, scale_type, instances, flags),
+                    warnings=warnings, api=V2, group_name=ref.name)
+    if scale_type == 'scale_out':
         body = _body(group, 'scale_out', instances, task_node_info, flags)
-        return Plan(group, before, after, 'scale_out', instances, body=body)
-    warnings = tuple('%s applies to scale-out only; it is not sent with this scale-in' % name for name in flags)
+        return Plan(group, before, after, 'scale_out', instances, body=body, group_name=ref.name)
     body = _body(group, 'scale_in', instances, server_ids=present_ids)
-    return Plan(group, before, after, 'scale_in', instances, present_ids, already_gone, body, warnings)
+    return Plan(group, before, after, 'scale_in', instances, present_ids, already_gone, body, warnings, group_name=ref.name)
 
 
 POLICY_MODULE = 'hwcloud.mrs.mrs_autoscaling_policy'
 
 
 def policy_group(view, group):
-    """The name MRS gives the group a resize of ``group`` (core/task) acts on, as the policy module resolves it, or None
-    when the answer names no group of that role."""
+    """The name MRS gives the group a resize of ``group`` (a plan's key: core/task, or a group name) acts on, as the
+    policy module resolves it, or None when the answer names no group of that role."""
+    if view.group(group) is not None:
+        return group
     try:
         return resolve_group(group, [(node_group.name, node_group.role) for node_group in view.node_groups])
     except PolicyError:

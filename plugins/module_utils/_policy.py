@@ -350,3 +350,44 @@ def resolve_group(node_group, groups):
 def check_target(node_group, resource_pool):
     _text(node_group, "node_group", NAME_RE, "must be core, task, or a group name of 1 to 64 letters, digits, _ or -")
     _text(resource_pool, "resource_pool_name", NAME_RE, "must be 1 to 64 letters, digits, _ or - (default: the group itself)")
+
+
+DEFAULT_POOL = "default"
+
+
+def group_policies(listed, group_names):
+    """{group name: [summary, ...]} of the GET list (``listed``; None for MRS's "policy not found": none), each summary
+    {resource_pool, enabled, min_capacity, max_capacity, rule_count, plan_count}, sorted by resource pool, for every name
+    of ``group_names`` (an empty list for a group without policy), plus the groups the list names that are not in
+    ``group_names``. A policy MRS answers that cannot be read fails (MrsError naming the group), never shown half."""
+    found = dict((name, []) for name in group_names)
+    if listed is None:
+        return found
+    if not isinstance(listed, list):
+        raise MrsError("the auto-scaling policy list is not a list (got %s)" % type(listed).__name__)
+    for index, entry in enumerate(listed):
+        name = entry.get("node_group_name") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or not name:
+            raise MrsError("entry %d of the auto-scaling policy list names no node group" % index)
+        policy = entry.get("auto_scaling_policy")
+        if not isinstance(policy, dict):
+            raise MrsError("the auto-scaling policy of node group %s is not an object" % name)
+        try:
+            normal = normalise(policy)
+        except PolicyError as error:
+            raise MrsError("the auto-scaling policy of node group %s cannot be read: %s" % (name, error))
+        found.setdefault(name, []).append({
+            "resource_pool": entry.get("resource_pool_name") or DEFAULT_POOL, "enabled": normal["auto_scaling_enable"],
+            "min_capacity": normal["min_capacity"], "max_capacity": normal["max_capacity"],
+            "rule_count": len(normal["rules"]), "plan_count": len(normal["resources_plans"])})
+    for summaries in found.values():
+        summaries.sort(key=lambda summary: summary["resource_pool"])
+    return found
+
+
+def main_policy(summaries):
+    """The one policy a group's ``policy`` shows: its default resource pool's, else its only one, else None."""
+    default = [summary for summary in summaries if summary["resource_pool"] == DEFAULT_POOL]
+    if default:
+        return default[0]
+    return summaries[0] if len(summaries) == 1 else None

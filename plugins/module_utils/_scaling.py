@@ -21,7 +21,8 @@ import time
 from ansible_collections.hwcloud.mrs.plugins.module_utils._client import ResizeOutcomeUnknown
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError, parse_cluster, parse_hosts
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, TransientError
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import check_policy, one_live_cluster, plan_resize, policy_group
+from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
+    V2, check_policy, hosts_needed, nodes_needed, one_live_cluster, plan_resize, policy_group)
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import (
     DONE, PENDING, WaitError, WaitTimeout, describe, idle_evaluator, resize_evaluator, seconds, wait_for)
 
@@ -45,7 +46,8 @@ class Outcome:
 
     ``applied`` is True once MRS accepted the resize (or the cluster showed it after a lost answer);
     ``sent`` once the resize was sent at all; ``last`` is the cluster as last read, ``final`` the
-    cluster at the end of a successful run.
+    cluster at the end of a successful run. ``order_id``: the order a prepaid group's v2 expand answered
+    (its nodes come once it is paid, so the task did not wait).
     """
 
     def __init__(self, plan=None, planned_on=None, final=None, applied=False, polls=0, cluster_id=None):
@@ -57,6 +59,7 @@ class Outcome:
         self.polls = polls
         self.cluster_id = cluster_id
         self.last = planned_on
+        self.order_id = None
 
 
 class ScaleFailed(MrsError):
@@ -146,8 +149,10 @@ class NodeScaler:
         while True:
             if view.is_scaling and self.wait:
                 view = self._wait(cluster_id, idle_evaluator())
-            hosts = parse_hosts(self.client.list_hosts(cluster_id)) if request.server_ids else None
-            plan = plan_resize(view, request, hosts)
+            hosts = parse_hosts(self.client.list_hosts(cluster_id)) if hosts_needed(view, request) else None
+            # A custom group's kind is not in the details answer: its nodes say whether it holds HDFS data (minimum 3).
+            nodes = self.client.list_nodes(cluster_id) if nodes_needed(view, request) else None
+            plan = plan_resize(view, request, hosts, nodes)
             outcome.plan, outcome.planned_on = plan, view
             if plan.changed:
                 # Only a change pays for the policy read (a no-op stays one request); check mode reads it too, so the
@@ -160,7 +165,7 @@ class NodeScaler:
                 return outcome
             try:
                 outcome.sent = True
-                self.client.resize(cluster_id, plan.body)
+                answer = self._send(cluster_id, plan)
             except MrsApiError as error:
                 if error.code != CLUSTER_BUSY or not self.wait:
                     raise
@@ -170,12 +175,26 @@ class NodeScaler:
                 view = self._after_busy(cluster_id, error, busy_refusals)
                 continue
             except ResizeOutcomeUnknown as error:
+                answer = None
                 self._confirm_applied(cluster_id, plan, view, error)
             outcome.applied = True
+            outcome.order_id = (answer or {}).get("order_id")
+            if outcome.order_id:
+                # A yearly/monthly group: no node comes until the order is paid, so there is nothing to wait for yet.
+                outcome.final, outcome.polls = view, self._polls
+                return outcome
             if self.wait:
                 outcome.final = self._wait(cluster_id, resize_evaluator(plan.node_group, plan.after, view))
             outcome.polls = self._polls
             return outcome
+
+    def _send(self, cluster_id, plan):
+        """The one write of a plan, through the API the planner chose: v1.1 resize, or v2 expand / shrink."""
+        if plan.api == V2:
+            send = self.client.expand if plan.scale_type == "scale_out" else self.client.shrink
+            return send(cluster_id, plan.body)
+        self.client.resize(cluster_id, plan.body)
+        return None
 
     def _after_busy(self, cluster_id, error, refusals):
         """Sleep a jittered, growing pause after the ``refusals``-th busy answer, then read the cluster again."""
@@ -201,7 +220,7 @@ class NodeScaler:
         count, or an operation recorded after the plan's read (a quick failure) all say it took effect.
         """
         def shows_the_scale(view):
-            if view.is_scaling or view.count(plan.node_group) == plan.after or view.updated_since(before):
+            if view.is_scaling or view.count_of(plan.node_group) == plan.after or view.updated_since(before):
                 return DONE, "the resize took effect"
             return PENDING, describe(view, plan.node_group, plan.after)
 

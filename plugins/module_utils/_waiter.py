@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import time
 
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 
 DONE = 'done'
@@ -135,13 +136,27 @@ def _known(number):
     return 'unknown' if number is None else '%d' % number
 
 
+def _title(node_group):
+    """``Core``/``Task``/``Master`` for a role key, ``group <name>`` for a group name (the v2 path)."""
+    return _ROLE_TITLES.get(node_group) or 'group %s' % node_group
+
+
+def _count_or_none(view, node_group):
+    try:
+        return view.count_of(node_group)
+    except ClusterParseError:
+        return None
+
+
 def describe(view, node_group=None, target=None):
-    """The state of ``view`` in one line, for wait messages: state, scale, stageDesc and counts ('unknown' when the answer lacked one)."""
+    """The state of ``view`` in one line, for wait messages: state, scale, stageDesc and counts ('unknown' when the answer lacked one).
+
+    ``node_group``: a role key (core, task) or a group name.
+    """
     text = "state '%s', scale '%s', stageDesc %s" % (view.state, view.scale, "'%s'" % view.stage_desc if view.stage_desc else 'none')
-    counts = {'master': view.master_count, 'core': view.core_count, 'task': view.task_count}
     if node_group is None:
-        return '%s, Core nodes %s, Task nodes %s' % (text, _known(counts['core']), _known(counts['task']))
-    return '%s, %s nodes %s (target %d)' % (text, _ROLE_TITLES[node_group], _known(counts[node_group]), target)
+        return '%s, Core nodes %s, Task nodes %s' % (text, _known(view.core_count), _known(view.task_count))
+    return '%s, %s nodes %s (target %d)' % (text, _title(node_group), _known(_count_or_none(view, node_group)), target)
 
 
 class ResizeEvaluator:
@@ -165,7 +180,7 @@ class ResizeEvaluator:
         self.target = target
         self.scale_seen = False
         self._before = before_view
-        self._before_count = before_view.count(node_group)
+        self._before_count = before_view.count_of(node_group)
         self._error_before = before_view.scale == 'scaling-error'
 
     def _new_record(self, view):
@@ -173,7 +188,7 @@ class ResizeEvaluator:
         return view.updated_since(self._before) or (bool(view.stage_desc) and view.stage_desc != self._before.stage_desc)
 
     def __call__(self, view):
-        count = view.count(self.node_group)
+        count = view.count_of(self.node_group)
         if view.is_scaling or count != self._before_count:
             self.scale_seen = True
         where = describe(view, self.node_group, self.target)
@@ -188,12 +203,13 @@ class ResizeEvaluator:
         if count == self.target:
             return DONE, 'scaled: %s' % where
         if self.scale_seen:
-            return FAILED, 'the scale ended with %d %s nodes, not the target %d: %s' % (count, _ROLE_TITLES[self.node_group], self.target, where)
+            return FAILED, 'the scale ended with %d %s nodes, not the target %d: %s' % (count, _title(self.node_group), self.target, where)
         return PENDING, 'waiting for the scale to start: %s' % where
 
 
 def resize_evaluator(node_group, target, before_view):
-    """An ``evaluate(view)`` for ``wait_for`` after a resize of ``node_group`` to ``target`` nodes."""
+    """An ``evaluate(view)`` for ``wait_for`` after a resize of ``node_group`` (a role key, core or task, or on the v2 path
+    a group name) to ``target`` nodes."""
     return ResizeEvaluator(node_group, target, before_view)
 
 

@@ -13,8 +13,10 @@ module: mrs_cluster_info
 short_description: Read Huawei Cloud MRS clusters, their node groups and hosts
 version_added: 1.0.0
 description:
-  - Returns MapReduce Service (MRS) clusters with their state, scale sub-state, version, billing type,
-    node counts per group as integers, and node groups; with O(include_hosts), their hosts too.
+  - Returns MapReduce Service (MRS) clusters with their type, state, scale sub-state, version, billing type,
+    node counts per group as integers, and every node group (name, kind, node count, flavor); with O(include_hosts),
+    their hosts; with O(include_nodes), the v2 node list with the components each node runs; with
+    O(include_policies), each group's auto-scaling policy.
   - Select one cluster by O(cluster_id) or O(cluster_name), or list the project's clusters, optionally by O(cluster_state).
     The list is read across all its pages.
   - An answer whose counts contradict each other (for example C(coreNodeNum) against the Core node group) fails
@@ -60,8 +62,28 @@ options:
       - Whether to read every returned cluster's hosts (one more request per cluster and page of 100 hosts).
     type: bool
     default: false
+  include_nodes:
+    description:
+      - Whether to read every returned cluster's v2 node list (C(GET /v2/{project_id}/clusters/{cluster_id}/nodes)), with
+        the components each node runs, in RV(clusters[].nodes). One more request per cluster and page of 100 nodes; never
+        read unless asked.
+      - An answer that is not a node list (an entry that is not an object, a node without C(node_name), components
+        without role names) fails the task naming the field; nothing is shown from it.
+    type: bool
+    default: false
+    version_added: 1.1.0
+  include_policies:
+    description:
+      - Whether to read every returned cluster's auto-scaling policies (one v2 C(GET) per cluster; never read unless
+        asked) and show each group's in RV(clusters[].node_groups[].policy) and RV(clusters[].node_groups[].policies).
+      - MRS's "policy not found" (C(MRS.00005016)) means the cluster has none. Any other failure, or a policy MRS answers
+        that breaks the documented limits, fails the task.
+    type: bool
+    default: false
+    version_added: 1.1.0
 seealso:
   - module: hwcloud.mrs.mrs_cluster_nodes
+  - module: hwcloud.mrs.mrs_autoscaling_policy
 """
 
 EXAMPLES = r"""
@@ -80,6 +102,20 @@ EXAMPLES = r"""
     cluster_name: analytics-prod
     exactly_one: true
   register: prod
+
+- name: Read a custom cluster's groups, nodes and policies
+  hwcloud.mrs.mrs_cluster_info:
+    cluster_name: lake
+    exactly_one: true
+    include_nodes: true
+    include_policies: true
+  register: lake
+
+- name: Show the DataNode hosts and the groups whose policy is enabled
+  ansible.builtin.debug:
+    msg:
+      datanodes: "{{ lake.clusters[0].nodes | selectattr('components', 'contains', 'DataNode') | map(attribute='name') | list }}"
+      autoscaled: "{{ lake.clusters[0].node_groups | selectattr('policy') | selectattr('policy.enabled') | map(attribute='name') | list }}"
 
 - name: List the running clusters of the project
   hwcloud.mrs.mrs_cluster_info:
@@ -103,6 +139,13 @@ clusters:
       description: Cluster name.
       type: str
       sample: analytics-prod
+    cluster_type:
+      description:
+        - V(analysis), V(streaming), V(mixed) or V(custom) (C(clusterType) 0 to 3); null when the answer lacks it or
+          holds an unknown value.
+      type: str
+      sample: custom
+      version_added: 1.1.0
     state:
       description: C(clusterState), lower-case, for example V(running), V(scaling-out), V(abnormal).
       type: str
@@ -141,10 +184,19 @@ clusters:
       elements: dict
       contains:
         name:
-          description: Group name, for example V(core_node_analysis_group).
+          description:
+            - Group name as MRS writes it, for example V(core_node_analysis_group) or V(node_group_1); what
+              O(hwcloud.mrs.mrs_cluster_nodes#module:node_group) takes.
           type: str
+        kind:
+          description:
+            - V(master), V(core) or V(task) from the MRS group names (C(master_node_*), C(core_node_*), C(task_node_*));
+              V(task) for any group MRS lists as a Task group; V(custom) for any other group (custom clusters name
+              their groups freely).
+          type: str
+          version_added: 1.1.0
         role:
-          description: V(master), V(core), V(task), or V(custom) for a group of a custom cluster.
+          description: The same as RV(clusters[].node_groups[].kind) (the 1.0.0 name, kept).
           type: str
         node_count:
           description: Nodes in the group.
@@ -167,6 +219,41 @@ clusters:
         root_volume_size:
           description: System disk size in GB.
           type: int
+        policy:
+          description:
+            - The group's auto-scaling policy, in short; null when it has none.
+            - When the group has policies in several resource pools, the one of the V(default) pool (null when none is
+              in that pool); RV(clusters[].node_groups[].policies) lists them all.
+          returned: when O(include_policies=true)
+          type: dict
+          version_added: 1.1.0
+          contains:
+            enabled:
+              description: Whether the policy is enabled (then MRS refuses manual resizes of the group).
+              type: bool
+            min_capacity:
+              description: The fewest nodes the policy keeps.
+              type: int
+            max_capacity:
+              description: The most nodes the policy grows to.
+              type: int
+            rule_count:
+              description: Its rules (on YARN metrics).
+              type: int
+            plan_count:
+              description: Its resource plans (time windows with their own min/max).
+              type: int
+            resource_pool:
+              description: The resource pool it is for, V(default) unless the policy names another.
+              type: str
+        policies:
+          description:
+            - Every auto-scaling policy of the group, one per resource pool, sorted by pool, each as in
+              RV(clusters[].node_groups[].policy); empty when it has none.
+          returned: when O(include_policies=true)
+          type: list
+          elements: dict
+          version_added: 1.1.0
     hosts:
       description: The cluster's hosts.
       returned: when O(include_hosts=true)
@@ -194,14 +281,49 @@ clusters:
         role:
           description: V(master), V(core), V(task) or V(custom).
           type: str
+    nodes:
+      description:
+        - The cluster's nodes from the v2 node list, in the order MRS lists them. A field the answer lacks is null.
+      returned: when O(include_nodes=true)
+      type: list
+      elements: dict
+      version_added: 1.1.0
+      contains:
+        name:
+          description: Node name.
+          type: str
+        group:
+          description: Name of the node's group, as in RV(clusters[].node_groups[].name).
+          type: str
+        status:
+          description: Node status, for example V(started).
+          type: str
+        ip:
+          description: Private IP address.
+          type: str
+        resource_id:
+          description: The node's resource id.
+          type: str
+        server_id:
+          description: ECS server id; what O(hwcloud.mrs.mrs_cluster_nodes#module:server_ids) takes.
+          type: str
+        components:
+          description:
+            - The role names of the components the node runs, for example V(DataNode), V(NodeManager); null when the
+              answer does not say (never an invented empty list).
+          type: list
+          elements: str
 """
 
 from dataclasses import asdict
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster, parse_hosts
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError, parse_cluster, parse_hosts
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
+from ansible_collections.hwcloud.mrs.plugins.module_utils._nodes import parse_nodes
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, check_id, check_text, one_live_cluster
+from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import group_policies, main_policy
+from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import POLICY_NOT_FOUND
 
 
 def checked_options(params):
@@ -228,6 +350,47 @@ def read_clusters(client, params):
     return views
 
 
+def read_policies(client, view):
+    """{group name: policy summaries} of the cluster, from one v2 GET; "policy not found" (MRS.00005016) means none."""
+    try:
+        listed = client.list_policies(view.cluster_id)
+    except MrsError as error:
+        if not (isinstance(error, MrsApiError) and error.code == POLICY_NOT_FOUND):
+            error.args = ("cluster %s: reading its auto-scaling policies (include_policies) failed: %s" % (view.cluster_id, error),)
+            raise
+        listed = None
+    try:
+        return group_policies(listed, [group.name for group in view.node_groups])
+    except MrsError as error:
+        raise MrsError("cluster %s: %s; nothing is shown from a policy list that cannot be trusted" % (view.cluster_id, error))
+
+
+def cluster_result(view, hosts=None, nodes=None, policies=None):
+    """One cluster as the module returns it; hosts, nodes (raw answers) and policies ({group: summaries}) when read.
+
+    Returns (cluster, names of groups the policies name that the cluster answer does not list).
+    """
+    cluster = view.to_dict()
+    cluster.setdefault("cluster_type", getattr(view, "cluster_type", None))  # until _cluster.py parses clusterType (#13)
+    for group in cluster["node_groups"]:
+        group["kind"] = group["role"]
+        if policies is not None:
+            group["policies"] = policies.get(group["name"], [])
+            group["policy"] = main_policy(group["policies"])
+    if hosts is not None:
+        cluster["hosts"] = [asdict(host) for host in parse_hosts(hosts)]
+    if nodes is not None:
+        try:
+            cluster["nodes"] = parse_nodes(nodes)
+        except ClusterParseError as error:
+            error.args = ("cluster %s: the v2 node list (GET .../clusters/%s/nodes) cannot be read: %s; nothing is shown "
+                          "from a list that cannot be trusted" % (view.cluster_id, view.cluster_id, error),)
+            raise
+    listed = set(group["name"] for group in cluster["node_groups"])
+    unlisted = sorted(name for name in policies or () if name not in listed)
+    return cluster, unlisted
+
+
 def main():
     module = MrsModule(
         argument_spec=dict(
@@ -236,6 +399,8 @@ def main():
             cluster_state=dict(type="str"),
             exactly_one=dict(type="bool", default=False),
             include_hosts=dict(type="bool", default=False),
+            include_nodes=dict(type="bool", default=False),
+            include_policies=dict(type="bool", default=False),
         ),
         mutually_exclusive=[("cluster_id", "cluster_name")],
         supports_check_mode=True,
@@ -245,9 +410,13 @@ def main():
         client = module.client
         clusters = []
         for view in read_clusters(client, params):
-            cluster = view.to_dict()
-            if params["include_hosts"]:
-                cluster["hosts"] = [asdict(host) for host in parse_hosts(client.list_hosts(view.cluster_id))]
+            hosts = client.list_hosts(view.cluster_id) if params["include_hosts"] else None
+            nodes = client.list_nodes(view.cluster_id) if params["include_nodes"] else None
+            policies = read_policies(client, view) if params["include_policies"] else None
+            cluster, unlisted = cluster_result(view, hosts, nodes, policies)
+            if unlisted:
+                module.warn("cluster %s (%s): auto-scaling policies name node groups its answer does not list (%s); they are not "
+                            "shown" % (view.name, view.cluster_id, ", ".join(unlisted)))
             clusters.append(cluster)
     except MrsError as error:  # the collection's own errors only (a ClusterParseError is one); anything else is a bug to see
         module.fail_from_error(error)

@@ -362,16 +362,28 @@ def build_request(params):
     return cluster_id, cluster_name, request
 
 
-def summarise(outcome, elapsed):
+ORDER_WARNING = ("the expand of node group %s answered order %s: it is a yearly/monthly (prepaid) group, whose nodes come only "
+                 "once the order is paid, so the task did not wait. Pay the order in the Huawei Cloud console (Billing Center, "
+                 "Orders, Unpaid Orders) or through the BSS API, then run the task again: it waits for the nodes and reports "
+                 "changed=false once they are in. Until the order is paid, a re-run is refused by MRS with 12000121 (unpaid order)")
+
+
+def _group_fields(plan, given):
+    return dict(node_group=given, group_name=plan.group_name, api=plan.api)
+
+
+def summarise(outcome, elapsed, given=None):
+    """The success result. ``given``: the node_group option as the user wrote it (default: the plan's key)."""
     plan = outcome.plan
+    given = plan.node_group if given is None else given
     final = outcome.final or outcome.planned_on
+    waited = outcome.final is not None and outcome.applied and not outcome.order_id
     result = dict(
         changed=plan.changed,
         cluster_id=outcome.cluster_id,
         cluster_name=outcome.planned_on.name,
-        node_group=plan.node_group,
         previous_count=plan.before,
-        count=final.count(plan.node_group) if outcome.final is not None and outcome.applied else plan.after,
+        count=final.count_of(plan.node_group) if waited else (plan.before if outcome.order_id else plan.after),
         scale_type=plan.scale_type,
         instances=plan.instances,
         request=plan.body,
@@ -380,15 +392,18 @@ def summarise(outcome, elapsed):
         elapsed=round(elapsed, 2),
         polls=outcome.polls,
         cluster=final.summary(),
+        **_group_fields(plan, given)
     )
+    if outcome.order_id:
+        result["order_id"] = outcome.order_id
     result["diff"] = dict(
-        before=dict(node_group=plan.node_group, count=plan.before, server_ids=sorted(plan.server_ids)),
-        after=dict(node_group=plan.node_group, count=plan.after, server_ids=[]),
+        before=dict(node_group=given, count=plan.before, server_ids=sorted(plan.server_ids)),
+        after=dict(node_group=given, count=plan.after, server_ids=[]),
     )
     return result
 
 
-def failure(error, elapsed):
+def failure(error, elapsed, given=None):
     """The failure result of any ``ScaleFailed``: the one place that says what had changed when the task failed.
 
     ``changed`` is true exactly when a resize was applied (accepted by MRS, or shown by the cluster after a
@@ -407,8 +422,9 @@ def failure(error, elapsed):
     result["cluster"] = last.summary() if last is not None else None
     plan = outcome.plan
     if plan is not None:
-        result.update(node_group=plan.node_group, previous_count=plan.before, scale_type=plan.scale_type,
-                      instances=plan.instances, request=plan.body if outcome.sent else None)
+        result.update(previous_count=plan.before, scale_type=plan.scale_type, instances=plan.instances,
+                      request=plan.body if outcome.sent else None,
+                      **_group_fields(plan, plan.node_group if given is None else given))
     return result
 
 
@@ -430,11 +446,13 @@ def main():
     try:
         outcome = scaler.converge(cluster_id, request, cluster_name=cluster_name)
     except ScaleFailed as error:
-        module.fail_from_error(error.cause, **failure(error, time.monotonic() - started))
+        module.fail_from_error(error.cause, **failure(error, time.monotonic() - started, params["node_group"]))
 
     for warning in outcome.plan.warnings:
         module.warn(warning)
-    result = summarise(outcome, time.monotonic() - started)
+    if outcome.order_id:
+        module.warn(ORDER_WARNING % (outcome.plan.group_name, outcome.order_id))
+    result = summarise(outcome, time.monotonic() - started, params["node_group"])
     if not module._diff:
         del result["diff"]
     module.exit_json(**result)

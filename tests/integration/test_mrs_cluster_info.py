@@ -3,6 +3,7 @@
 import ast
 import json
 import os
+import re
 from urllib.parse import parse_qs
 
 import yaml
@@ -19,6 +20,12 @@ def documented_return():
         if isinstance(node, ast.Assign) and any(getattr(target, "id", None) == "RETURN" for target in node.targets):
             return yaml.safe_load(node.value.value)
     raise AssertionError("no RETURN in %s" % MODULE)
+
+
+def returned_keys(contains, *asked):
+    """The documented keys of ``contains`` a run returns: those returned always, or when one of ``asked`` was set."""
+    return sorted(key for key, doc in contains.items()
+                  if "when O(" not in doc.get("returned", "") or any("O(%s=true)" % option in doc["returned"] for option in asked))
 
 
 def test_reads_clusters_groups_and_hosts_as_documented(mrs, playbook, tmp_path):
@@ -39,7 +46,7 @@ def test_reads_clusters_groups_and_hosts_as_documented(mrs, playbook, tmp_path):
     # one cluster by id: every documented key and no other, counts as integers
     (cluster,) = result["by_id"]["clusters"]
     assert result["by_id"]["changed"] is False
-    assert sorted(cluster) == sorted(contains)
+    assert sorted(cluster) == returned_keys(contains, "include_hosts")
     assert {key: cluster[key] for key in ("id", "name", "state", "scale", "stage_desc", "billing_type", "version",
                                           "master_count", "core_count", "task_count")} == {
         "id": big, "name": "analytics", "state": "running", "scale": "", "stage_desc": None, "billing_type": "Metered",
@@ -47,7 +54,8 @@ def test_reads_clusters_groups_and_hosts_as_documented(mrs, playbook, tmp_path):
     groups = {group["role"]: group for group in cluster["node_groups"]}
     assert sorted(groups) == ["core", "master", "task"]
     for group in cluster["node_groups"]:
-        assert sorted(group) == sorted(contains["node_groups"]["contains"]), group
+        assert sorted(group) == returned_keys(contains["node_groups"]["contains"]), group
+        assert group["kind"] == group["role"]
         assert isinstance(group["node_count"], int) and isinstance(group["data_volume_count"], int)
     assert (groups["master"]["node_count"], groups["core"]["node_count"], groups["task"]["node_count"]) == (2, 120, 2)
     assert groups["task"]["node_size"] == "s3.xlarge.2.linux.bigdata"
@@ -75,12 +83,14 @@ def test_reads_clusters_groups_and_hosts_as_documented(mrs, playbook, tmp_path):
     assert result["missing"]["failed"] is True and "12000003" in result["missing"]["msg"]
     # nothing but reads
     assert {entry["method"] for entry in mrs.requests_log()} == {"GET"}
+    # and nothing that was not asked for: no v2 node list, no policy read
+    assert not [entry["path"] for entry in mrs.requests_log() if "/v2/" in entry["path"]]
 
 
-def info_calls(playbook, tmp_path, calls):
+def info_calls(playbook, tmp_path, calls, env=None):
     """Run mrs_cluster_info once per option dict of ``calls`` in one ansible-playbook run; the results in order."""
     result_file = tmp_path / "calls.json"
-    run = playbook("info_calls", calls=calls, result_file=str(result_file))
+    run = playbook("info_calls", env=env, calls=calls, result_file=str(result_file))
     assert run.rc == 0, run
     results = json.loads(result_file.read_text())
     assert len(results) == len(calls)
@@ -113,3 +123,157 @@ def test_exactly_one_is_the_rule_mrs_cluster_nodes_applies(mrs, playbook, tmp_pa
     assert dead["failed"] and dead["parameter"] == "cluster_id" and dead["msg"].startswith("cluster_id: cluster %s is terminated" % old)
     assert no_selector["failed"] and no_selector["msg"].startswith("exactly_one: needs cluster_id or cluster_name")
     assert {entry["method"] for entry in mrs.requests_log()} == {"GET"}
+
+
+def v2_reads(mrs):
+    """The v2 node-list and policy requests the emulator has logged."""
+    return [(entry["method"], entry["path"]) for entry in mrs.requests_log()
+            if entry["path"].endswith("/nodes") or "/autoscaling-policy/" in entry["path"]]
+
+
+def test_include_nodes_returns_every_node_with_its_components(mrs, playbook, tmp_path):
+    big = mrs.create_cluster(name="nodes-big", core=110, task=3)["clusterId"]  # two pages of the node list
+    small = mrs.create_cluster(name="nodes-small", core=3)["clusterId"]
+    mrs.clear_requests()
+
+    default, with_nodes, by_state = info_calls(playbook, tmp_path, [
+        dict(cluster_id=big), dict(cluster_id=big, include_nodes=True), dict(cluster_state="running", include_nodes=True)])
+
+    contains = documented_return()["clusters"]["contains"]
+    assert "nodes" not in default["clusters"][0]
+    (cluster,) = with_nodes["clusters"]
+    assert sorted(cluster) == returned_keys(contains, "include_nodes")
+    emulated = dict((host["id"], host) for host in mrs.hosts(big))
+    assert len(cluster["nodes"]) == len(emulated) == 115
+    groups = dict((group["name"], group) for group in cluster["node_groups"])
+    for node in cluster["nodes"]:
+        assert sorted(node) == sorted(contains["nodes"]["contains"]), node
+        twin = emulated[node["server_id"]]
+        assert (node["name"], node["ip"], node["status"]) == (twin["name"], twin["ip"], "started")
+        assert node["resource_id"] and node["group"] in groups
+        kind = groups[node["group"]]["kind"]
+        assert node["components"] == {"master": ["NameNode", "ResourceManager", "quorumpeer"], "core": ["DataNode", "NodeManager"],
+                                      "task": ["NodeManager"]}[kind], node
+    per_group = dict((name, sum(1 for node in cluster["nodes"] if node["group"] == name)) for name in groups)
+    assert per_group == dict((name, group["node_count"]) for name, group in groups.items())
+    # one node list per cluster, each across its pages; the run without include_nodes read none
+    node_lists = [path for method, path in v2_reads(mrs)]
+    assert sorted(set(node_lists)) == sorted("/v2/%s/clusters/%s/nodes" % (mrs.project_id, cid) for cid in (big, small))
+    assert len(node_lists) == 2 + 2 + 1  # big: 2 pages, twice; small: one page
+    assert sorted(len(found["nodes"]) for found in by_state["clusters"]) == [5, 115]
+
+
+def test_a_trimmed_or_garbled_node_list_fails_clearly(mrs, playbook, tmp_path):
+    from adversarial_support import crashed
+    from gateway import Gateway
+
+    cid = mrs.create_cluster(name="nodes-garbled", core=3)["clusterId"]
+    nodes_re = re.escape("/clusters/%s/nodes" % cid) + "$"
+    scripts = [
+        (dict(action="trim", fields=["nodes.*.node_name"]), ["nodes[0].node_name: missing or empty"]),
+        (dict(action="trim", fields=["nodes.*.component_infos.*.role_name"]), ["nodes[0].component_infos[0].role_name"]),
+        (dict(action="set", values={"nodes": {"node_name": "x"}}), ["/nodes", "'nodes' is not a list"]),
+        (dict(action="set", values={"nodes": []}), ["/nodes", "added no node although node_total says 5"]),
+        (dict(action="trim", fields=["node_total"]), ["/nodes", "no 'node_total'"]),
+        (dict(action="junk", body="<html>502</html>", content_type="text/html"), ["/nodes", "not JSON"]),
+        (dict(action="truncate"), ["/nodes", "not JSON"]),
+    ]
+    for script, words in scripts:
+        with Gateway(mrs.url) as gateway:
+            gateway.add("GET", nodes_re, times=None, **script)
+            (result,) = info_calls(playbook, tmp_path, [dict(cluster_id=cid, include_nodes=True)],
+                                   env=dict(HW_MRS_ENDPOINT=gateway.url, HW_AUTH_URL=gateway.url, HW_MAX_RETRIES="0"))
+        assert result["failed"] is True and "clusters" not in result, (script, result)
+        assert not crashed(result), (script, result)
+        assert all(word in result["msg"] for word in words), (script, result["msg"])
+
+
+POLICY_RULE = {"name": "grow", "adjustment_type": "scale_out", "cool_down_minutes": 20, "scaling_adjustment": 2,
+               "trigger": {"metric_name": "YARNMemoryAvailablePercentage", "metric_value": 25, "comparison_operator": "LT",
+                           "evaluation_periods": 3}}
+POLICY_PLAN = {"start_time": "9:00", "end_time": "18:00", "min_capacity": 3, "max_capacity": 8, "effective_days": ["MONDAY"]}
+
+
+def test_include_policies_shows_what_mrs_autoscaling_policy_created(mrs, playbook, tmp_path):
+    cid = mrs.create_cluster(name="policies-info", core=3, task=2)["clusterId"]
+    bare = mrs.create_cluster(name="policies-none", core=3)["clusterId"]
+    policies_file = tmp_path / "policies.json"
+    created = playbook("autoscaling_policy", result_file=str(policies_file), policies=[
+        dict(cluster_id=cid, node_group="task", min_capacity=1, max_capacity=10, rules=[POLICY_RULE], resources_plans=[POLICY_PLAN]),
+        dict(cluster_id=cid, node_group="core", enabled=False, min_capacity=3, max_capacity=6, rules=[POLICY_RULE]),
+        dict(cluster_id=cid, node_group="core", resource_pool_name="pool_b", min_capacity=3, max_capacity=4, rules=[POLICY_RULE]),
+    ])
+    assert created.rc == 0, created
+    held = json.loads(policies_file.read_text())
+    assert [entry.get("failed") for entry in held] == [None, None, None] or not any(entry.get("failed") for entry in held), held
+    mrs.clear_requests()
+
+    plain, with_policies, none, in_check_mode = info_calls(playbook, tmp_path, [
+        dict(cluster_id=cid), dict(cluster_id=cid, include_policies=True), dict(cluster_id=bare, include_policies=True),
+        dict(cluster_id=cid, include_policies=True, check_mode=True)])
+
+    assert all("policy" not in group for group in plain["clusters"][0]["node_groups"])
+    contains = documented_return()["clusters"]["contains"]["node_groups"]["contains"]
+    groups = dict((group["kind"], group) for group in with_policies["clusters"][0]["node_groups"])
+    for group in groups.values():
+        assert sorted(group) == returned_keys(contains, "include_policies"), group
+        for summary in group["policies"]:
+            assert sorted(summary) == sorted(contains["policy"]["contains"]), summary
+
+    def summary(result, pool="default"):
+        policy = result["policy"]
+        return {"resource_pool": pool, "enabled": policy["auto_scaling_enable"], "min_capacity": policy["min_capacity"],
+                "max_capacity": policy["max_capacity"], "rule_count": len(policy["rules"]),
+                "plan_count": len(policy["resources_plans"])}
+
+    task_created, core_created, pool_created = held
+    assert groups["task"]["policy"] == summary(task_created) == {"resource_pool": "default", "enabled": True, "min_capacity": 1,
+                                                                "max_capacity": 10, "rule_count": 1, "plan_count": 1}
+    assert groups["task"]["policies"] == [groups["task"]["policy"]]
+    # two resource pools: `policy` is the default pool's, `policies` lists both
+    assert groups["core"]["policy"] == summary(core_created) and groups["core"]["policy"]["enabled"] is False
+    assert groups["core"]["policies"] == [summary(core_created), summary(pool_created, "pool_b")]
+    assert groups["master"]["policy"] is None and groups["master"]["policies"] == []
+    # "policy not found" is no policy; check mode reads as usual
+    assert all(group["policy"] is None for group in none["clusters"][0]["node_groups"]) and not none.get("failed")
+    assert in_check_mode["clusters"] == with_policies["clusters"]
+    # one policy read per run that asked, none for the run that did not
+    assert [path for method, path in v2_reads(mrs)] == ["/v2/%s/autoscaling-policy/%s" % (mrs.project_id, cluster)
+                                                        for cluster in (cid, bare, cid)]
+
+
+def test_a_node_answer_without_optional_fields_is_shown_as_null(mrs, playbook, tmp_path):
+    from gateway import Gateway
+
+    cid = mrs.create_cluster(name="nodes-trimmed", core=3)["clusterId"]
+    with Gateway(mrs.url) as gateway:
+        gateway.add("GET", re.escape("/clusters/%s/nodes" % cid) + "$", "trim", times=None,
+                    fields=["nodes.*.server_info", "nodes.*.component_infos", "nodes.*.node_status"])
+        (result,) = info_calls(playbook, tmp_path, [dict(cluster_id=cid, include_nodes=True)],
+                               env=dict(HW_MRS_ENDPOINT=gateway.url, HW_AUTH_URL=gateway.url))
+    nodes = result["clusters"][0]["nodes"]
+    assert len(nodes) == 5 and all(node["name"] and node["resource_id"] and node["group"] for node in nodes)
+    # what the answer lacked is null, never an invented empty list or status
+    assert {(node["ip"], node["server_id"], node["status"], node["components"]) for node in nodes} == {(None, None, None, None)}
+
+
+def test_a_policy_answer_that_cannot_be_read_fails_clearly(mrs, playbook, tmp_path):
+    from adversarial_support import crashed
+    from gateway import Gateway
+
+    cid = mrs.create_cluster(name="policies-garbled", core=3, task=1)["clusterId"]
+    broken = [{"node_group_name": "task_node_analysis_group", "resource_pool_name": "default",
+               "auto_scaling_policy": {"auto_scaling_enable": True, "min_capacity": 9, "max_capacity": 2, "rules": []}}]
+    scripts = [
+        (json.dumps(broken), ["cluster %s" % cid, "node group task_node_analysis_group cannot be read", "min_capacity"]),
+        (json.dumps([{"auto_scaling_policy": {}}]), ["cluster %s" % cid, "names no node group"]),
+        (json.dumps({"policies": []}), ["cluster %s" % cid, "reading its auto-scaling policies (include_policies) failed"]),
+    ]
+    for body, words in scripts:
+        with Gateway(mrs.url) as gateway:
+            gateway.add("GET", re.escape("/autoscaling-policy/" + cid) + "$", "junk", body=body, content_type="application/json",
+                        times=None)
+            (result,) = info_calls(playbook, tmp_path, [dict(cluster_id=cid, include_policies=True)],
+                                   env=dict(HW_MRS_ENDPOINT=gateway.url, HW_AUTH_URL=gateway.url, HW_MAX_RETRIES="0"))
+        assert result["failed"] is True and "clusters" not in result and not crashed(result), (body, result)
+        assert all(word in result["msg"] for word in words), (body, result["msg"])

@@ -106,7 +106,7 @@ NAMES = {"core": "cluster_scale_profiles.night.core", "task": "cluster_scale_pro
     (None, {"task": "many"}, None, "cluster_scale_profiles.night.task: must be a whole number, got 'many'"),
     (None, {"core": 300, "task": "201"}, None,
      "cluster_scale_profiles.night.core / cluster_scale_profiles.night.task: Core + Task would be 501 nodes"),
-    (None, {"task": 2}, {"node_size": "x", "data_volume_count": 11}, "cluster_scale_profiles.night.task_node_info.data_volume_count: must be"),
+    (None, {"task": 2}, {"node_size": "x", "data_volume_count": 21}, "cluster_scale_profiles.night.task_node_info.data_volume_count: must be"),
     (None, {"task": 2}, {"node_size": "x", "disks": 1}, "cluster_scale_profiles.night.task_node_info: unknown key(s) disks"),
     (None, {"task": 2}, "big", "cluster_scale_profiles.night.task_node_info: must be a dictionary"),
     ({"core": 3, "task": 0}, {"task": "2"}, None, "cluster_scale_profiles.night.task_node_info: required when scaling the Task group out from 0"),

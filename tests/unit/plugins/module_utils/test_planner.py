@@ -22,7 +22,7 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
     ResizeRequest,
     check_id,
     check_text,
-    normalise_node_group,
+    check_node_group,
     plan_resize,
     validate_request,
     validate_task_node_info,
@@ -40,27 +40,28 @@ def refusal(view, request, hosts=None):
 @pytest.mark.parametrize('value, expected', [
     ('core', 'core'), ('CORE', 'core'), (' Task ', 'task'), ('task', 'task'),
     ('core_node_default_group', 'core'), ('TASK_NODE_DEFAULT_GROUP', 'task'),
+    ('node_group_1', 'node_group_1'), ('core_node_analysis_group', 'core_node_analysis_group'), ('Hdfs-Nodes', 'Hdfs-Nodes'),
 ])
-def test_node_group_accepts_short_and_api_names(value, expected):
-    assert normalise_node_group(value) == expected
+def test_node_group_accepts_short_api_and_group_names(value, expected):
+    assert check_node_group(value) == expected
 
 
-@pytest.mark.parametrize('value', ['master', 'Master_Node_Default_Group'])
+@pytest.mark.parametrize('value', ['master', 'Master_Node_Default_Group', 'master_node_extra'])
 def test_master_nodes_cannot_be_resized(value):
     with pytest.raises(PlanError) as caught:
-        normalise_node_group(value)
+        check_node_group(value)
 
     assert caught.value.parameter == 'node_group'
     assert caught.value.rule == 'the number of Master nodes cannot be changed after the cluster is created'
 
 
-@pytest.mark.parametrize('value', ['core_node_analysis_group', 'custom', '', None, 3])
-def test_other_node_groups_are_refused_naming_the_allowed_values(value):
+@pytest.mark.parametrize('value', ['', '  ', None, 3, 'a b', 'x' * 65, 'node/1', ' node_group_1', 'n\u00e9'])
+def test_malformed_node_groups_are_refused_naming_the_rule(value):
     with pytest.raises(PlanError) as caught:
-        normalise_node_group(value)
+        check_node_group(value)
 
     assert caught.value.parameter == 'node_group'
-    assert 'core, task, core_node_default_group, task_node_default_group' in caught.value.rule
+    assert 'core, task, or a node group name' in caught.value.rule
 
 
 # --- task_node_info ----------------------------------------------------------------------------
@@ -86,9 +87,9 @@ def test_absent_task_node_info_is_none(info):
     ({'data_volume_type': 'SSD'}, 'task_node_info.node_size', 'required'),
     ({'node_size': ''}, 'task_node_info.node_size', 'required'),
     ({'node_size': 42}, 'task_node_info.node_size', 'required'),
-    ({'node_size': 'x', 'data_volume_type': 'GPSSD'}, 'task_node_info.data_volume_type', 'SATA, SAS, SSD'),
-    ({'node_size': 'x', 'data_volume_count': 0}, 'task_node_info.data_volume_count', 'from 1 to 10'),
-    ({'node_size': 'x', 'data_volume_count': 11}, 'task_node_info.data_volume_count', 'from 1 to 10'),
+    ({'node_size': 'x', 'data_volume_type': 'NVME'}, 'task_node_info.data_volume_type', 'SATA, SAS, SSD, GPSSD'),
+    ({'node_size': 'x', 'data_volume_count': -1}, 'task_node_info.data_volume_count', 'from 0 to 20'),
+    ({'node_size': 'x', 'data_volume_count': 21}, 'task_node_info.data_volume_count', 'from 0 to 20'),
     ({'node_size': 'x', 'data_volume_count': 'abc'}, 'task_node_info.data_volume_count', 'whole number'),
     ({'node_size': 'x', 'data_volume_count': True}, 'task_node_info.data_volume_count', 'whole number'),
     ({'node_size': 'x', 'data_volume_size': 99}, 'task_node_info.data_volume_size', 'from 100 to 32000 GB'),
@@ -107,7 +108,7 @@ def test_bad_task_node_info_is_refused(info, parameter, words):
     assert words in caught.value.rule
 
 
-@pytest.mark.parametrize('key, value', [('data_volume_count', 1), ('data_volume_count', 10), ('data_volume_size', 100), ('data_volume_size', '32000')])
+@pytest.mark.parametrize('key, value', [('data_volume_count', 0), ('data_volume_count', 20), ('data_volume_size', 100), ('data_volume_size', '32000')])
 def test_task_node_info_range_ends_are_accepted(key, value):
     assert validate_task_node_info({'node_size': 'x', key: value})[key] == int(value)
 
@@ -175,7 +176,7 @@ def test_a_scale_out_plan(cluster_view):
 def test_no_change_is_a_no_op(cluster_view):
     plan = plan_resize(cluster_view(core=4), ResizeRequest('core', count=4))
 
-    assert plan == Plan(node_group='core', before=4, after=4)
+    assert plan == Plan(node_group='core', before=4, after=4, group_name='core_node_analysis_group')
     assert (plan.changed, plan.body, plan.scale_type, plan.instances) == (False, None, None, 0)
 
 
@@ -411,7 +412,8 @@ def test_bad_task_node_info_fails_even_when_it_would_not_be_sent(cluster_view):
 def test_prepaid_clusters_cannot_be_scaled(cluster_view):
     error = refusal(cluster_view(billing_type='Yearly/Monthly'), ResizeRequest('core', count=4))
 
-    assert (error.parameter, error.rule) == ('cluster', 'yearly/monthly (prepaid) clusters cannot be scaled (error 12000065)')
+    assert error.parameter == 'cluster'
+    assert error.rule.startswith('yearly/monthly (prepaid) clusters cannot be scaled through the v1.1 resize API (error 12000065)')
 
 
 @pytest.mark.parametrize('state, scale', [
@@ -505,7 +507,7 @@ def requests(draw, cluster):
     else:
         node_group = draw(CORE_NAMES | TASK_NAMES)
         server_ids = None
-    current = cluster[normalise_node_group(node_group)]
+    current = cluster[check_node_group(node_group)]
     near_current = weighted((4, st.integers(1, 6).map(lambda more: current + more)),
                             (4, st.integers(1, 6).map(lambda fewer: max(0, current - fewer))),
                             (1, st.just(current)))

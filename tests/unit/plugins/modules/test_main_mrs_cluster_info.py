@@ -106,3 +106,74 @@ def test_mrs_cluster_nodes_fails_with_the_same_words(monkeypatch):
     nodes = run(monkeypatch, mrs_cluster_nodes, FakeClient(listed=[twins]), cluster_name="demo", node_group="core", count=4)
     info = run(monkeypatch, mrs_cluster_info, FakeClient(listed=[twins]), cluster_name="demo", exactly_one=True)
     assert nodes.kind == info.kind == "fail" and nodes.result["msg"] == info.result["msg"]
+
+
+# --- kind, include_nodes, include_policies ---------------------------------------------------------------------------
+
+class NodesClient(FakeClient):
+    def __init__(self, nodes=(), **kwargs):
+        super().__init__(**kwargs)
+        self.nodes = list(nodes)
+
+    def list_nodes(self, cluster_id):
+        self.calls.append(("NODES", cluster_id))
+        return self._answer(self.nodes)
+
+
+NODE = {"node_name": "node-core-1", "node_group_name": "core_node_analysis_group", "node_status": "started",
+        "resource_id": "r1", "server_info": {"server_id": "s1", "internal_ip": "192.168.0.7"},
+        "component_infos": [{"role_name": "DataNode"}]}
+POLICY = {"node_group_name": "task_node_analysis_group", "resource_pool_name": "default",
+          "auto_scaling_policy": {"auto_scaling_enable": True, "min_capacity": 0, "max_capacity": 4, "rules": [],
+                                  "resources_plans": [{"period_type": "daily", "start_time": "08:00", "end_time": "09:00",
+                                                       "min_capacity": 1, "max_capacity": 2}]}}
+
+
+def test_a_default_run_reads_neither_nodes_nor_policies(monkeypatch):
+    client = NodesClient(clusters=[details(task=1)], nodes=[AssertionError("not asked")], policies=[AssertionError("not asked")])
+    end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1")
+    (cluster,) = end.result["clusters"]
+    assert end.kind == "exit" and client.calls == [("GET", "c1")] and "nodes" not in cluster
+    assert [(group["kind"], group["role"]) for group in cluster["node_groups"]] == [("master", "master"), ("core", "core"),
+                                                                                   ("task", "task")]
+    assert all("policy" not in group and "policies" not in group for group in cluster["node_groups"])
+
+
+def test_include_nodes_and_policies_read_once_per_cluster(monkeypatch):
+    client = NodesClient(clusters=[details(task=1)], nodes=[[NODE]], policies=[[POLICY]])
+    end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1", include_nodes=True, include_policies=True)
+    (cluster,) = end.result["clusters"]
+    assert end.kind == "exit" and client.calls == [("GET", "c1"), ("NODES", "c1"), ("POLICIES", "c1")]
+    assert cluster["nodes"] == [{"name": "node-core-1", "group": "core_node_analysis_group", "status": "started",
+                                 "ip": "192.168.0.7", "resource_id": "r1", "server_id": "s1", "components": ["DataNode"]}]
+    groups = dict((group["name"], group) for group in cluster["node_groups"])
+    summary = {"resource_pool": "default", "enabled": True, "min_capacity": 0, "max_capacity": 4, "rule_count": 0, "plan_count": 1}
+    assert groups["task_node_analysis_group"]["policy"] == summary and groups["task_node_analysis_group"]["policies"] == [summary]
+    assert groups["core_node_analysis_group"]["policy"] is None and groups["core_node_analysis_group"]["policies"] == []
+
+
+def test_policy_not_found_is_no_policy_and_other_errors_fail_naming_the_cluster(monkeypatch):
+    none = NodesClient(clusters=[details()], policies=[MrsApiError(404, "MRS.00005016", "policy not found")])
+    end = run(monkeypatch, mrs_cluster_info, none, cluster_id="c1", include_policies=True)
+    assert end.kind == "exit" and all(group["policy"] is None for group in end.result["clusters"][0]["node_groups"])
+
+    broken = NodesClient(clusters=[details()], policies=[MrsApiError(500, "MRS.0001", "internal error")])
+    end = run(monkeypatch, mrs_cluster_info, broken, cluster_id="c1", include_policies=True)
+    assert end.kind == "fail" and end.result["api_error"]["code"] == "MRS.0001"
+    assert end.result["msg"].startswith("cluster c1: reading its auto-scaling policies (include_policies) failed")
+
+
+def test_a_policy_of_a_group_the_answer_does_not_list_is_warned_about(monkeypatch):
+    client = NodesClient(clusters=[details()], policies=[[dict(POLICY, node_group_name="node_group_9")]])
+    end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1", include_policies=True)
+    assert end.kind == "exit" and any("node_group_9" in warning for warning in end.result["warnings"])
+
+
+@pytest.mark.parametrize("nodes, words", [
+    ([{"node_status": "started"}], "nodes[0].node_name: missing or empty"),
+    ([dict(NODE, component_infos=[{"role": "DataNode"}])], "nodes[0].component_infos[0].role_name"),
+    (["node-core-1"], "nodes[0]: expected a JSON object")])
+def test_a_garbled_node_list_fails_naming_the_cluster_and_field(monkeypatch, nodes, words):
+    client = NodesClient(clusters=[details()], nodes=[nodes])
+    end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1", include_nodes=True)
+    assert end.kind == "fail" and end.result["msg"].startswith("cluster c1: the v2 node list") and words in end.result["msg"]

@@ -36,7 +36,8 @@ class Client:
 def run_module(monkeypatch, client, **options):
     class FakeModule:
         def __init__(self, **_kwargs):
-            self.params = dict(dict(cluster_id=None, cluster_name=None, cluster_state=None, exactly_one=False, include_hosts=False), **options)
+            self.params = dict(dict(cluster_id=None, cluster_name=None, cluster_state=None, exactly_one=False, include_hosts=False,
+                                    include_nodes=False, include_policies=False), **options)
             self.client = client
 
         def fail_json(self, **result):

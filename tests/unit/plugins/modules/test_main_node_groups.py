@@ -1,0 +1,90 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the hwcloud.mrs collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""mrs_cluster_nodes main() on named groups (#13): what it returns, what it refuses, the prepaid order."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.hwcloud.mrs.plugins.modules import mrs_cluster_nodes
+
+from ansible_collections.hwcloud.mrs.tests.unit.plugins.modules.module_harness import FakeClient, details, run
+
+
+class V2Client(FakeClient):
+    def __init__(self, order_id=None, **kwargs):
+        super().__init__(**kwargs)
+        self.order_id = order_id
+
+    def expand(self, cluster_id, body):
+        self.calls.append(("EXPAND", body))
+        return {"result": "success", "order_id": self.order_id}
+
+    def shrink(self, cluster_id, body):
+        self.calls.append(("SHRINK", body))
+        return {"result": "succeeded", "order_id": None}
+
+    def writes(self):
+        return [call for call in self.calls if call[0] in ("PUT", "EXPAND", "SHRINK")]
+
+
+def custom(count=3, state="running", scale=""):
+    return {"clusterId": "c1", "clusterName": "demo", "clusterState": state, "scale": scale, "clusterType": "3",
+            "masterNodeNum": "3", "coreNodeNum": str(count), "totalNodeNum": str(3 + count),
+            "nodeGroups": [{"GroupName": "master_node_default_group", "NodeNum": 3}, {"GroupName": "node_group_1", "NodeNum": count}],
+            "taskNodeGroups": []}
+
+
+def test_a_custom_group_is_expanded_and_the_result_names_group_and_api(monkeypatch):
+    client = V2Client(clusters=[custom(3), custom(3, "scaling-out", "scaling-out"), custom(4)])
+    end = run(monkeypatch, mrs_cluster_nodes, client, cluster_id="c1", node_group="node_group_1", count=4, _ansible_diff=True)
+    result = end.result
+    assert end.kind == "exit" and result["changed"] is True, result
+    assert (result["node_group"], result["group_name"], result["api"], result["count"]) == ("node_group_1", "node_group_1", "v2", 4)
+    assert client.writes() == [("EXPAND", {"node_group_name": "node_group_1", "count": 1})]
+    assert result["request"] == {"node_group_name": "node_group_1", "count": 1} and "order_id" not in result
+    assert result["diff"]["after"] == {"node_group": "node_group_1", "count": 4, "server_ids": []}
+
+
+def test_the_default_groups_report_v11_and_the_mrs_name(monkeypatch):
+    client = V2Client(clusters=[details(core=4)])
+    end = run(monkeypatch, mrs_cluster_nodes, client, cluster_id="c1", node_group="CORE", count=4)
+    assert (end.result["node_group"], end.result["group_name"], end.result["api"]) == ("CORE", "core_node_analysis_group", "v1.1")
+
+
+def test_a_prepaid_expand_returns_the_order_does_not_wait_and_says_what_to_do(monkeypatch):
+    client = V2Client(order_id="CS123", clusters=[custom(3)])
+    end = run(monkeypatch, mrs_cluster_nodes, client, cluster_id="c1", node_group="node_group_1", count=5)
+    result = end.result
+    assert end.kind == "exit" and result["changed"] is True and result["order_id"] == "CS123"
+    assert result["count"] == 3 and result["polls"] == 0 and [call[0] for call in client.calls].count("GET") == 1
+    (warning,) = result["warnings"]
+    assert "order CS123" in warning and "Pay the order" in warning and "run the task again" in warning and "12000121" in warning
+
+
+@pytest.mark.parametrize("options, parameter, words", [
+    (dict(node_group="master_node_default_group", count=4), "node_group", "Master nodes cannot be changed"),
+    (dict(node_group="Node_Group_1", count=4), "node_group", "did you mean 'node_group_1'?"),
+    (dict(node_group="core", count=4), "node_group", "no group MRS names as its Core group"),
+    (dict(node_group="node_group_1", count=4, server_ids=["a"]), "server_ids", "only the Task group resized through the v1.1 API"),
+    (dict(node_group="node_group_1", count=4, task_node_info=dict(node_size="x")), "task_node_info", "drop task_node_info"),
+    (dict(node_group="node group", count=4), "node_group", "core, task, or a node group name"),
+])
+def test_refusals_name_the_option_and_write_nothing(monkeypatch, options, parameter, words):
+    client = V2Client(clusters=[custom(3)])
+    end = run(monkeypatch, mrs_cluster_nodes, client, cluster_id="c1", **options)
+    assert end.kind == "fail" and end.result["parameter"] == parameter and words in end.result["msg"], end.result
+    assert client.writes() == [] and end.result.get("changed", False) is False
+    assert ("HOSTS", "c1") not in client.calls
+
+
+def test_a_mixed_cluster_needs_the_group_name(monkeypatch):
+    mixed = details(core=3, clusterType=2, coreNodeNum="6", totalNodeNum="8")
+    mixed["nodeGroups"].insert(2, {"GroupName": "core_node_streaming_group", "NodeNum": 3})
+    mixed["nodeGroups"].pop()
+    mixed["totalNodeNum"] = "8"
+    end = run(monkeypatch, mrs_cluster_nodes, V2Client(clusters=[mixed]), cluster_id="c1", node_group="core", count=4)
+    assert end.kind == "fail" and "core_node_analysis_group, core_node_streaming_group" in end.result["msg"]
