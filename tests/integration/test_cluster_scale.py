@@ -231,7 +231,7 @@ REFUSALS = {
     # (the wording of the argument spec's own messages varies a little between ansible-core versions)
     "type_int": "argument 'cluster_scale_core_count' is of type",
     "type_bool": "argument 'cluster_scale_allow_core_removal' is of type",
-    "choices": "value of data_volume_type must be one of: SATA, SAS, SSD, got: NVME found in cluster_scale_task_node_info",
+    "choices": "value of data_volume_type must be one of: SATA, SAS, SSD, GPSSD, got: NVME found in cluster_scale_task_node_info",
     "suboption_required": "missing required arguments: node_size found in cluster_scale_task_node_info",
     "required": "missing required arguments: cluster_scale_burst_tasks_file",
     "no_cluster": "cluster_scale_cluster_id / cluster_scale_cluster_name: give exactly one of them",
@@ -242,7 +242,7 @@ REFUSALS = {
     "step_negative": "cluster_scale_step: must be 0 or more",
     "limit_negative": "cluster_scale_core_removal_limit: must be 0 or more, got -1",
     "timeout_negative": "cluster_scale_wait_timeout: must be 0 or more seconds, got -5",
-    "volume_count": ["cluster_scale_task_node_info.data_volume_count: must be", "11"],
+    "volume_count": ["cluster_scale_task_node_info.data_volume_count: must be", "21"],
     "burst_both": "cluster_scale_burst_task_count / cluster_scale_burst_task_increase: give exactly one of them",
     "burst_zero": "cluster_scale_burst_task_increase: must be 1 or more, got 0",
     "profile_unknown": 'cluster_scale_profile: no profile named "weekend" in cluster_scale_profiles; known profiles: day, night',
