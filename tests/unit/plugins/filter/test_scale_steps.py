@@ -74,7 +74,7 @@ def test_registered_as_a_filter():
     ({"core": 3, "task": 0}, {"core": "four"}, 0, "target.core: must be a whole number, got 'four'"),
     ({"core": 3, "task": 0}, {"core": 4.5}, 0, "target.core: must be a whole number, got 4.5"),
     ({"core": 3, "task": 0}, {"core": True}, 0, "target.core: must be a whole number, got True"),
-    ({"core": 3, "task": 0}, {"cores": 4}, 0, "target may only have the keys core and task, got cores"),
+    ({"core": 3, "task": 0}, {"cores": 4}, 0, "target.cores: the cluster has no node group named 'cores'"),
     ({"core": 3, "task": 0}, {"core": 4}, -1, "step: must be 0 or more, got -1"),
     ({"core": 3, "task": 0}, {"core": 4}, "two", "step: must be a whole number, got 'two'"),
     ({"core": 3, "task": 0}, {"core": 2}, 0, "target.core: must be 3 or more (MRS keeps at least 3 Core nodes), got 2"),
