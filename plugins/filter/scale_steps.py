@@ -15,8 +15,9 @@ description:
     the Core and Task groups (V(core), V(task)) and, since version 1.1.0, any node group by its name (for example
     V(node_group_1) on a custom cluster), as M(hwcloud.mrs.mrs_cluster_nodes) takes its
     O(hwcloud.mrs.mrs_cluster_nodes#module:node_group).
-  - Capacity comes first. Scale-outs run before scale-ins, Core groups before Task groups before other groups on the way
-    out and the reverse on the way in, so Task work keeps its HDFS and Core nodes leave last. When scaling out first would
+  - Capacity comes first. Scale-outs run before scale-ins, Core groups before custom groups (which may hold HDFS data)
+    before Task groups on the way out and the reverse on the way in, so Task work keeps its HDFS and Core nodes leave
+    last. When scaling out first would
     pass the node limit of the cluster's non-Master groups, the scale-ins run first.
   - With O(step), no resize adds or removes more than that many nodes.
   - Each group only grows or only shrinks, so Core never drops below the smaller of its current and target counts.

@@ -651,9 +651,10 @@ class Step:
     after: int
 
 
-# The order capacity grows in: Core groups (HDFS) before Task groups before custom ones; among a role, the v1.1
-# default group before named ones, then by name. Scale-ins run in the reverse order, so Core nodes leave last.
-_ROLE_ORDER = ('core', 'task')
+# The order capacity grows in: Core groups (HDFS) first, then custom groups (which may hold HDFS data too: the
+# cluster answer does not say), then Task groups; within a kind the v1.1 default group first, then by name. Scale-ins
+# run in the reverse order, so Task nodes leave first and Core nodes last.
+_ROLE_ORDER = ('core', 'custom', 'task')
 
 
 def _growth_rank(ref):
@@ -786,8 +787,8 @@ def plan_cluster(current, target, step=0, task_node_info=None, check_spec=True):
     ``target`` maps groups (``core``, ``task`` or a group name, as mrs_cluster_nodes takes ``node_group``) to counts;
     a group left out or None keeps its count. Which group a key means, and its rules, are ``resolve_node_group``'s and
     ``plan_resize``'s: a Master group or one the cluster does not have is refused. ``step`` caps the nodes one resize
-    adds or removes (0: no cap). Capacity comes first: scale-outs before scale-ins (Core groups out first, Task next,
-    then custom ones; the reverse in), unless growing first would pass MAX_CORE_TASK_NODES; each group only grows or
+    adds or removes (0: no cap). Capacity comes first: scale-outs before scale-ins (Core groups out first, custom
+    ones next, Task last; the reverse in), unless growing first would pass MAX_CORE_TASK_NODES; each group only grows or
     only shrinks. Every resize is checked with ``plan_resize`` before the plan is returned, so a sequence the module
     would refuse part way is refused whole. Without ``check_spec``, a missing Task node spec is left to the call that
     makes the resize. Refusals are PlanErrors naming ``target.<key>``, ``current.<key>``, ``step`` or the spec.

@@ -175,3 +175,15 @@ def test_named_steps_reach_the_target_within_the_limit(plan):
         assert sum(counts.values()) <= MAX_CORE_TASK_NODES
     assert counts == final
     assert MIN_CORE_NODES == 3  # the planner's, used by the Core cases above
+
+
+def test_custom_groups_grow_after_core_and_before_task_and_shrink_the_other_way():
+    current = cluster("mixed", group("master_node_default_group", "master", 3), group("core_node_analysis_group", "core", 3),
+                      group("core_node_streaming_group", "core", 3), group("hdfs_nodes", "custom", 3),
+                      group("task_node_analysis_group", "task", 4))
+    out = scale_steps(current, {"task_node_analysis_group": 6, "hdfs_nodes": 4, "core_node_streaming_group": 4})
+    # the one Task group keeps its v1.1 key, task
+    assert [move["node_group"] for move in out] == ["core_node_streaming_group", "hdfs_nodes", "task"]
+    back = scale_steps(current, {"task_node_analysis_group": 1, "hdfs_nodes": 2, "core_node_analysis_group": 3,
+                                 "core_node_streaming_group": 4})
+    assert [move["node_group"] for move in back] == ["core_node_streaming_group", "task", "hdfs_nodes"]
