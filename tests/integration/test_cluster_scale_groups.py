@@ -38,6 +38,14 @@ def role(playbook, tmp_path, entry, *args, **role_vars):
 def test_converge_a_custom_group_then_two_groups_stepwise_and_rerun_changes_nothing(mrs, playbook, tmp_path):
     cid = custom_cluster(mrs)
 
+    # check mode: the plan and the prediction, nothing written
+    mrs.clear_requests()
+    checked = role(playbook, tmp_path, "converge", "--check", cluster_scale_cluster_name="lake",
+                   cluster_scale_node_groups={"node_group_1": 5, "node_group_2": 2})
+    assert checked["failed"] is False and checked["result"]["check_mode"] is True, checked
+    assert checked["result"]["after"] == {"node_group_1": 5, "node_group_2": 2} and writes(mrs) == []
+    assert counts(mrs, cid) == {"master_node_default_group": 3, "node_group_1": 3, "node_group_2": 1}
+
     mrs.clear_requests()
     done = role(playbook, tmp_path, "converge", cluster_scale_cluster_name="lake", cluster_scale_node_groups={"node_group_1": 5})
     assert done["failed"] is False, done
