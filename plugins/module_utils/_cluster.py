@@ -333,7 +333,6 @@ class ClusterView:
         return {
             'id': self.cluster_id,
             'name': self.name,
-            'cluster_type': self.cluster_type,
             'state': self.state,
             'scale': self.scale,
             'stage_desc': self.stage_desc,

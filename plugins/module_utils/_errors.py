@@ -16,10 +16,14 @@ import json
 # the advice is ours.
 ERROR_CODES = {
     "12000001": ("identity verification failed", "check the credentials and that they belong to this project"),
-    "12000002": ("invalid parameter", "check the values sent; the module validates the documented rules, so report this if it got through"),
+    "12000002": ("invalid parameter (on the v2 expand/shrink also an unknown node group or a Master group)",
+                 "check the values sent, and node_group against the group names mrs_cluster_info shows; the module validates "
+                 "the documented rules, so report this if it got through"),
     "12000003": ("the cluster does not exist", "check cluster_id / cluster_name and the project (region) it lives in"),
     "12000009": ("invalid method parameter", "report this: the request did not match the documented shape"),
-    "12000013": ("scale-in of the cluster failed", "check that enough nodes remain (Core at least 3) and retry"),
+    "12000013": ("scale-in of the cluster failed: the group would keep too few nodes, or a node to remove is not in it",
+                 "check that enough nodes remain (every Core group, and a custom group holding HDFS data, keeps at least 3) "
+                 "and that server_ids are Task nodes of the group, then retry"),
     "12000014": ("scale-out of the cluster failed", "check the cluster's event log in the MRS console and retry"),
     "12000017": ("only a running cluster can be scaled", "wait until the cluster is running again"),
     "12000018": ("the cluster is already scaling", "wait for the running scale operation to finish (wait: true does that)"),
@@ -32,10 +36,14 @@ ERROR_CODES = {
     "12000033": ("the requested number of disks exceeds the available quota", "request a quota increase or use fewer data disks"),
     "12000034": ("the requested disk capacity exceeds the available quota", "request a quota increase or use smaller data disks"),
     "12000054": ("operation not supported", "this cluster type or version does not support the operation"),
-    "12000065": ("yearly/monthly (prepaid) clusters cannot be scaled", "change the billing mode to pay-per-use first"),
+    "12000065": ("yearly/monthly (prepaid) clusters cannot be scaled this way (the v1.1 resize; on v2, a shrink of a prepaid group)",
+                 "change the billing mode to pay-per-use first; a prepaid group grows through its v2 expand, which answers an "
+                 "order to pay"),
     "12000067": ("the cluster version is too old to scale out", "upgrade the cluster first"),
     "12000068": ("the cluster has nodes that are not running", "retry once every node is running"),
-    "12000121": ("the cluster has an unpaid order", "complete the order before scaling out"),
+    "12000121": ("the node group has an unpaid order (a yearly/monthly expand waits for it)",
+                 "pay the order in the Huawei Cloud console (Billing Center, Orders, Unpaid Orders) or through the BSS API, "
+                 "or cancel it; then run the task again, which waits for the nodes"),
     "12000123": ("Task node information can only be set while the Task group has 0 nodes", "leave task_node_info to the module: it sends it only then"),
     "12000124": ("the node group's count is managed by its enabled auto-scaling policy, so a manual resize is refused",
                  "disable the policy with hwcloud.mrs.mrs_autoscaling_policy (enabled: false), use the cluster_scale role's burst, "

@@ -10,15 +10,31 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 ---
 module: mrs_cluster_nodes
-short_description: Scale the Core or Task node group of a Huawei Cloud MRS cluster
+short_description: Scale a node group of a Huawei Cloud MRS cluster
 version_added: 1.0.0
 description:
-  - Brings the Core or Task node group of a MapReduce Service (MRS) cluster to the size you ask for, idempotently.
-  - Reads the cluster, compares the group's current node count with O(count), and calls the resize API
-    (C(PUT /v1.1/{project_id}/cluster_infos/{cluster_id})) only when a change is needed, once.
+  - Brings a node group of a MapReduce Service (MRS) cluster to the size you ask for, idempotently. Any group MRS lets
+    a user resize can be given, by the name M(hwcloud.mrs.mrs_cluster_info) shows, on every cluster type (analysis,
+    streaming, mixed and custom).
+  - Reads the cluster, compares the group's current node count with O(count), and calls a resize API only when a
+    change is needed, once.
+  - 'Which API: the default Core and Task groups of an analysis or streaming cluster (the one Core and the one Task
+    group) go through C(PUT /v1.1/{project_id}/cluster_infos/{cluster_id}), the resize the vendor documents for them,
+    which alone can remove chosen Task nodes (O(server_ids)) and create a Task group that does not exist yet
+    (O(task_node_info)). Every other group (the named groups of a custom cluster, both Core and both Task groups of a
+    mixed cluster) goes through C(POST /v2/{project_id}/clusters/{cluster_id}/expand) or C(/shrink), which take any
+    group by name; MRS picks the nodes a shrink removes. RV(api) says which one was used.'
   - Every documented limit is checked before the call, with a message naming the option and the rule.
-    Master nodes cannot be changed; Core never goes below 3 nodes; Core + Task never above 500 nodes;
-    nodes are removed by id only from the Task group; prepaid (yearly/monthly) clusters cannot be scaled.
+    Master nodes cannot be changed; every Core group keeps at least 3 nodes; the groups other than Master together
+    never exceed 500 nodes; nodes are removed by id only from the Task group on the v1.1 path; prepaid
+    (yearly/monthly) clusters cannot be scaled through the v1.1 API.
+  - A custom group's kind is not in the cluster answer. Before shrinking one below 3 nodes the module reads its nodes
+    (C(GET /v2/{project_id}/clusters/{cluster_id}/nodes)); a group whose nodes run the HDFS DataNode holds HDFS data and
+    keeps at least 3 nodes, as MRS requires (it answers 12000013 otherwise).
+  - A v2 expand of a yearly/monthly (prepaid) group answers an order instead of starting, and its nodes come only once the
+    order is paid. The module then returns RV(order_id) with C(changed=true) and a warning saying how to pay it, and
+    does not wait; run the task again once it is paid to wait for the nodes. A re-run before that is refused by MRS
+    with 12000121 (unpaid order).
   - With O(wait), waits until the cluster is running, no scale is in progress and the group has the target count.
     If a scale is already in progress when the task starts, it waits for that first and plans from the result.
   - A resize whose answer is lost in the network is never sent again blindly. The module reads the cluster to
@@ -70,14 +86,21 @@ options:
     type: str
   node_group:
     description:
-      - The node group to scale. The API's names V(core_node_default_group) and V(task_node_default_group) are
-        accepted too. Master nodes cannot be scaled.
+      - The node group to scale. V(core) and V(task) (any case; also the v1.1 API's names V(core_node_default_group)
+        and V(task_node_default_group)) mean the cluster's one Core or Task group.
+      - Or the group's name exactly as MRS writes it and M(hwcloud.mrs.mrs_cluster_info) shows it (case-sensitive), for
+        example V(node_group_1) on a custom cluster or V(core_node_streaming_group) on a mixed cluster. Since 1.1.0.
+      - A mixed cluster has two Core and two Task groups, so it needs the group's name; a custom cluster names its
+        groups freely, so V(core) there means only a group MRS names C(core_node_*).
+      - Master groups cannot be scaled; an unknown name is refused, listing the groups that can be resized. No write
+        is made in either case.
     type: str
     required: true
   count:
     description:
       - The number of nodes the group should have. At least one of O(count) and O(server_ids) is required.
-      - For the Core group at least 3, and Core + Task together at most 500.
+      - For a Core group at least 3 (also for a custom group running the HDFS DataNode), and all groups but the
+        Master ones together at most 500.
     type: int
   current_count:
     description:
@@ -88,7 +111,8 @@ options:
     description:
       - Ids of Task nodes that must be gone. The module removes those still present, and only those.
       - An id that is no longer among the cluster's hosts counts as already gone and is reported in RV(already_gone).
-      - With O(count) too, the two must agree. Only for O(node_group=task).
+      - With O(count) too, the two must agree. Only for the Task group resized through the v1.1 API (see RV(api));
+        the v2 shrink cannot choose the nodes, so O(server_ids) with any other group is refused before any write.
       - Each id is well-formed (as O(cluster_id)) and appears once.
       - An id counts as already gone only when the host list shows every Task node of the group; otherwise the task fails.
     type: list
@@ -98,6 +122,8 @@ options:
       - The Task node specification. The API accepts it only while the Task group has 0 nodes, so the module
         sends it only then, and requires it when scaling the Task group out from 0 nodes.
       - A playbook may always carry it; it is validated either way.
+      - Only for the groups resized through the v1.1 API; with a group resized through v2 expand/shrink (which keeps
+        the group's own node spec) it is refused before any write.
     type: dict
     suboptions:
       node_size:
@@ -107,9 +133,9 @@ options:
       data_volume_type:
         description: Data disk type.
         type: str
-        choices: [SATA, SAS, SSD]
+        choices: [SATA, SAS, SSD, GPSSD]
       data_volume_count:
-        description: Number of data disks per node, 1 to 10.
+        description: Number of data disks per node, 0 to 20 (as the vendor SDK's C(TaskNodeInfo) documents it; before 1.1.0, 1 to 10).
         type: int
       data_volume_size:
         description: Size of each data disk in GB, 100 to 32000.
@@ -118,6 +144,7 @@ options:
     description:
       - On scale-out of a cluster created with bootstrap actions, whether to skip them on the new nodes (MRS 1.7.2 and later).
       - Ignored, with a warning, on scale-in.
+      - When not set, it is not sent and MRS applies its default; for the v2 expand the vendor documents V(true) (skip).
     type: bool
   scale_without_start:
     description:
@@ -141,8 +168,11 @@ options:
 seealso:
   - module: hwcloud.mrs.mrs_cluster_info
   - name: MRS API, adjusting cluster nodes
-    description: The vendor's resize API reference.
+    description: The vendor's v1.1 resize API reference.
     link: https://support.huaweicloud.com/intl/en-us/api-mrs/mrs_02_0032.html
+  - name: MRS API, scaling out a cluster (v2)
+    description: The vendor's v2 expand API reference (shrink is beside it).
+    link: https://support.huaweicloud.com/intl/en-us/api-mrs/mrs_02_0210.html
 """
 
 EXAMPLES = r"""
@@ -163,6 +193,18 @@ EXAMPLES = r"""
       data_volume_type: SSD
       data_volume_count: 1
       data_volume_size: 600
+
+- name: Grow a named group of an MRS 3.x custom cluster to 6 nodes (v2 expand)
+  hwcloud.mrs.mrs_cluster_nodes:
+    cluster_name: lakehouse
+    node_group: node_group_1
+    count: 6
+
+- name: On a mixed cluster, name the group (there are two Core and two Task groups)
+  hwcloud.mrs.mrs_cluster_nodes:
+    cluster_name: mixed-prod
+    node_group: task_node_streaming_group
+    count: 2
 
 - name: Remove two chosen Task nodes, only if the group still has the 6 we planned on
   hwcloud.mrs.mrs_cluster_nodes:
@@ -201,10 +243,34 @@ cluster_name:
   type: str
   sample: analytics-prod
 node_group:
-  description: The scaled group, V(core) or V(task).
+  description: The group as O(node_group) gave it (V(core), V(task) or a group name).
   returned: success, and on failure once a plan was made
   type: str
   sample: core
+group_name:
+  description:
+    - The group as MRS names it, for example V(core_node_analysis_group) or V(node_group_1). For a Task group the
+      v1.1 API is about to create, V(task_node_default_group).
+  returned: success, and on failure once a plan was made
+  type: str
+  sample: node_group_1
+  version_added: 1.1.0
+api:
+  description:
+    - The API that resizes the group, V(v1.1) (C(PUT cluster_infos)) or V(v2) (C(POST expand) / C(shrink)). RV(request)
+      is that API's body.
+  returned: success, and on failure once a plan was made
+  type: str
+  sample: v2
+  version_added: 1.1.0
+order_id:
+  description:
+    - The order a v2 expand of a yearly/monthly (prepaid) group answered. Its nodes come only once it is paid, so the
+      module did not wait and RV(count) is the count before; pay it, then run the task again to wait for the nodes.
+  returned: when a prepaid expand answered an order
+  type: str
+  sample: CS2312011234ABCDE
+  version_added: 1.1.0
 previous_count:
   description: Nodes in the group when the module planned the change (after any scale already in progress had finished).
   returned: success, and on failure once a plan was made
@@ -213,6 +279,7 @@ previous_count:
 count:
   description:
     - Nodes in the group at the end. The target when the module did not wait, and the prediction in check mode.
+    - The count before when a prepaid expand answered RV(order_id) (no node comes until the order is paid).
   returned: success
   type: int
   sample: 5
@@ -229,6 +296,8 @@ instances:
 request:
   description:
     - The body of the resize request sent (in check mode, the one that would be sent); null when none was needed.
+    - On the v2 path (see RV(api)) the expand or shrink body, with C(node_group_name) and C(count) (the nodes to add or
+      remove), and on an expand the scale-out options that were set.
     - On failure, the body sent before the task failed, or null when none was sent.
   returned: success, and on failure once a plan was made
   type: dict

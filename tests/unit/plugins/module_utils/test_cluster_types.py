@@ -153,9 +153,8 @@ def test_a_group_the_answer_does_not_list_has_no_count():
         view.count_of("nope")
 
 
-def test_the_info_view_carries_the_cluster_type_and_custom_roles():
+def test_the_info_view_carries_the_custom_roles():
     data = parse_cluster(emulated(type="custom")).to_dict()
-    assert data["cluster_type"] == "custom"
     assert [(group["name"], group["role"]) for group in data["node_groups"]] == [
         ("master_node_default_group", "master"), ("node_group_1", "custom")]
 
