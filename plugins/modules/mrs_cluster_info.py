@@ -114,7 +114,8 @@ EXAMPLES = r"""
 - name: Show the DataNode hosts and the groups whose policy is enabled
   ansible.builtin.debug:
     msg:
-      datanodes: "{{ lake.clusters[0].nodes | selectattr('components', 'contains', 'DataNode') | map(attribute='name') | list }}"
+      datanodes: "{{ lake.clusters[0].nodes | selectattr('components') | selectattr('components', 'contains', 'DataNode')
+                     | map(attribute='name') | list }}"
       autoscaled: "{{ lake.clusters[0].node_groups | selectattr('policy') | selectattr('policy.enabled') | map(attribute='name') | list }}"
 
 - name: List the running clusters of the project
@@ -350,6 +351,15 @@ def read_clusters(client, params):
     return views
 
 
+def read_nodes(client, view):
+    """The cluster's v2 node list, across its pages, as MRS answered it."""
+    try:
+        return client.list_nodes(view.cluster_id)
+    except MrsError as error:
+        error.args = ("cluster %s: reading its v2 node list (include_nodes) failed: %s" % (view.cluster_id, error),)
+        raise
+
+
 def read_policies(client, view):
     """{group name: policy summaries} of the cluster, from one v2 GET; "policy not found" (MRS.00005016) means none."""
     try:
@@ -371,7 +381,6 @@ def cluster_result(view, hosts=None, nodes=None, policies=None):
     Returns (cluster, names of groups the policies name that the cluster answer does not list).
     """
     cluster = view.to_dict()
-    cluster.setdefault("cluster_type", getattr(view, "cluster_type", None))  # until _cluster.py parses clusterType (#13)
     for group in cluster["node_groups"]:
         group["kind"] = group["role"]
         if policies is not None:
@@ -411,7 +420,7 @@ def main():
         clusters = []
         for view in read_clusters(client, params):
             hosts = client.list_hosts(view.cluster_id) if params["include_hosts"] else None
-            nodes = client.list_nodes(view.cluster_id) if params["include_nodes"] else None
+            nodes = read_nodes(client, view) if params["include_nodes"] else None
             policies = read_policies(client, view) if params["include_policies"] else None
             cluster, unlisted = cluster_result(view, hosts, nodes, policies)
             if unlisted:

@@ -172,6 +172,8 @@ def test_a_trimmed_or_garbled_node_list_fails_clearly(mrs, playbook, tmp_path):
     scripts = [
         (dict(action="trim", fields=["nodes.*.node_name"]), ["nodes[0].node_name: missing or empty"]),
         (dict(action="trim", fields=["nodes.*.component_infos.*.role_name"]), ["nodes[0].component_infos[0].role_name"]),
+        (dict(action="status", status=404, error_code="MRS.0011", error_msg="not here"),
+         ["reading its v2 node list (include_nodes) failed", "MRS.0011"]),
         (dict(action="set", values={"nodes": {"node_name": "x"}}), ["/nodes", "'nodes' is not a list"]),
         (dict(action="set", values={"nodes": []}), ["/nodes", "added no node although node_total says 5"]),
         (dict(action="trim", fields=["node_total"]), ["/nodes", "no 'node_total'"]),
@@ -227,8 +229,8 @@ def test_include_policies_shows_what_mrs_autoscaling_policy_created(mrs, playboo
                 "plan_count": len(policy["resources_plans"])}
 
     task_created, core_created, pool_created = held
-    assert groups["task"]["policy"] == summary(task_created) == {"resource_pool": "default", "enabled": True, "min_capacity": 1,
-                                                                "max_capacity": 10, "rule_count": 1, "plan_count": 1}
+    expected = {"resource_pool": "default", "enabled": True, "min_capacity": 1, "max_capacity": 10, "rule_count": 1, "plan_count": 1}
+    assert groups["task"]["policy"] == summary(task_created) == expected
     assert groups["task"]["policies"] == [groups["task"]["policy"]]
     # two resource pools: `policy` is the default pool's, `policies` lists both
     assert groups["core"]["policy"] == summary(core_created) and groups["core"]["policy"]["enabled"] is False
@@ -277,3 +279,93 @@ def test_a_policy_answer_that_cannot_be_read_fails_clearly(mrs, playbook, tmp_pa
                                    env=dict(HW_MRS_ENDPOINT=gateway.url, HW_AUTH_URL=gateway.url, HW_MAX_RETRIES="0"))
         assert result["failed"] is True and "clusters" not in result and not crashed(result), (body, result)
         assert all(word in result["msg"] for word in words), (body, result["msg"])
+
+
+KIND_ROLES = {"master": ["NameNode", "ResourceManager", "quorumpeer"], "core": ["DataNode", "NodeManager"], "task": ["NodeManager"]}
+
+
+def test_every_cluster_type_shows_its_groups_kinds_nodes_and_policies(mrs, playbook, tmp_path):
+    clusters = {
+        "analysis": mrs.create_cluster(name="type-analysis", core=3, task=1)["clusterId"],
+        "streaming": mrs.create_cluster(name="type-streaming", type="streaming", core=3, task=2)["clusterId"],
+        "mixed": mrs.create_cluster(name="type-mixed", type="mixed", core=3, task=1)["clusterId"],
+        "custom": mrs.create_cluster(name="type-custom", type="custom", node_groups=[
+            {"name": "master_node_default_group", "count": 3, "kind": "master"},
+            {"name": "node_group_1", "count": 4, "kind": "core", "node_size": "c6.4xlarge.4.linux.bigdata"},
+            {"name": "hdfs_nodes", "count": 2, "kind": "task"}])["clusterId"],
+    }
+    created = playbook("autoscaling_policy", result_file=str(tmp_path / "policy.json"), policies=[
+        dict(cluster_id=clusters["custom"], node_group="hdfs_nodes", min_capacity=1, max_capacity=5, rules=[POLICY_RULE])])
+    assert created.rc == 0, created
+    mrs.clear_requests()
+    order = sorted(clusters)
+    mrs.create_cluster(name="type-custom-default", type="custom")  # the groups MRS gives a custom cluster by default
+    results = info_calls(playbook, tmp_path, [dict(cluster_id=clusters[kind], include_nodes=True, include_policies=True)
+                                              for kind in order] + [dict(cluster_name="type-custom-default", exactly_one=True)])
+    default_custom = results.pop()
+    assert [(group["name"], group["kind"], group["node_count"]) for group in default_custom["clusters"][0]["node_groups"]] == [
+        ("master_node_default_group", "master", 3), ("node_group_1", "custom", 3)], default_custom
+
+    for kind, result in zip(order, results):
+        assert not result.get("failed"), (kind, result)
+        (cluster,) = result["clusters"]
+        assert cluster["cluster_type"] == kind
+        emulated = dict((group["GroupName"], group) for group in mrs.cluster(clusters[kind])["nodeGroups"])
+        groups = dict((group["name"], group) for group in cluster["node_groups"])
+        assert sorted(groups) == sorted(emulated), kind
+        for name, group in groups.items():
+            assert isinstance(group["node_count"], int) and group["node_count"] == int(emulated[name]["NodeNum"])
+            assert group["node_size"] == emulated[name]["NodeSize"] and group["kind"] == group["role"]
+        nodes_of = dict((name, [node for node in cluster["nodes"] if node["group"] == name]) for name in groups)
+        assert dict((name, len(nodes)) for name, nodes in nodes_of.items()) == dict(
+            (name, group["node_count"]) for name, group in groups.items()), kind
+        if kind != "custom":
+            for name, nodes in nodes_of.items():
+                assert all(node["components"] == KIND_ROLES[groups[name]["kind"]] for node in nodes), (kind, name)
+    custom = dict((group["name"], group) for group in results[order.index("custom")]["clusters"][0]["node_groups"])
+    # a custom cluster's free names are custom groups, except one MRS lists among taskNodeGroups: that one is a Task group
+    assert [custom[name]["kind"] for name in ("master_node_default_group", "node_group_1", "hdfs_nodes")] == [
+        "master", "custom", "task"]
+    assert custom["node_group_1"]["node_size"] == "c6.4xlarge.4.linux.bigdata"
+    custom_nodes = results[order.index("custom")]["clusters"][0]["nodes"]
+    assert {node["group"]: node["components"] for node in custom_nodes} == {
+        "master_node_default_group": KIND_ROLES["master"], "node_group_1": KIND_ROLES["core"], "hdfs_nodes": KIND_ROLES["task"]}
+    assert custom["hdfs_nodes"]["policy"] == {"resource_pool": "default", "enabled": True, "min_capacity": 1, "max_capacity": 5,
+                                              "rule_count": 1, "plan_count": 0}
+    assert custom["node_group_1"]["policy"] is None
+    streaming = dict((group["kind"], group["name"]) for group in results[order.index("streaming")]["clusters"][0]["node_groups"])
+    assert streaming == {"master": "master_node_default_group", "core": "core_node_streaming_group",
+                         "task": "task_node_streaming_group"}
+    mixed_kinds = sorted(group["kind"] for group in results[order.index("mixed")]["clusters"][0]["node_groups"])
+    assert mixed_kinds == ["core", "core", "master", "task", "task"]
+    # one node list and one policy read per cluster, nothing else but the cluster reads
+    assert len([entry for entry in mrs.requests_log() if "/autoscaling-policy/" in entry["path"]]) == 4
+    assert {entry["method"] for entry in mrs.requests_log()} == {"GET"}
+
+
+def test_the_documented_nodes_and_policies_recipe_runs_as_written(mrs, playbook, ansible_env, tmp_path):
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path.insert(0, os.path.join(root, "tests", "utils"))
+    from docs_tools import tested_block
+
+    cid = mrs.create_cluster(name="lake", type="custom", node_groups=[
+        {"name": "master_node_default_group", "count": 3, "kind": "master"}, {"name": "node_group_1", "count": 3, "kind": "core"},
+        {"name": "compute", "count": 2, "kind": "task"}])["clusterId"]
+    mrs.create_cluster(name="lake", core=3, state="terminated")  # a terminated namesake does not count
+    created = playbook("autoscaling_policy", result_file=str(tmp_path / "policy.json"), policies=[
+        dict(cluster_id=cid, node_group="compute", min_capacity=0, max_capacity=6, rules=[POLICY_RULE])])
+    assert created.rc == 0, created
+    site = tmp_path / "nodes-and-policies.yml"
+    site.write_text(tested_block(os.path.join(root, "docs", "mrs_cluster_info.md"), "nodes-and-policies.yml"))
+
+    run = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local",
+                          str(site)], env=dict(ansible_env, ANSIBLE_CALLBACK_RESULT_FORMAT="json"), capture_output=True,
+                         text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    shown = json.loads(re.search(r'^ok: \[localhost\] => (\{.*?^\})$', run.stdout, re.M | re.S).group(1))["msg"]
+    names = sorted(host["name"] for host in mrs.hosts(cid) if "node_group_1" in host["name"] or host.get("group") == "node_group_1")
+    assert sorted(shown["datanodes"]) == names and len(names) == 3, shown
+    assert shown["autoscaled"] == ["compute"]

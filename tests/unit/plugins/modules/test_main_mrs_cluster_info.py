@@ -134,8 +134,8 @@ def test_a_default_run_reads_neither_nodes_nor_policies(monkeypatch):
     end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1")
     (cluster,) = end.result["clusters"]
     assert end.kind == "exit" and client.calls == [("GET", "c1")] and "nodes" not in cluster
-    assert [(group["kind"], group["role"]) for group in cluster["node_groups"]] == [("master", "master"), ("core", "core"),
-                                                                                   ("task", "task")]
+    kinds = [(group["kind"], group["role"]) for group in cluster["node_groups"]]
+    assert kinds == [("master", "master"), ("core", "core"), ("task", "task")]
     assert all("policy" not in group and "policies" not in group for group in cluster["node_groups"])
 
 
@@ -177,3 +177,10 @@ def test_a_garbled_node_list_fails_naming_the_cluster_and_field(monkeypatch, nod
     client = NodesClient(clusters=[details()], nodes=[nodes])
     end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1", include_nodes=True)
     assert end.kind == "fail" and end.result["msg"].startswith("cluster c1: the v2 node list") and words in end.result["msg"]
+
+
+def test_a_failed_node_read_fails_naming_the_cluster_and_the_option(monkeypatch):
+    client = NodesClient(clusters=[details()], nodes=[MrsApiError(404, "MRS.0011", "not supported")])
+    end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1", include_nodes=True)
+    assert end.kind == "fail" and end.result["api_error"]["code"] == "MRS.0011"
+    assert end.result["msg"].startswith("cluster c1: reading its v2 node list (include_nodes) failed") and "MRS.0011" in end.result["msg"]
