@@ -808,9 +808,12 @@ def plan_cluster(current, target, step=0, task_node_info=None, check_spec=True):
         if group.role != 'master':
             ref = resolve_node_group(view, group.name)
             every.setdefault(ref.key, ref)
-    for role in API_GROUP_NAMES:  # an answer that lists no group of the role: its v1.1 count (a custom cluster has none)
-        if view.cluster_type != 'custom' and not any(ref.role == role for ref in every.values()) \
-                and getattr(view, '%s_count' % role) is not None:
+    # A role the answer lists no group of counts by its v1.1 count (a Task group MRS creates from 0 nodes), unless the
+    # cluster is custom: said so, or told by its groups (some listed, none of them Core or Task).
+    listed = set(ref.role for ref in every.values())
+    default_groups = view.cluster_type != 'custom' and (not listed or bool(listed & set(API_GROUP_NAMES)))
+    for role in API_GROUP_NAMES:
+        if default_groups and role not in listed and getattr(view, '%s_count' % role) is not None:
             every[role] = GroupRef(role, API_GROUP_NAMES[role], role, V11)
     now = dict((key, view.count_of(key)) for key in every)
     goal = dict((key, wanted.get(key, now[key])) for key in every)

@@ -187,3 +187,15 @@ def test_custom_groups_grow_after_core_and_before_task_and_shrink_the_other_way(
     back = scale_steps(current, {"task_node_analysis_group": 1, "hdfs_nodes": 2, "core_node_analysis_group": 3,
                                  "core_node_streaming_group": 4})
     assert [move["node_group"] for move in back] == ["core_node_streaming_group", "task", "hdfs_nodes"]
+
+
+def test_a_custom_cluster_whose_answer_lacks_its_type_is_still_told_by_its_groups():
+    untyped = custom(node_group_1=3, node_group_2=300)
+    untyped["cluster_type"] = None
+    with pytest.raises(AnsibleFilterError) as caught:
+        scale_steps(untyped, {"node_group_1": 201})
+    assert "node_group_1 + node_group_2 would be 501 nodes (node_group_1 201, node_group_2 300)" in str(caught.value)
+    # an analysis cluster without a Task group yet still counts Task (the v1.1 path creates it)
+    no_task = cluster(None, group("master_node_default_group", "master", 2), group("core_node_analysis_group", "core", 3))
+    with pytest.raises(AnsibleFilterError, match=r"Core \+ Task would be 501 nodes \(Core 3, Task 498\)"):
+        scale_steps(no_task, {"task": 498}, task_node_info=SPEC)
