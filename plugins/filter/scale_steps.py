@@ -11,7 +11,7 @@ name: scale_steps
 short_description: Order the resizes that take a cluster from its current sizes to target sizes
 version_added: 1.0.0
 description:
-  - Returns the resizes, one node group at a time, that take the node groups from their current counts to the targets:
+  - Returns the resizes, one node group at a time, that take the node groups from their current counts to the targets -
     the Core and Task groups (V(core), V(task)) and, since version 1.1.0, any node group by its name (for example
     V(node_group_1) on a custom cluster), as M(hwcloud.mrs.mrs_cluster_nodes) takes its
     O(hwcloud.mrs.mrs_cluster_nodes#module:node_group).
