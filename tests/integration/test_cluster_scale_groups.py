@@ -138,3 +138,34 @@ def test_a_master_group_or_an_unknown_group_is_refused_before_any_write(mrs, pla
             assert part in outcome["msg"], (entry, role_vars, part, outcome["msg"])
     assert writes(mrs) == []
     assert counts(mrs, cid) == {"master_node_default_group": 3, "node_group_1": 3, "node_group_2": 1}
+
+
+POLICY = {"auto_scaling_enable": True, "min_capacity": 1, "max_capacity": 6, "tags": [],
+          "rules": [{"name": "grow", "adjustment_type": "scale_out", "cool_down_minutes": 20, "scaling_adjustment": 2,
+                     "trigger": {"metric_name": "YARNAppPending", "metric_value": "10", "comparison_operator": "GT",
+                                 "evaluation_periods": 3}}]}
+
+
+def test_a_named_groups_policy_is_refused_or_paused_and_restored(mrs, playbook, tmp_path):
+    cid = custom_cluster(mrs)
+    url = "%s/v2/%s/autoscaling-policy/%s" % (mrs.url, mrs.project_id, cid)
+    answer = mrs.token_session().post(url, json={"node_group_name": "node_group_2", "resource_pool_name": "default",
+                                                 "auto_scaling_policy": POLICY}, timeout=10)
+    assert answer.ok, answer.text
+
+    mrs.clear_requests()
+    refused = role(playbook, tmp_path, "converge", cluster_scale_cluster_id=cid,
+                   cluster_scale_node_groups={"node_group_1": 4, "node_group_2": 3})
+    assert refused["failed"] is True and "node_group_2" in refused["msg"] and "enabled auto-scaling policy" in refused["msg"]
+    assert writes(mrs) == []  # node_group_1 was not resized either
+
+    mrs.clear_requests()
+    done = role(playbook, tmp_path, "converge", cluster_scale_cluster_id=cid, cluster_scale_pause_policy=True,
+                cluster_scale_node_groups={"node_group_1": 4, "node_group_2": 3})
+    assert done["failed"] is False, done
+    assert [(method, tail, (body or {}).get("auto_scaling_policy", {}).get("auto_scaling_enable"))
+            for method, tail, body in writes(mrs)] == [
+        ("PUT", cid, False), ("POST", "expand", None), ("POST", "expand", None), ("PUT", cid, True)]
+    assert counts(mrs, cid) == {"master_node_default_group": 3, "node_group_1": 4, "node_group_2": 3}
+    held = [entry for entry in mrs.token_session().get(url, timeout=10).json() if entry["node_group_name"] == "node_group_2"]
+    assert held[0]["auto_scaling_policy"]["auto_scaling_enable"] is True
