@@ -9,7 +9,7 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 from ansible.errors import AnsibleFilterError
 
@@ -151,6 +151,7 @@ def test_plan_cluster_takes_a_cluster_view_and_checks_each_step_with_the_resize_
 def custom_plans(draw):
     names = ["node_group_%d" % index for index in range(1, draw(st.integers(min_value=1, max_value=4)) + 1)]
     start = dict((name, draw(st.integers(min_value=0, max_value=150))) for name in names)
+    assume(sum(start.values()) <= MAX_CORE_TASK_NODES)  # a cluster MRS let exist
     goal = dict((name, draw(st.one_of(st.none(), st.integers(min_value=0, max_value=150)))) for name in names)
     return start, goal, draw(st.one_of(st.just(0), st.integers(min_value=1, max_value=40)))
 
