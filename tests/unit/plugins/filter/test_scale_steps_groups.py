@@ -90,8 +90,8 @@ def test_the_default_groups_keep_their_v11_keys_and_their_names_mean_them():
     (custom(node_group_1=3), {"Node_Group_1": 4}, "did you mean 'node_group_1'?"),
     (None, {"node group": 4}, "target.node group: must be core, task, or a node group name"),
     (MIXED, {"core": 4}, "target.core: the cluster has 2 Core groups (core_node_analysis_group, core_node_streaming_group)"),
-    (ANALYSIS, {"core": 4, "core_node_analysis_group": 5}, "target.core / target.core_node_analysis_group: both name the node "
-                                                          "group core_node_analysis_group; give it once"),
+    (ANALYSIS, {"core": 4, "core_node_analysis_group": 5},
+     "target.core / target.core_node_analysis_group: both name the node group core_node_analysis_group; give it once"),
     (MIXED, {"core_node_streaming_group": 2},
      "target.core_node_streaming_group: must be 3 or more (MRS keeps at least 3 Core nodes), got 2"),
     (None, {"core_node_streaming_group": 2}, "target.core_node_streaming_group: must be 3 or more"),
