@@ -11,33 +11,42 @@ name: scale_steps
 short_description: Order the resizes that take a cluster from its current sizes to target sizes
 version_added: 1.0.0
 description:
-  - Returns the resizes, one node group at a time, that take the Core and Task groups from their current counts to the targets.
-  - Capacity comes first. Scale-outs run before scale-ins, Core before Task on the way out and Task before Core on the way in,
-    so Task work keeps its HDFS and Core nodes leave last. When scaling out first would pass the 500-node limit of Core + Task,
-    the scale-ins run first.
+  - Returns the resizes, one node group at a time, that take the node groups from their current counts to the targets -
+    the Core and Task groups (V(core), V(task)) and, since version 1.1.0, any node group by its name (for example
+    V(node_group_1) on a custom cluster), as M(hwcloud.mrs.mrs_cluster_nodes) takes its
+    O(hwcloud.mrs.mrs_cluster_nodes#module:node_group).
+  - Capacity comes first. Scale-outs run before scale-ins, Core groups before custom groups (which may hold HDFS data)
+    before Task groups on the way out and the reverse on the way in, so Task work keeps its HDFS and Core nodes leave
+    last. When scaling out first would
+    pass the node limit of the cluster's non-Master groups, the scale-ins run first.
   - With O(step), no resize adds or removes more than that many nodes.
   - Each group only grows or only shrinks, so Core never drops below the smaller of its current and target counts.
   - Counts may be integers or strings that spell one (C("5"), as Jinja and YAML often give them), normalised as
-    M(hwcloud.mrs.mrs_cluster_nodes) normalises its O(hwcloud.mrs.mrs_cluster_nodes#module:count); booleans, fractions, negative numbers
-    and keys other than V(core) and V(task) in O(target) are refused.
+    M(hwcloud.mrs.mrs_cluster_nodes) normalises its O(hwcloud.mrs.mrs_cluster_nodes#module:count); booleans, fractions and
+    negative numbers are refused, and so are, in O(target), a Master group, a group the cluster does not have and two
+    keys for the same group (V(core) and V(core_node_analysis_group)).
   - Every resize is checked before it is returned, with the planner of M(hwcloud.mrs.mrs_cluster_nodes), on the counts the
-    cluster will have by then, so a sequence that module would refuse part-way (Core below 3, Core + Task above 500, a
-    Task group grown from 0 nodes without O(task_node_info) when it is passed, a bad O(task_node_info)) is refused before
-    the first resize.
-  - With an input of V(null) (before the cluster has been read), only the target and O(task_node_info) are checked, and
-    the result is an empty list.
+    cluster will have by then, so a sequence that module would refuse part-way (a Core group below its minimum, the
+    groups above the node limit, a Task group grown from 0 nodes without O(task_node_info) when it is passed, a bad
+    O(task_node_info)) is refused before the first resize.
+  - With an input of V(null) (before the cluster has been read), only the target (counts, group names, Master groups)
+    and O(task_node_info) are checked, and the result is an empty list.
   - Every refusal is an error whose message starts with the name of the value at fault, from O(names).
 author:
   - hwcloud.mrs maintainers (@hwcloud-mrs)
 options:
   _input:
     description:
-      - The current counts, a dictionary with the keys V(core) and V(task).
+      - The cluster now. Either a cluster as M(hwcloud.mrs.mrs_cluster_info) returns it (an element of its
+        C(clusters), with C(node_groups)), which knows every group, its kind and the cluster type; or the current
+        counts, a dictionary with the keys V(core) and V(task) and, for other groups, their names (each such group's
+        kind then follows from its name).
       - V(null) checks only the target and O(task_node_info), and returns an empty list.
     type: dict
     required: true
   target:
-    description: The target counts, a dictionary with V(core) and/or V(task); a group left out or null keeps its count.
+    description:
+      - The target counts, a dictionary with V(core), V(task) and/or group names; a group left out or null keeps its count.
     type: dict
     required: true
   step:
@@ -52,11 +61,19 @@ options:
         the module call that makes the resize. Pass it (V(null) included, as the role does) to have a Task group grown
         from 0 nodes without one refused before the first resize.
     type: dict
+  wait_timeout:
+    description:
+      - The seconds each resize may wait, checked as M(hwcloud.mrs.mrs_cluster_nodes) checks its
+        O(hwcloud.mrs.mrs_cluster_nodes#module:wait_timeout), so that a caller that passes it on to the module is
+        refused before any request. Not passed, it is not checked.
+    type: raw
+    version_added: 1.1.0
   names:
     description:
-      - The names used in error messages for V(core), V(task), V(task_node_info) and V(step), so that a refusal
-        names the variable the caller wrote (for example V(cluster_scale_core_count)).
-      - Defaults to V(target.core), V(target.task), V(task_node_info) and V(step).
+      - The names used in error messages for the keys of O(target), V(task_node_info), V(step) and V(wait_timeout), so
+        that a refusal names the variable the caller wrote (for example V(cluster_scale_core_count)).
+      - Defaults to V(target.KEY) (V(target.core), V(target.node_group_1), ...), V(task_node_info), V(step) and
+        V(wait_timeout).
     type: dict
 seealso:
   - module: hwcloud.mrs.mrs_cluster_nodes
@@ -70,9 +87,20 @@ EXAMPLES = r"""
   # [{node_group: core, from: 3, count: 5}, {node_group: core, from: 5, count: 7},
   #  {node_group: task, from: 6, count: 4}, {node_group: task, from: 4, count: 2}]
 
-- name: Near the 500-node limit the scale-ins come first (Task 400 -> 100, then Core 100 -> 300)
+- name: A custom cluster as mrs_cluster_info shows it - node_group_1 grows before node_group_2 shrinks
+  ansible.builtin.debug:
+    msg: "{{ cluster | hwcloud.mrs.scale_steps({'node_group_1': 5, 'node_group_2': 1}) }}"
+  vars:
+    cluster: "{{ info.clusters[0] }}"  # registered from hwcloud.mrs.mrs_cluster_info with exactly_one
+
+- name: Near the node limit the scale-ins come first (Task 400 -> 100, then Core 100 -> 300)
   ansible.builtin.debug:
     msg: "{{ {'core': 100, 'task': 400} | hwcloud.mrs.scale_steps({'core': 300, 'task': 100}) }}"
+
+- name: Refused before any request, naming the variable - a wait the module would refuse
+  ansible.builtin.debug:
+    msg: "{{ none | hwcloud.mrs.scale_steps({}, wait_timeout=-5, names={'wait_timeout': 'cluster_scale_wait_timeout'}) }}"
+  ignore_errors: true
 
 - name: Refused before any resize, naming the variable - cluster_scale_task_count needs a Task node spec from 0 nodes
   ansible.builtin.debug:
@@ -87,7 +115,9 @@ _value:
   elements: dict
   contains:
     node_group:
-      description: V(core) or V(task).
+      description:
+        - V(core) or V(task) for the groups M(hwcloud.mrs.mrs_cluster_nodes) resizes through the v1.1 API, else the
+          group's name; what that module takes as O(hwcloud.mrs.mrs_cluster_nodes#module:node_group).
       type: str
     from:
       description: The group's count before this resize.
@@ -99,13 +129,17 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import MAX_CORE_TASK_NODES, PlanError, plan_cluster
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterView, NodeGroup
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (MAX_CORE_TASK_NODES, PlanError, check_wait_timeout, node_count,
+                                                                           plan_cluster)
 
 __all__ = ("MAX_CORE_TASK_NODES", "FilterModule", "scale_steps")
 
 # task_node_info not passed at all: the caller only wants the order; its module call carries the node spec.
 NOT_PASSED = object()
-DEFAULT_NAMES = {"core": "target.core", "task": "target.task", "task_node_info": "task_node_info", "step": "step"}
+DEFAULT_NAMES = {"core": "target.core", "task": "target.task", "task_node_info": "task_node_info", "step": "step",
+                 "wait_timeout": "wait_timeout"}
 
 
 def _label(names, parameter):
@@ -117,27 +151,49 @@ def _label(names, parameter):
     return names.get(parameter, parameter)
 
 
+def _cluster_view(cluster):
+    """A cluster as mrs_cluster_info returns it (its to_dict), as the planner's ClusterView; the counts checked."""
+    groups = []
+    for index, group in enumerate(cluster["node_groups"]):
+        if not isinstance(group, dict) or not isinstance(group.get("name"), str):
+            raise PlanError("current.node_groups[%d]" % index, "must be a node group as mrs_cluster_info returns it (with name)")
+        groups.append(NodeGroup(name=group["name"], role=group.get("role") or group.get("kind") or "custom",
+                                node_count=node_count("current.%s" % group["name"], group.get("node_count"))))
+    counts = dict((key, None if cluster.get(key) is None else node_count("current.%s" % key, cluster[key]))
+                  for key in ("master_count", "core_count", "task_count"))
+    return ClusterView(cluster_id=str(cluster.get("id") or ""), name=str(cluster.get("name") or ""), state="running", scale="",
+                       stage_desc=None, billing_type=None, version=None, node_groups=tuple(groups),
+                       cluster_type=cluster.get("cluster_type"), **counts)
+
+
 def _message(error, names):
     if error.parameter == "target":  # the filter's own argument, not a value in it
         return "scale_steps: target %s" % error.rule
     return "%s: %s" % (" / ".join(_label(names, part) for part in error.parameter.split(" / ")), error.rule)
 
 
-def scale_steps(current, target, step=0, task_node_info=NOT_PASSED, names=None):
+def scale_steps(current, target, step=0, task_node_info=NOT_PASSED, names=None, wait_timeout=NOT_PASSED):
     """The ordered resizes from the ``current`` counts to the ``target`` counts (see DOCUMENTATION).
 
     Every rule is the planner's (``plan_cluster``); this only shapes the arguments and renames its refusals.
     """
     if names is not None and not isinstance(names, dict):
         raise AnsibleFilterError("scale_steps: names must be a dictionary")
-    names = dict(DEFAULT_NAMES, **dict((key, str(value)) for key, value in (names or {}).items() if key in DEFAULT_NAMES))
+    names = dict(DEFAULT_NAMES, **dict((str(key), str(value)) for key, value in (names or {}).items()))
     if (current is not None and not isinstance(current, dict)) or not isinstance(target, dict):
-        raise AnsibleFilterError("scale_steps: the input and target must be dictionaries with core and task counts")
+        raise AnsibleFilterError("scale_steps: the input and target must be dictionaries (a cluster from mrs_cluster_info or "
+                                 "counts by group)")
     checked = task_node_info is not NOT_PASSED
     try:
+        if wait_timeout is not NOT_PASSED:
+            check_wait_timeout(wait_timeout)
+        if current is not None and isinstance(current.get("node_groups"), list):
+            current = _cluster_view(current)
         steps = plan_cluster(current, target, step, task_node_info if checked else None, check_spec=checked)
     except PlanError as error:
         raise AnsibleFilterError(_message(error, names))
+    except MrsError as error:  # a cluster that lacks a count the plan needs: nothing is decided from it
+        raise AnsibleFilterError("scale_steps: %s" % error)
     return [{"node_group": move.node_group, "from": move.before, "count": move.after} for move in steps]
 
 

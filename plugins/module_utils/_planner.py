@@ -32,13 +32,14 @@ import re
 from dataclasses import dataclass, replace
 from typing import Optional, Tuple
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterView, as_whole_number, role_from_group_name
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterView, NodeGroup, as_whole_number, role_from_group_name
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._limits import MAX_CORE_TASK_NODES
 from ansible_collections.hwcloud.mrs.plugins.module_utils._nodes import parse_nodes
 from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import PolicyError, normal_held, resolve_group
 
 MIN_CORE_NODES = 3
-MAX_CORE_TASK_NODES = 500
+# MAX_CORE_TASK_NODES (imported above) is the planner's too: written in _limits so that _policy can share it.
 NODE_ID = 'node_orderadd'
 API_GROUP_NAMES = {'core': 'core_node_default_group', 'task': 'task_node_default_group'}
 # As the vendor SDK's v1 TaskNodeInfo model documents them (huaweicloudsdkmrs 3.1.219: GPSSD, 0 to 20 disks).
@@ -645,36 +646,51 @@ def check_policy(plan, group_name, policies):
 
 @dataclass(frozen=True)
 class Step:
-    """One resize of a whole-cluster plan: ``node_group`` from ``before`` to ``after`` nodes."""
+    """One resize of a whole-cluster plan: ``node_group`` (a ``GroupRef`` key: ``core``, ``task`` or a group name, what
+    mrs_cluster_nodes takes as its node_group) from ``before`` to ``after`` nodes."""
 
     node_group: str
     before: int
     after: int
 
 
-def _growth_rank(group):
-    return (GROWTH_ORDER.index(group), '') if group in GROWTH_ORDER else (len(GROWTH_ORDER), group)
+# The order capacity grows in: Core groups (HDFS) first, then custom groups (which may hold HDFS data too: the
+# cluster answer does not say), then Task groups; within a kind the v1.1 default group first, then by name. Scale-ins
+# run in the reverse order, so Task nodes leave first and Core nodes last.
+_ROLE_ORDER = ('core', 'custom', 'task')
+
+
+def _growth_rank(ref):
+    role_rank = _ROLE_ORDER.index(ref.role) if ref.role in _ROLE_ORDER else len(_ROLE_ORDER)
+    return (role_rank, 0 if ref.key in GROWTH_ORDER else 1, ref.key)
 
 
 def _title(group):
     return _ROLE_TITLES.get(group, group)
 
 
-def _check_target(goal, given):
-    """The target on its own: Core at least MIN_CORE_NODES, the groups together at most MAX_CORE_TASK_NODES.
+def _check_target(goal, given, refs, total_now=None, now=None):
+    """The target on its own: a Core group at least MIN_CORE_NODES, the non-Master groups together at most
+    MAX_CORE_TASK_NODES.
 
-    ``goal`` holds a count (or None, not known yet) for every group; ``given`` the groups the caller set.
+    ``goal`` maps each key of ``refs`` (key -> GroupRef, every group the check knows) to its count; ``given`` maps the
+    keys the caller set to the key as the caller wrote it. ``total_now`` is the cluster's non-Master total before the
+    plan and ``now`` each group's count then (both None before the cluster was read: then the sum of the groups set
+    is checked).
     """
-    if 'core' in given and goal['core'] < MIN_CORE_NODES:
-        raise PlanError('target.core', 'must be %d or more (MRS keeps at least %d Core nodes), got %d' % (MIN_CORE_NODES, MIN_CORE_NODES, goal['core']))
-    groups = sorted(goal, key=_growth_rank)
-    if given and all(goal[group] is not None for group in groups):
-        total = sum(goal.values())
-        if total > MAX_CORE_TASK_NODES:
-            raise PlanError(' / '.join('target.%s' % group for group in groups if group in given),
-                            '%s would be %d nodes (%s); MRS allows at most %d'
-                            % (' + '.join(_title(group) for group in groups), total,
-                               ', '.join('%s %d' % (_title(group), goal[group]) for group in groups), MAX_CORE_TASK_NODES))
+    for key, label in given.items():
+        if refs[key].role == 'core' and goal[key] < MIN_CORE_NODES:
+            raise PlanError('target.%s' % label, 'must be %d or more (MRS keeps at least %d Core nodes), got %d'
+                            % (MIN_CORE_NODES, MIN_CORE_NODES, goal[key]))
+    if not given:
+        return
+    keys = sorted(goal, key=lambda key: _growth_rank(refs[key]))
+    total = sum(goal.values()) if total_now is None else total_now + sum(goal[key] - now[key] for key in goal)
+    if total > MAX_CORE_TASK_NODES:
+        raise PlanError(' / '.join('target.%s' % given[key] for key in keys if key in given),
+                        '%s would be %d nodes (%s); MRS allows at most %d'
+                        % (' + '.join(_title(key) for key in keys), total,
+                           ', '.join('%s %d' % (_title(key), goal[key]) for key in keys), MAX_CORE_TASK_NODES))
 
 
 def _moves(group, start, end, stride):
@@ -688,57 +704,129 @@ def _moves(group, start, end, stride):
     return moves
 
 
-def _view_of(counts):
-    """A running, idle cluster with these counts: what each resize of a sequence is planned on."""
-    return ClusterView(cluster_id='', name='', state='running', scale='', stage_desc=None, billing_type=None, version=None,
-                       master_count=0, core_count=counts['core'], task_count=counts['task'])
-
-
-def _check_each_step(now, steps, task_node_info, check_spec):
-    """Each resize planned with ``plan_resize`` on the counts the cluster has by then; its refusal names the target."""
-    counts = dict(now)
-    for move in steps:
-        request = ResizeRequest(node_group=move.node_group, count=move.after, current_count=move.before,
-                                task_node_info=task_node_info if move.node_group == 'task' else None)
+def _counts_view(counts):
+    """The cluster a mapping of counts describes (``core`` / ``task``: the default groups, any other key a group of that
+    name, its role from the name): what a whole-cluster plan is made on when no cluster view is given."""
+    groups = []
+    for key, value in counts.items():
         try:
-            plan_resize(_view_of(counts), request)
+            name = check_node_group(key)
+        except PlanError as error:
+            raise PlanError('current.%s' % (key,), error.rule)
+        if any(group.name == API_GROUP_NAMES.get(name, name) for group in groups):
+            raise PlanError('current.%s' % key, 'the same node group is given twice')
+        number = node_count('current.%s' % key, value)
+        groups.append(NodeGroup(name=API_GROUP_NAMES.get(name, name), role=name if name in API_GROUP_NAMES else
+                                role_from_group_name(name), node_count=number))
+    if any(group.role in API_GROUP_NAMES for group in groups) or not groups:
+        for role in API_GROUP_NAMES:  # Core and Task as before: both counts are needed
+            if not any(group.role == role for group in groups):
+                node_count('current.%s' % role, None)
+    totals = dict((role, sum(group.node_count for group in groups if group.role == role)) for role in API_GROUP_NAMES)
+    return ClusterView(cluster_id='', name='', state='running', scale='', stage_desc=None, billing_type=None, version=None,
+                       master_count=0, core_count=totals['core'], task_count=totals['task'], node_groups=tuple(groups))
+
+
+def _view_of(base, refs, counts):
+    """``base`` as a running, idle cluster whose groups of ``refs`` (key -> GroupRef) have the ``counts`` (key -> count):
+    what each resize of a sequence is planned on. A group's change moves the cluster-level count of its role too (a
+    custom group's moves the Core count, which the v1.1 answer counts it in), so the node limit sees every node."""
+    core, task = base.core_count, base.task_count
+    groups = list(base.node_groups)
+    for key, count in counts.items():
+        ref = refs[key]
+        delta = count - base.count_of(key)
+        if not delta:
+            continue
+        groups = [replace(group, node_count=group.node_count + delta) if group.name == ref.name else group for group in groups]
+        if ref.role == 'task':
+            task = task + delta if task is not None else None
+        elif core is not None:
+            core += delta
+    return replace(base, state='running', scale='', stage_desc=None, billing_type=None, core_count=core, task_count=task,
+                   node_groups=tuple(groups))
+
+
+def _check_each_step(base, refs, labels, steps, task_node_info, check_spec):
+    """Each resize planned with ``plan_resize`` on the counts the cluster has by then; its refusal names the target."""
+    counts = {}
+    for move in steps:
+        ref = refs[move.node_group]
+        spec = task_node_info if ref.api == V11 and ref.key == 'task' else None
+        request = ResizeRequest(node_group=move.node_group, count=move.after, current_count=move.before, task_node_info=spec)
+        try:
+            plan_resize(_view_of(base, refs, counts), request)
         except PlanError as error:
             if check_spec or not error.parameter.startswith('task_node_info'):
-                parameter = 'target.%s' % move.node_group if error.parameter == 'count' else error.parameter
+                parameter = 'target.%s' % labels[move.node_group] if error.parameter in ('count', 'node_group') else error.parameter
                 raise PlanError(parameter, '%s (resize %s %d -> %d)' % (error.rule, move.node_group, move.before, move.after))
         counts[move.node_group] = move.after
+
+
+def _target_refs(view, target):
+    """key -> GroupRef and key -> the caller's key for every group ``target`` sets; on ``view`` (None: by name only)."""
+    refs, labels = {}, {}
+    for given in target:
+        try:
+            if view is None:
+                name = check_node_group(given)
+                role = name if name in API_GROUP_NAMES else role_from_group_name(name)
+                ref = GroupRef(name, API_GROUP_NAMES.get(name, name), role, V11 if name in API_GROUP_NAMES else V2)
+            else:
+                ref = resolve_node_group(view, given)
+        except PlanError as error:
+            raise PlanError('target.%s' % given, error.rule)
+        if ref.key in refs:
+            raise PlanError('target.%s / target.%s' % (labels[ref.key], given), 'both name the node group %s; give it once' % ref.name)
+        refs[ref.key], labels[ref.key] = ref, given
+    return refs, labels
 
 
 def plan_cluster(current, target, step=0, task_node_info=None, check_spec=True):
     """The ordered resizes (a list of ``Step``) that take the groups from ``current`` to ``target``.
 
-    ``current`` maps every group to its count, or is None before the cluster was read (then only the
-    target and the spec are checked, and the plan is empty). ``target`` maps groups to counts; a group
-    left out or None keeps its count. ``step`` caps the nodes one resize adds or removes (0: no cap).
-    Capacity comes first: scale-outs before scale-ins (in ``GROWTH_ORDER`` out, the reverse in), unless
-    growing first would pass MAX_CORE_TASK_NODES; each group only grows or only shrinks. Every resize is
-    checked with ``plan_resize`` before the plan is returned, so a sequence the module would refuse part
-    way is refused whole. Without ``check_spec``, a missing Task node spec is left to the call that makes
-    the resize. Refusals are PlanErrors naming ``target.<group>``, ``current.<group>``, ``step`` or the spec.
+    ``current`` is the cluster: a ``ClusterView``, or a mapping of counts (``core`` and ``task``, and any group by
+    name), or None before the cluster was read (then only the target and the spec are checked, and the plan is empty).
+    ``target`` maps groups (``core``, ``task`` or a group name, as mrs_cluster_nodes takes ``node_group``) to counts;
+    a group left out or None keeps its count. Which group a key means, and its rules, are ``resolve_node_group``'s and
+    ``plan_resize``'s: a Master group or one the cluster does not have is refused. ``step`` caps the nodes one resize
+    adds or removes (0: no cap). Capacity comes first: scale-outs before scale-ins (Core groups out first, custom
+    ones next, Task last; the reverse in), unless growing first would pass MAX_CORE_TASK_NODES; each group only grows or
+    only shrinks. Every resize is checked with ``plan_resize`` before the plan is returned, so a sequence the module
+    would refuse part way is refused whole. Without ``check_spec``, a missing Task node spec is left to the call that
+    makes the resize. Refusals are PlanErrors naming ``target.<key>``, ``current.<key>``, ``step`` or the spec.
     """
-    unknown = sorted(str(group) for group in target if group not in GROWTH_ORDER)
-    if unknown:
-        raise PlanError('target', 'may only have the keys %s, got %s' % (' and '.join(GROWTH_ORDER), ', '.join(unknown)))
     stride = node_count('step', step)
-    given = [group for group in GROWTH_ORDER if target.get(group) is not None]
-    wanted = dict((group, node_count('target.%s' % group, target[group]) if group in given else None) for group in GROWTH_ORDER)
+    view = None
+    if current is not None:
+        view = current if isinstance(current, ClusterView) else _counts_view(current)
+    refs, labels = _target_refs(view, [key for key in target if target[key] is not None])
+    wanted = dict((key, node_count('target.%s' % labels[key], target[labels[key]])) for key in refs)
     spec = validate_task_node_info(task_node_info)
-    if current is None:
-        _check_target(wanted, given)
+    if view is None:
+        _check_target(wanted, labels, refs)
         return []
-    now = dict((group, node_count('current.%s' % group, current.get(group))) for group in GROWTH_ORDER)
-    goal = dict((group, now[group] if wanted[group] is None else wanted[group]) for group in GROWTH_ORDER)
-    _check_target(goal, given)
-    groups = sorted(goal, key=_growth_rank)
-    outs = [_moves(group, now[group], goal[group], stride) for group in groups if goal[group] > now[group]]
-    ins = [_moves(group, now[group], goal[group], stride) for group in reversed(groups) if goal[group] < now[group]]
-    growth = sum(max(0, goal[group] - now[group]) for group in groups)
-    ordered = outs + ins if sum(now.values()) + growth <= MAX_CORE_TASK_NODES else ins + outs
+    every = dict(refs)
+    for group in view.node_groups:
+        if group.role != 'master':
+            ref = resolve_node_group(view, group.name)
+            every.setdefault(ref.key, ref)
+    # A role the answer lists no group of counts by its v1.1 count (a Task group MRS creates from 0 nodes), unless the
+    # cluster is custom: said so, or told by its groups (some listed, none of them Core or Task).
+    listed = set(ref.role for ref in every.values())
+    default_groups = view.cluster_type != 'custom' and (not listed or bool(listed & set(API_GROUP_NAMES)))
+    for role in API_GROUP_NAMES:
+        if default_groups and role not in listed and getattr(view, '%s_count' % role) is not None:
+            every[role] = GroupRef(role, API_GROUP_NAMES[role], role, V11)
+    now = dict((key, view.count_of(key)) for key in every)
+    goal = dict((key, wanted.get(key, now[key])) for key in every)
+    total_now = view.resizable_total()
+    _check_target(goal, labels, every, total_now, now)
+    keys = sorted(refs, key=lambda key: _growth_rank(refs[key]))
+    outs = [_moves(key, now[key], goal[key], stride) for key in keys if goal[key] > now[key]]
+    ins = [_moves(key, now[key], goal[key], stride) for key in reversed(keys) if goal[key] < now[key]]
+    growth = sum(max(0, goal[key] - now[key]) for key in keys)
+    ordered = outs + ins if total_now + growth <= MAX_CORE_TASK_NODES else ins + outs
     steps = [move for moves in ordered for move in moves]
-    _check_each_step(now, steps, spec, check_spec)
+    _check_each_step(view, refs, labels, steps, spec, check_spec)
     return steps

@@ -16,8 +16,10 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._limits import MAX_CORE_TASK_NODES
 
-CAPACITY = (0, 500)
+# A policy's bounds: no group can hold more nodes than the cluster's node limit (the planner's, from _limits).
+CAPACITY = (0, MAX_CORE_TASK_NODES)
 COOL_DOWN = (0, 10080)
 ADJUSTMENT = (1, 100)
 PERIODS = (1, 288)
@@ -240,15 +242,26 @@ def request_body(node_group, resource_pool, normal):
     return {"node_group_name": node_group, "resource_pool_name": resource_pool, "auto_scaling_policy": policy}
 
 
-def held_policy(listed, node_group, resource_pool):
-    """The auto_scaling_policy MRS holds for the group and pool, from the GET list, or None."""
+def pool_policies(listed, node_group):
+    """Every auto_scaling_policy MRS holds for the group, one per resource pool, from the GET list, in its order:
+    [(resource_pool_name, policy)]; an entry without a pool name is the group's own (``default``)."""
     if not isinstance(listed, list):
         raise MrsError("the auto-scaling policy list is not a list (got %s)" % type(listed).__name__)
+    found = []
     for entry in listed:
-        if isinstance(entry, dict) and entry.get("node_group_name") == node_group and (entry.get("resource_pool_name") or "default") == resource_pool:
+        if isinstance(entry, dict) and entry.get("node_group_name") == node_group:
+            pool = entry.get("resource_pool_name") or "default"
             policy = entry.get("auto_scaling_policy")
             if not isinstance(policy, dict):
-                raise MrsError("the auto-scaling policy of node group %s is not an object" % node_group)
+                raise MrsError("the auto-scaling policy of node group %s (resource pool %s) is not an object" % (node_group, pool))
+            found.append((pool, policy))
+    return found
+
+
+def held_policy(listed, node_group, resource_pool):
+    """The auto_scaling_policy MRS holds for the group and pool, from the GET list, or None."""
+    for pool, policy in pool_policies(listed, node_group):
+        if pool == resource_pool:
             return policy
     return None
 

@@ -69,9 +69,10 @@ options:
   state:
     description:
       - V(present) creates or updates the policy, V(absent) deletes it (a policy that is not there is no change).
-      - V(read) only reads the group's policy and returns it (RV(policy), RV(options)); it never writes and is never a
-        change. A V(core) or V(task) group the cluster does not have reads as no policy. The role C(hwcloud.mrs.cluster_scale)
-        reads a policy this way before it pauses it, and gives RV(options) back to restore it exactly.
+      - V(read) only reads the group's policy and returns it (RV(policy), RV(options)), and the policies of all the
+        group's resource pools (RV(resource_pools)); it never writes and is never a change. A V(core) or V(task) group
+        the cluster does not have reads as no policy. The role C(hwcloud.mrs.cluster_scale) reads the policies this way
+        before it pauses them, and gives each pool's C(options) back to restore it exactly.
     type: str
     choices: [present, absent, read]
     default: present
@@ -226,6 +227,16 @@ options:
   returned: always
   type: dict
   sample: {"enabled": true, "min_capacity": 2, "max_capacity": 20, "rules": [], "resources_plans": [], "tags": []}
+resource_pools:
+  description:
+    - With O(state=read), every policy the group has, one per resource pool (V(default) is the group itself), each
+      with its C(resource_pool_name) and its C(options) as in RV(options). Empty when the group has none.
+  returned: when state=read
+  type: list
+  elements: dict
+  version_added: 1.1.0
+  sample: [{"resource_pool_name": "default", "options": {"enabled": true, "min_capacity": 2, "max_capacity": 20, "rules": [],
+            "resources_plans": [], "tags": []}}]
 cluster_id:
   description: The cluster's ID.
   returned: always
@@ -248,7 +259,7 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModu
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import check_id
 from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import (
     GROUP_ALIASES, PolicyError, as_options, changes, check_target, diff_view, from_options, held_policy, normal_held, normalise,
-    request_body, resolve_group)
+    pool_policies, request_body, resolve_group)
 from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler
 
 TRIGGER_SPEC = dict(metric_name=dict(type="str"), metric_value=dict(type="raw"), comparison_operator=dict(type="str"),
@@ -319,10 +330,13 @@ def read(client, params):
         if error.parameter != "node_group":
             raise
         cluster_id = params["cluster_id"]
-        return dict(changed=False, cluster_id=cluster_id, node_group=None, changes=[], policy=None, options=None)
-    held = held_policy(client.list_policies(cluster_id), node_group, params["resource_pool_name"])
+        return dict(changed=False, cluster_id=cluster_id, node_group=None, changes=[], policy=None, options=None, resource_pools=[])
+    listed = client.list_policies(cluster_id)
+    held = held_policy(listed, node_group, params["resource_pool_name"])
     normal = normal_held(held) if held is not None else None
-    return dict(changed=False, cluster_id=cluster_id, node_group=node_group, changes=[], policy=held, options=as_options(normal))
+    pools = [dict(resource_pool_name=pool, options=as_options(normal_held(policy))) for pool, policy in pool_policies(listed, node_group)]
+    return dict(changed=False, cluster_id=cluster_id, node_group=node_group, changes=[], policy=held, options=as_options(normal),
+                resource_pools=pools)
 
 
 def run(module):

@@ -381,7 +381,7 @@ def cluster_result(view, hosts=None, nodes=None, policies=None):
     Returns (cluster, names of groups the policies name that the cluster answer does not list).
     """
     cluster = view.to_dict()
-    cluster["cluster_type"] = view.cluster_type
+    cluster.setdefault("cluster_type", view.cluster_type)  # documented here; ClusterView.to_dict leaves it to this module
     for group in cluster["node_groups"]:
         group["kind"] = group["role"]
         if policies is not None:

@@ -22,16 +22,16 @@ def policy_url(mrs, cid):
     return "%s/v2/%s/autoscaling-policy/%s" % (mrs.url, mrs.project_id, cid)
 
 
-def set_policy(mrs, cid, method="POST", **changes):
-    body = {"node_group_name": TASK_GROUP, "resource_pool_name": "default", "auto_scaling_policy": dict(copy.deepcopy(POLICY), **changes)}
+def set_policy(mrs, cid, method="POST", pool="default", **changes):
+    body = {"node_group_name": TASK_GROUP, "resource_pool_name": pool, "auto_scaling_policy": dict(copy.deepcopy(POLICY), **changes)}
     answer = mrs.token_session().request(method, policy_url(mrs, cid), json=body, timeout=10)
     assert answer.ok, answer.text
 
 
-def held(mrs, cid):
+def held(mrs, cid, pool="default"):
     answer = mrs.token_session().get(policy_url(mrs, cid), timeout=10)
     assert answer.ok, answer.text
-    (entry,) = [entry for entry in answer.json() if entry["node_group_name"] == TASK_GROUP]
+    (entry,) = [entry for entry in answer.json() if entry["node_group_name"] == TASK_GROUP and entry["resource_pool_name"] == pool]
     return entry["auto_scaling_policy"]
 
 
@@ -145,6 +145,41 @@ def test_burst_restores_the_policy_after_a_failing_job_and_after_a_failing_grow(
     assert outcome["failed"] is True and "scale failed" in outcome["msg"], outcome
     assert [entry["body"]["auto_scaling_policy"]["auto_scaling_enable"] for entry in policy_writes(mrs)] == [False, True]
     assert comparable(held(mrs, cid)) == original
+
+
+def test_burst_and_converge_pause_and_restore_the_policy_of_every_resource_pool(mrs, playbook, tmp_path):
+    cid = mrs.create_cluster(name="pools", core=3, task=2, scale_seconds=0)["clusterId"]
+    set_policy(mrs, cid)  # the group itself, enabled
+    set_policy(mrs, cid, pool="pool_b", min_capacity=2, max_capacity=9, tags=[])  # another pool, enabled, other bounds
+    set_policy(mrs, cid, pool="pool_c", auto_scaling_enable=False)  # disabled: left alone
+    original = dict((pool, comparable(held(mrs, cid, pool))) for pool in ("default", "pool_b", "pool_c"))
+
+    def pauses_and_restores():
+        return sorted((entry["body"]["resource_pool_name"], entry["body"]["auto_scaling_policy"]["auto_scaling_enable"])
+                      for entry in policy_writes(mrs))
+
+    # the job fails: both enabled pools were paused before the grow and are restored, exactly, after the restore
+    mrs.clear_requests()
+    outcome = role(playbook, tmp_path, cid, "burst", cluster_scale_burst_task_count=4, job_fails=True)
+    assert outcome["failed"] is True and "on purpose" in outcome["msg"], outcome
+    assert pauses_and_restores() == [("default", False), ("default", True), ("pool_b", False), ("pool_b", True)]
+    log, writes = mrs.requests_log(), policy_writes(mrs)
+    assert len(resizes(mrs)) == 2  # the grow went through: no enabled pool was left to refuse it
+    assert max(log.index(entry) for entry in writes[:2]) < log.index(resizes(mrs)[0]) < log.index(resizes(mrs)[1]) < min(
+        log.index(entry) for entry in writes[2:])
+    assert dict((pool, comparable(held(mrs, cid, pool))) for pool in original) == original and task_count(mrs, cid) == 2
+
+    # only the other pool enabled: a converge is still refused (MRS refuses any enabled pool), and told, pauses that one
+    set_policy(mrs, cid, method="PUT", auto_scaling_enable=False)
+    original["default"] = comparable(held(mrs, cid))
+    mrs.clear_requests()
+    refused = role(playbook, tmp_path, cid, "converge", cluster_scale_task_count=3)
+    assert refused["failed"] is True and "enabled auto-scaling policy" in refused["msg"], refused
+    assert resizes(mrs) == [] and policy_writes(mrs) == []
+    done = role(playbook, tmp_path, cid, "converge", cluster_scale_task_count=3, cluster_scale_pause_policy=True)
+    assert done["failed"] is False and done["result"]["after"] == {"core": 3, "task": 3}, done
+    assert pauses_and_restores() == [("pool_b", False), ("pool_b", True)]
+    assert dict((pool, comparable(held(mrs, cid, pool))) for pool in original) == original and task_count(mrs, cid) == 3
 
 
 def test_converge_refuses_an_enabled_policy_and_pauses_it_when_told(mrs, playbook, tmp_path):

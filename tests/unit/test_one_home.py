@@ -12,11 +12,28 @@ import re
 
 import yaml
 
+from ansible_collections.hwcloud.mrs.plugins.module_utils import _limits, _planner, _policy
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import DATA_VOLUME_TYPES, MAX_CORE_TASK_NODES
 from ansible_collections.hwcloud.mrs.plugins.modules.mrs_cluster_nodes import ARGUMENT_SPEC
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ROLE = os.path.join(ROOT, "roles", "cluster_scale")
+PLUGINS = os.path.join(ROOT, "plugins")
+
+
+def test_the_node_limit_has_one_definition():
+    """The planner's node limit bounds a policy's capacities too, and its number is written in _limits alone."""
+    assert _planner.MAX_CORE_TASK_NODES == _limits.MAX_CORE_TASK_NODES
+    assert _policy.CAPACITY == (0, MAX_CORE_TASK_NODES)
+    definitions = []
+    for folder, _dirs, files in os.walk(PLUGINS):
+        for name in sorted(files):
+            if name.endswith(".py"):
+                with open(os.path.join(folder, name), encoding="utf-8") as handle:
+                    definitions.extend((name, line.strip()) for line in handle
+                                       if re.match(r"\s*[A-Z_]+\s*=.*\b%d\b" % MAX_CORE_TASK_NODES, line)
+                                       and "STATUS" not in line)  # an HTTP status 500 is no node limit
+    assert definitions == [("_limits.py", "MAX_CORE_TASK_NODES = %d" % MAX_CORE_TASK_NODES)]
 
 
 def test_the_role_argument_spec_takes_the_planners_disk_types():

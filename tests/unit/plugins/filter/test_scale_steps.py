@@ -13,6 +13,7 @@ from hypothesis import assume, given, settings, strategies as st
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.hwcloud.mrs.plugins.filter.scale_steps import MAX_CORE_TASK_NODES, FilterModule, scale_steps
+from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, check_wait_timeout
 
 SPEC = {"node_size": "s3.xlarge.2.linux.bigdata"}
 
@@ -73,7 +74,7 @@ def test_registered_as_a_filter():
     ({"core": 3, "task": 0}, {"core": "four"}, 0, "target.core: must be a whole number, got 'four'"),
     ({"core": 3, "task": 0}, {"core": 4.5}, 0, "target.core: must be a whole number, got 4.5"),
     ({"core": 3, "task": 0}, {"core": True}, 0, "target.core: must be a whole number, got True"),
-    ({"core": 3, "task": 0}, {"cores": 4}, 0, "target may only have the keys core and task, got cores"),
+    ({"core": 3, "task": 0}, {"cores": 4}, 0, "target.cores: the cluster has no node group named 'cores'"),
     ({"core": 3, "task": 0}, {"core": 4}, -1, "step: must be 0 or more, got -1"),
     ({"core": 3, "task": 0}, {"core": 4}, "two", "step: must be a whole number, got 'two'"),
     ({"core": 3, "task": 0}, {"core": 2}, 0, "target.core: must be 3 or more (MRS keeps at least 3 Core nodes), got 2"),
@@ -140,6 +141,29 @@ def test_a_sequence_the_module_would_refuse_part_way_is_refused_before_the_first
                     names={"task_node_info": "cluster_scale_task_node_info"})
     assert str(caught.value).startswith("cluster_scale_task_node_info: required")
     assert "(resize task 0 -> 2)" in str(caught.value)
+
+
+@pytest.mark.parametrize("value", [-5, "-1", 604801, "soon", True, 1.5, None])
+def test_a_wait_timeout_the_module_would_refuse_is_refused_with_its_words(value):
+    """The role passes its wait timeout on to every resize: refused here, before any request, in the planner's words."""
+    with pytest.raises(AnsibleFilterError) as caught:
+        scale_steps(None, {}, wait_timeout=value, names={"wait_timeout": "cluster_scale_wait_timeout"})
+    with pytest.raises(PlanError) as planner:
+        check_wait_timeout(value)
+    assert str(caught.value) == "cluster_scale_wait_timeout: %s" % planner.value.rule
+    assert str(caught.value).startswith("cluster_scale_wait_timeout: must be 0 or more seconds, got ")
+
+
+@pytest.mark.parametrize("value", [0, 3600, "3600", 604800])
+def test_a_usable_wait_timeout_passes(value):
+    assert scale_steps(None, {}, wait_timeout=value) == []
+    assert scale_steps({"core": 3, "task": 0}, {"core": 4}, wait_timeout=value) == [step("core", 3, 4)]
+
+
+def test_a_wait_timeout_not_passed_is_not_checked_and_its_default_name_is_its_own():
+    assert scale_steps(None, {}) == []
+    with pytest.raises(AnsibleFilterError, match=r"^wait_timeout: must be 0 or more seconds, got -1"):
+        scale_steps(None, {}, wait_timeout=-1)
 
 
 def test_names_must_be_a_dictionary():

@@ -4,8 +4,9 @@ import copy
 
 import pytest
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import (PolicyError, as_options, changes, from_options, diff_view, metric_value, normalise,
-                                                                          request_body, resolve_group)
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import (PolicyError, as_options, changes, from_options, diff_view, held_policy,
+                                                                          metric_value, normalise, pool_policies, request_body, resolve_group)
 
 RULE = {"name": "grow", "adjustment_type": "scale_out", "cool_down_minutes": 20, "scaling_adjustment": 2,
         "trigger": {"metric_name": "m", "metric_value": "25", "comparison_operator": "LT", "evaluation_periods": 3}}
@@ -91,3 +92,19 @@ def test_the_options_of_a_held_policy_write_that_very_policy_again():
     paused = normalise(from_options(dict(options, enabled=False)))
     assert paused == dict(held, auto_scaling_enable=False)
     assert as_options(None) is None
+
+
+def test_every_resource_pool_of_a_group_is_found_in_list_order():
+    """The role pauses every enabled policy of a group, whatever its pool: pool_policies lists them all."""
+    listed = [{"node_group_name": "task_node_analysis_group", "resource_pool_name": "default", "auto_scaling_policy": {"a": 1}},
+              {"node_group_name": "core_node_analysis_group", "resource_pool_name": "default", "auto_scaling_policy": {"b": 2}},
+              {"node_group_name": "task_node_analysis_group", "resource_pool_name": "pool_b", "auto_scaling_policy": {"c": 3}},
+              {"node_group_name": "task_node_analysis_group", "auto_scaling_policy": {"d": 4}}]
+    assert pool_policies(listed, "task_node_analysis_group") == [("default", {"a": 1}), ("pool_b", {"c": 3}), ("default", {"d": 4})]
+    assert pool_policies(listed, "node_group_1") == []
+    assert held_policy(listed, "task_node_analysis_group", "pool_b") == {"c": 3}
+    assert held_policy(listed, "task_node_analysis_group", "pool_x") is None
+    with pytest.raises(MrsError, match="node group g .resource pool p. is not an object"):
+        pool_policies([{"node_group_name": "g", "resource_pool_name": "p", "auto_scaling_policy": []}], "g")
+    with pytest.raises(MrsError, match="is not a list"):
+        pool_policies({}, "g")
