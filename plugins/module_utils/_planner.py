@@ -36,7 +36,7 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import Cluste
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._limits import MAX_CORE_TASK_NODES
 from ansible_collections.hwcloud.mrs.plugins.module_utils._nodes import parse_nodes
-from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import PolicyError, normal_held, resolve_group
+from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import normal_held
 
 MIN_CORE_NODES = 3
 # MAX_CORE_TASK_NODES (imported above) is the planner's too: written in _limits so that _policy can share it.
@@ -593,14 +593,27 @@ def plan_resize(view, request, hosts=None, nodes=None):
 POLICY_MODULE = 'hwcloud.mrs.mrs_autoscaling_policy'
 
 
+class GroupNotListed(PlanError):
+    """``core`` / ``task`` on a cluster whose answer lists no group of that role (an analysis cluster without Task nodes)."""
+
+
+def listed_group(view, group):
+    """The name MRS gives the group that ``group`` (``core`` / ``task`` or a group name) means on ``view``, resolved as a
+    resize resolves it (``resolve_node_group``), when the answer lists that group; else a PlanError naming ``node_group``.
+    The one resolution of ``core`` / ``task`` for resizes and auto-scaling policies alike."""
+    ref = resolve_node_group(view, group)
+    if view.group(ref.name) is None:
+        raise GroupNotListed('node_group', '%s: the cluster has no %s group as MRS names them (%s); give the group\'s name'
+                        % (group, _title(ref.role), _choose_from(view)))
+    return ref.name
+
+
 def policy_group(view, group):
     """The name MRS gives the group a resize of ``group`` (a plan's key: core/task, or a group name) acts on, as the
-    policy module resolves it, or None when the answer names no group of that role."""
-    if view.group(group) is not None:
-        return group
+    policy module resolves it, or None when the answer names no such group."""
     try:
-        return resolve_group(group, [(node_group.name, node_group.role) for node_group in view.node_groups])
-    except PolicyError:
+        return listed_group(view, group)
+    except GroupNotListed:
         return None
 
 

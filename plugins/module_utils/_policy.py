@@ -32,8 +32,6 @@ NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 METRIC_VALUE_RE = re.compile(r"^-?[0-9]+(\.[0-9]{1,2})?$")
 TIME_RE = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
 TAG_FORBIDDEN = re.compile(r"[\x00-\x1f=*<>\\,|/]")
-# The node group aliases and the roles _cluster.role_from_group_name gives MRS's default group names.
-GROUP_ALIASES = ("core", "task")
 RULE_KEYS = ("name", "description", "adjustment_type", "cool_down_minutes", "scaling_adjustment", "trigger")
 TRIGGER_KEYS = ("metric_name", "metric_value", "comparison_operator", "evaluation_periods")
 PLAN_KEYS = ("period_type", "start_time", "end_time", "min_capacity", "max_capacity", "effective_days")
@@ -333,18 +331,6 @@ def _field_changes(prefix, old, new):
         elif old.get(key) != new.get(key):
             lines.append("%s.%s: %r -> %r" % (prefix, key, old.get(key), new.get(key)))
     return lines
-
-
-def resolve_group(node_group, groups):
-    """The group name MRS knows: ``core`` / ``task`` mean the cluster's first Core / Task group as MRS names them
-    (``core_node_analysis_group`` ...), any other value is the group's own name. ``groups``: (name, role) pairs."""
-    if node_group not in GROUP_ALIASES:
-        return node_group
-    for name, role in groups:
-        if role == node_group:
-            return name
-    raise PolicyError("node_group", "%s: the cluster has no %s group as MRS names them (groups: %s); give the group's name"
-                      % (node_group, node_group.capitalize(), ", ".join(name for name, _role in groups) or "none"))
 
 
 def check_target(node_group, resource_pool):

@@ -256,10 +256,10 @@ changes:
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import check_id
+from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import API_GROUP_NAMES, GroupNotListed, check_id, listed_group
 from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import (
-    GROUP_ALIASES, PolicyError, as_options, changes, check_target, diff_view, from_options, held_policy, normal_held, normalise,
-    pool_policies, request_body, resolve_group)
+    PolicyError, as_options, changes, check_target, diff_view, from_options, held_policy, normal_held, normalise,
+    pool_policies, request_body)
 from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler
 
 TRIGGER_SPEC = dict(metric_name=dict(type="str"), metric_value=dict(type="raw"), comparison_operator=dict(type="str"),
@@ -316,9 +316,9 @@ def locate(client, params):
         raw = NodeScaler(client).find_cluster(params["cluster_name"])
         cluster_id = parse_cluster(raw).cluster_id
     node_group = params["node_group"]
-    if node_group in GROUP_ALIASES:
+    if node_group in API_GROUP_NAMES:
         view = parse_cluster(raw) if raw is not None and raw.get("nodeGroups") else parse_cluster(client.get_cluster(cluster_id))
-        node_group = resolve_group(node_group, [(group.name, group.role) for group in view.node_groups])
+        node_group = listed_group(view, node_group)
     return cluster_id, node_group
 
 
@@ -326,9 +326,7 @@ def read(client, params):
     """state=read: the group's policy, never a write; a core/task group the cluster lacks has none."""
     try:
         cluster_id, node_group = locate(client, params)
-    except PolicyError as error:
-        if error.parameter != "node_group":
-            raise
+    except GroupNotListed:
         cluster_id = params["cluster_id"]
         return dict(changed=False, cluster_id=cluster_id, node_group=None, changes=[], policy=None, options=None, resource_pools=[])
     listed = client.list_policies(cluster_id)

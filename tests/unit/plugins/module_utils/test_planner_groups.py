@@ -17,8 +17,8 @@ from mrs_emu.state import cluster_view, new_cluster_record, sorted_hosts
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError, ClusterView, NodeGroup, parse_cluster
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
-    MAX_CORE_TASK_NODES, MIN_CORE_NODES, V11, V2, GroupRef, PlanError, ResizeRequest, check_policy, nodes_needed,
-    plan_resize, policy_group, resolve_node_group)
+    MAX_CORE_TASK_NODES, MIN_CORE_NODES, V11, V2, GroupNotListed, GroupRef, PlanError, ResizeRequest, check_policy, nodes_needed,
+    listed_group, plan_resize, policy_group, resolve_node_group)
 
 DEFAULTS = {"project_id": "p", "scale_seconds": 1.0}
 CUSTOM_GROUPS = [{"name": "master_node_default_group", "count": 3, "kind": "master"},
@@ -273,3 +273,19 @@ def test_the_policy_check_uses_the_mrs_group_name():
     check_policy(plan, "hdfs_nodes", others)  # another group's policy does not hold this one
     with pytest.raises(PlanError, match=r"the hdfs_nodes group \(hdfs_nodes\) has an enabled auto-scaling policy"):
         check_policy(plan, "hdfs_nodes", [dict(others[0], node_group_name="hdfs_nodes")])
+
+
+def test_a_policy_and_a_resize_mean_the_same_group_by_core_and_task():
+    """One resolution of core / task (listed_group): the group a policy of ``core`` governs is the group a resize of
+    ``core`` changes, and where the resize refuses the alias (a mixed cluster), so does the policy."""
+    analysis = emulated(type="analysis", core=3, task=2)
+    assert listed_group(analysis, "core") == resolve_node_group(analysis, "core").name == "core_node_analysis_group"
+    assert listed_group(analysis, "task") == "task_node_analysis_group"
+    with pytest.raises(PlanError, match="no node group named 'node_group_9'"):
+        listed_group(analysis, "node_group_9")
+    with pytest.raises(PlanError, match=r"the cluster has 2 Core groups \(core_node_analysis_group, core_node_streaming_group\)"):
+        listed_group(emulated(type="mixed", core=3, task=1), "core")
+    no_task = emulated(type="analysis", core=3, task=0)
+    with pytest.raises(GroupNotListed, match="has no Task group as MRS names them") as caught:
+        listed_group(no_task, "task")
+    assert caught.value.parameter == "node_group" and policy_group(no_task, "task") is None

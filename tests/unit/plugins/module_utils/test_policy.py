@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import (PolicyError, as_options, changes, from_options, diff_view, held_policy,
-                                                                          metric_value, normalise, pool_policies, request_body, resolve_group)
+                                                                          metric_value, normalise, pool_policies, request_body)
 
 RULE = {"name": "grow", "adjustment_type": "scale_out", "cool_down_minutes": 20, "scaling_adjustment": 2,
         "trigger": {"metric_name": "m", "metric_value": "25", "comparison_operator": "LT", "evaluation_periods": 3}}
@@ -72,15 +72,6 @@ def test_changes_are_rule_by_rule_and_diff_keys_rules_by_name():
     added = normalise(dict(POLICY, rules=[RULE, dict(RULE, name="shrink", adjustment_type="scale_in")]))
     assert changes(before, added) == ["rules.shrink: added"]
     assert "description" not in request_body("g", "default", before)["auto_scaling_policy"]["rules"][0]
-
-
-def test_group_aliases():
-    groups = [("master_node_default_group", "master"), ("core_node_analysis_group", "core"), ("task_node_analysis_group", "task")]
-    assert resolve_group("task", groups) == "task_node_analysis_group"
-    assert resolve_group("node_group_1", groups) == "node_group_1"
-    with pytest.raises(PolicyError) as caught:
-        resolve_group("task", groups[:2])
-    assert caught.value.parameter == "node_group" and "core_node_analysis_group" in str(caught.value)
 
 
 def test_the_options_of_a_held_policy_write_that_very_policy_again():
