@@ -28,6 +28,7 @@ def group_counts(mrs, cluster_id):
 def test_demo_playbook_runs_under_ansible_runner(mrs, ansible_env, tmp_path):
     analytics = mrs.create_cluster(name="analytics", core=3, task=0, scale_seconds=0)["clusterId"]
     etl = mrs.create_cluster(name="etl", core=3, task=3, task_node_size="c6.2xlarge.4.linux.bigdata", scale_seconds=0)["clusterId"]
+    streams = mrs.create_cluster(name="streams", type="custom", scale_seconds=0)["clusterId"]
     bad_node = [host["id"] for host in mrs.hosts(etl) if host["type"] == "Task"][0]
     envvars = dict((name, ansible_env[name]) for name in HW_VARIABLES)
     # ansible-runner starts the ansible-playbook it finds on PATH: the one of this test's Python
@@ -47,14 +48,17 @@ def test_demo_playbook_runs_under_ansible_runner(mrs, ansible_env, tmp_path):
 
     output = result.stdout.read()
     assert (result.status, result.rc) == ("successful", 0), output
-    assert result.stats["changed"] == {"localhost": 3} and not result.stats["failures"], result.stats
+    assert result.stats["changed"] == {"localhost": 4} and not result.stats["failures"], result.stats
     resizes = [event["event_data"] for event in result.events
                if event["event"] == "runner_on_ok" and event["event_data"]["task_action"] == "hwcloud.mrs.mrs_cluster_nodes"]
     assert [(data["task"], data["res"]["previous_count"], data["res"]["count"]) for data in resizes] == [
         ("Analytics - grow the Core group to 5 nodes", 3, 5),
         ("Analytics - give the empty Task group 2 nodes of this flavor", 0, 2),
         ("ETL - remove the Task node that keeps failing its jobs", 3, 2),
+        ("Streams - grow the custom cluster's named group node_group_1 to 4 nodes (v2 expand)", 3, 4),
     ]
+    assert [data["res"]["api"] for data in resizes] == ["v1.1", "v1.1", "v1.1", "v2"]
     assert group_counts(mrs, analytics) == (5, 2)
     assert group_counts(mrs, etl) == (3, 2) and bad_node not in [host["id"] for host in mrs.hosts(etl)]
+    assert [host["node_group_name"] for host in mrs.hosts(streams)].count("node_group_1") == 4
     assert ansible_env["HW_SECRET_KEY"] not in output
