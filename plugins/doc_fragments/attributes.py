@@ -12,6 +12,8 @@ class ModuleDocFragment:
 
     DOCUMENTATION = r"""
 options: {}
+requirements:
+  - python >= 3.9 (where the module runs; the controller needs the Python its ansible-core needs, 3.10 or later)
 attributes:
   action_group:
     description: Use C(group/hwcloud.mrs.mrs) in C(module_defaults) to set the connection options once.

@@ -23,9 +23,6 @@ description:
   - While a group's policy is enabled, MRS refuses a manual resize of that group (error 12000124);
     M(hwcloud.mrs.mrs_cluster_nodes) reads the policy and refuses such a resize before sending it. Disable the policy
     with O(enabled=false), or change O(min_capacity) and O(max_capacity).
-requirements:
-  - python >= 3.9 (where the module runs; the controller needs the Python its ansible-core needs, 3.10 or later)
-  - requests
 author:
   - hwcloud.mrs maintainers (@hwcloud-mrs)
 extends_documentation_fragment:

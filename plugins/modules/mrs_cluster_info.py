@@ -21,9 +21,6 @@ description:
     The list is read across all its pages.
   - An answer whose counts contradict each other (for example C(coreNodeNum) against the Core node group) fails
     the task, naming the fields; a count the answer lacks is returned as null, never as 0.
-requirements:
-  - python >= 3.9 (where the module runs; the controller needs the Python its ansible-core needs, 3.10 or later)
-  - requests
 author:
   - hwcloud.mrs maintainers (@hwcloud-mrs)
 extends_documentation_fragment:

@@ -52,9 +52,6 @@ description:
     enabled fails before any write, naming the policy's min/max and the ways out (disable it with
     M(hwcloud.mrs.mrs_autoscaling_policy), use the burst of the role C(hwcloud.mrs.cluster_scale), or set the policy's
     bounds). A policy read that fails fails the task before any write.
-requirements:
-  - python >= 3.9 (where the module runs; the controller needs the Python its ansible-core needs, 3.10 or later)
-  - requests
 author:
   - hwcloud.mrs maintainers (@hwcloud-mrs)
 extends_documentation_fragment:
