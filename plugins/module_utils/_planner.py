@@ -604,7 +604,7 @@ def listed_group(view, group):
     ref = resolve_node_group(view, group)
     if view.group(ref.name) is None:
         raise GroupNotListed('node_group', '%s: the cluster has no %s group as MRS names them (%s); give the group\'s name'
-                        % (group, _title(ref.role), _choose_from(view)))
+                             % (group, _title(ref.role), _choose_from(view)))
     return ref.name
 
 

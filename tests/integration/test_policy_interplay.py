@@ -230,8 +230,8 @@ def test_schedule_sets_the_plans_and_a_rerun_changes_nothing(mrs, playbook, tmp_
     assert bad["failed"] is True and "resources_plans[0].end_time" in bad["msg"], bad
 
 
-def test_schedule_creates_the_plans_of_a_custom_clusters_named_group_and_refuses_a_typo_before_any_write(mrs, playbook,
-                                                                                                       tmp_path):
+def test_schedule_creates_the_plans_of_a_named_group_and_refuses_a_missing_core_group_before_any_write(
+        mrs, playbook, tmp_path):
     cid = mrs.create_cluster(name="custom-schedule", type="custom", scale_seconds=0)["clusterId"]
     windows = [{"start": "08:00", "end": "18:00", "min": 3, "max": 5}]
     made = role(playbook, tmp_path, cid, "schedule", cluster_scale_schedule=windows, cluster_scale_schedule_node_group="node_group_1",
