@@ -231,7 +231,8 @@ REFUSALS = {
     # (the wording of the argument spec's own messages varies a little between ansible-core versions)
     "type_int": "argument 'cluster_scale_core_count' is of type",
     "type_bool": "argument 'cluster_scale_allow_core_removal' is of type",
-    "choices": "value of data_volume_type must be one of: SATA, SAS, SSD, GPSSD, got: NVME found in cluster_scale_task_node_info",
+    # the planner's rule and words (the disk types live only there), naming the role's variable
+    "choices": "cluster_scale_task_node_info.data_volume_type: must be one of SATA, SAS, SSD, GPSSD (got 'NVME')",
     "suboption_required": "missing required arguments: node_size found in cluster_scale_task_node_info",
     "required": "missing required arguments: cluster_scale_burst_tasks_file",
     "no_cluster": "cluster_scale_cluster_id / cluster_scale_cluster_name: give exactly one of them",
