@@ -18,6 +18,7 @@ description:
   - Declarative. With O(state=present) the group's policy becomes exactly what the options say (rules or plans left
     out are removed). The module reads the policies once, compares the normalised policy (rule order, day order,
     C(9:00) against C(09:00), C(25) against C(25.0) do not count as changes) and writes only on a difference.
+  - MRS's "policy not found" (C(MRS.00005016)) answered to the policy list means the cluster has none.
   - Every documented limit is checked before any request, and a failure names the option path, for example
     C(rules[1].trigger.evaluation_periods) (indexes from 0).
   - While a group's policy is enabled, MRS refuses a manual resize of that group (error 12000124);
@@ -251,13 +252,13 @@ changes:
 """
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import API_GROUP_NAMES, GroupNotListed, check_id, listed_group
 from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import (
     PolicyError, as_options, changes, check_target, diff_view, from_options, held_policy, normal_held, normalise,
     pool_policies, request_body)
-from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler
+from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import POLICY_NOT_FOUND, NodeScaler
 
 TRIGGER_SPEC = dict(metric_name=dict(type="str"), metric_value=dict(type="raw"), comparison_operator=dict(type="str"),
                     evaluation_periods=dict(type="int"))
@@ -319,6 +320,16 @@ def locate(client, params):
     return cluster_id, node_group
 
 
+def list_policies(client, cluster_id):
+    """The cluster's policy list; MRS's "policy not found" (MRS.00005016) on the GET means it has none."""
+    try:
+        return client.list_policies(cluster_id)
+    except MrsApiError as error:
+        if error.code == POLICY_NOT_FOUND:
+            return []
+        raise
+
+
 def read(client, params):
     """state=read: the group's policy, never a write; a core/task group the cluster lacks has none."""
     try:
@@ -326,7 +337,7 @@ def read(client, params):
     except GroupNotListed:
         cluster_id = params["cluster_id"]
         return dict(changed=False, cluster_id=cluster_id, node_group=None, changes=[], policy=None, options=None, resource_pools=[])
-    listed = client.list_policies(cluster_id)
+    listed = list_policies(client, cluster_id)
     held = held_policy(listed, node_group, params["resource_pool_name"])
     normal = normal_held(held) if held is not None else None
     pools = [dict(resource_pool_name=pool, options=as_options(normal_held(policy))) for pool, policy in pool_policies(listed, node_group)]
@@ -342,7 +353,7 @@ def run(module):
         return read(client, params)
     cluster_id, node_group = locate(client, params)
     pool = params["resource_pool_name"]
-    held = held_policy(client.list_policies(cluster_id), node_group, pool)
+    held = held_policy(list_policies(client, cluster_id), node_group, pool)
     before = normal_held(held) if held is not None else None
     result = dict(changed=before != desired, options=as_options(before), cluster_id=cluster_id, node_group=node_group,
                   changes=changes(before, desired), policy=held)
@@ -363,7 +374,7 @@ def run(module):
     else:
         client.update_policy(cluster_id, body)
     try:
-        result["policy"] = held_policy(client.list_policies(cluster_id), node_group, pool)
+        result["policy"] = held_policy(list_policies(client, cluster_id), node_group, pool)
     except MrsError as error:
         raise Written(error, result)
     return result

@@ -53,12 +53,13 @@ class FakeClient:
     auth_method = "aksk"
     project_id = "p1"
 
-    def __init__(self, clusters=(), listed=(), hosts=(), resize_error=None, policies=()):
+    def __init__(self, clusters=(), listed=(), hosts=(), resize_error=None, policies=(), policy_error=None):
         self.clusters = list(clusters)
         self.policies = list(policies) or [[]]
         self.listed = list(listed)
         self.hosts = list(hosts)
         self.resize_error = resize_error
+        self.policy_error = policy_error
         self.calls = []
         self.deadline = None
         self.on_secret = None
@@ -84,6 +85,25 @@ class FakeClient:
     def list_policies(self, cluster_id):
         self.calls.append(("POLICIES", cluster_id))
         return self._answer(self.policies)
+
+    def _policy_write(self, call):
+        self.calls.append(call)
+        if self.policy_error is not None:
+            raise self.policy_error
+        return {}
+
+    def create_policy(self, cluster_id, body):
+        return self._policy_write(("CREATE", body))
+
+    def update_policy(self, cluster_id, body):
+        return self._policy_write(("UPDATE", body))
+
+    def delete_policy(self, cluster_id, node_group, resource_pool):
+        return self._policy_write(("DELETE", {"node_group_name": node_group, "resource_pool_name": resource_pool}))
+
+    @property
+    def policy_writes(self):
+        return [call for call in self.calls if call[0] in ("CREATE", "UPDATE", "DELETE")]
 
     def resize(self, cluster_id, body):
         self.calls.append(("PUT", body))
