@@ -269,6 +269,10 @@ V2_TRIMS = {
               ["nodes.*.component_infos.*.role_name"], ["nodes.*.node_name"]],
     "policy": [],
 }
+# The v2 answers garbled in ways of their own: an expand / shrink answer without its result (the write reached MRS), a
+# node list whose node_total promises pages that never come.
+V2_WRITE_FAULTS = WRITE_FAULTS + [dict(action="trim", fields=["result"])]
+V2_GARBLED = {"nodes": [dict(action="set", values={"node_total": 40})]}
 V2_EXAMPLES = int(os.environ.get("ADVERSARIAL_V2_EXAMPLES", os.environ.get("ADVERSARIAL_EXAMPLES", "6")))
 
 
@@ -293,9 +297,10 @@ def v2_faults(draw, scenario):
     routes = ["cluster", "policy"] + (["nodes"] if reads_nodes(scenario) else []) + (["write"] if count >= minimum else [])
     route = draw(st.sampled_from(routes))
     if route == "write":
-        spec = dict(draw(st.sampled_from(WRITE_FAULTS)))
+        spec = dict(draw(st.sampled_from(V2_WRITE_FAULTS)))
         return dict(spec, route=route, times=draw(st.integers(1, 2)), mid_wait=False)
-    spec = dict(draw(st.sampled_from(READ_FAULTS + [dict(action="trim", fields=fields) for fields in V2_TRIMS[route]])))
+    trims = [dict(action="trim", fields=fields) for fields in V2_TRIMS[route]]
+    spec = dict(draw(st.sampled_from(READ_FAULTS + trims + V2_GARBLED.get(route, []))))
     mid_wait = route == "cluster" and count >= minimum and draw(st.booleans())
     return dict(spec, route=route, times=draw(st.integers(1, 3)), mid_wait=mid_wait)
 
