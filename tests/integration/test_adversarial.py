@@ -196,8 +196,8 @@ def common_invariants(emulator, gateway, run, outcome, sent, accepted):
     if tracebacks(run.output) or crashed(result):
         broken.append("a traceback or a crashed module: %s" % str(result.get("msg"))[:300])
     if broken:
-        broken.append("writes seen by the emulator: %s" % [(entry["method"], entry["path"].rsplit("/", 1)[-1], entry["status"],
-                                                             entry.get("fault")) for entry in sent])
+        seen = [(entry["method"], entry["path"].rsplit("/", 1)[-1], entry["status"], entry.get("fault")) for entry in sent]
+        broken.append("writes seen by the emulator: %s" % seen)
         broken.append("result: %s" % json.dumps(result, sort_keys=True, default=str)[:2500])
     return broken
 
