@@ -226,9 +226,12 @@ def resolve_node_group(view, value):
     - On a custom cluster every group takes the v2 path (the v1.1 document covers only the default groups), and
       ``core`` / ``task`` mean the one group of that role if the answer shows one.
     Master groups and names the cluster does not have are refused, naming the groups that can be resized.
+    An answer without ``clusterType`` is taken as a custom cluster's when it lists a group not named as MRS names the
+    default groups (``core_node_*``, ``task_node_*``): the v1.1 path is never chosen from a field the answer lacks.
     """
     value = check_node_group(value)
-    custom = view.cluster_type == 'custom'
+    custom = view.cluster_type == 'custom' or (view.cluster_type is None and any(
+        role_from_group_name(group.name) == 'custom' for group in view.node_groups))
     if value in API_GROUP_NAMES:
         groups = view.groups_of(value)
         if len(groups) > 1:

@@ -90,6 +90,16 @@ def resizes(log, cluster_id):
     return puts, [entry for entry in puts if entry["status"] == 200]
 
 
+def writes(log, cluster_id):
+    """(every node-count write to the cluster, the accepted ones): v1.1 resizes (PUT cluster_infos/ID) and v2 expands and
+    shrinks (POST clusters/ID/expand, clusters/ID/shrink), in the order the emulator received them."""
+    v2 = re.compile(r"/clusters/%s/(expand|shrink)$" % re.escape(cluster_id))
+    sent = [entry for entry in log
+            if (entry["method"] == "PUT" and entry["path"].endswith("/cluster_infos/" + cluster_id))
+            or (entry["method"] == "POST" and v2.search(entry["path"]))]
+    return sent, [entry for entry in sent if entry["status"] == 200]
+
+
 def leaks(texts, secrets):
     """Where a secret value (or its first 16 characters) or an emulator-issued token shows, as readable strings."""
     found = []

@@ -18,7 +18,9 @@ A rule matches a request by method (None: any) and a regular expression searched
 excluded). ``times`` is how many requests it hits (None: every one), ``skip`` how many matching requests it lets
 through first, and ``after_put`` arms it only once a resize (PUT) forwarded by the gateway was accepted with
 HTTP 200, which is how a fault lands during the wait (True: a resize on a path the rule's own regex matches; a
-string: a regex for the resize's path). The first armed rule that matches decides.
+string: a regex for the resize's path). ``after_write`` (a regex) does the same for any node-count write the gateway
+forwarded and MRS accepted with HTTP 200: a v1.1 resize (PUT) or a v2 expand / shrink (POST .../expand, .../shrink),
+whose paths ``accepted_write_paths`` lists. The first armed rule that matches decides.
 
 Actions (``action`` and its options):
 
@@ -63,6 +65,7 @@ from urllib.parse import urlsplit
 
 HOP_BY_HOP = ("connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "content-length")
 LOGIN_PAGE = b"<!DOCTYPE html><html><head><title>Sign in</title></head><body><form action='/login'>Sign in</form></body></html>"
+V2_WRITE = re.compile(r"/clusters/[^/]+/(expand|shrink)$")  # the v2 resize routes, which after_write also counts
 ACTIONS = ("trim", "set", "junk", "truncate", "redirect", "drip", "reset", "delay", "status")
 
 
@@ -74,7 +77,7 @@ def http_date(seconds_from_now):
 class Rule:
     """One line of the gateway's script (see the module docstring)."""
 
-    def __init__(self, method, path, action, times=1, skip=0, after_put=False, **options):
+    def __init__(self, method, path, action, times=1, skip=0, after_put=False, after_write=False, **options):
         if action not in ACTIONS:
             raise ValueError("unknown gateway action %r (known: %s)" % (action, ", ".join(ACTIONS)))
         self.method = method.upper() if method else None
@@ -83,6 +86,7 @@ class Rule:
         self.times = times
         self.skip = skip
         self.after_put = after_put
+        self.after_write = after_write
         self.options = options
         self.hits = 0
 
@@ -254,6 +258,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 gateway.note_secret(value)
         if self.command == "PUT" and answer.status == 200:
             gateway.put_accepted(urlsplit(self.path).path)
+        if answer.status == 200 and (self.command == "PUT" or (self.command == "POST" and V2_WRITE.search(urlsplit(self.path).path))):
+            gateway.write_accepted(urlsplit(self.path).path)
         return answer.status, response_headers, content
 
     def _error(self, options, entry):
@@ -342,6 +348,7 @@ class Gateway:
         self.secrets = set()
         self.accepted_puts = 0
         self.accepted_put_paths = []
+        self.accepted_write_paths = []
         self.stopping = threading.Event()
         self._callbacks = []
         self._lock = threading.Lock()
@@ -363,6 +370,7 @@ class Gateway:
         with self._lock:
             self.rules, self.log, self._callbacks = [], [], []
             self.accepted_puts, self.accepted_put_paths = 0, []
+            self.accepted_write_paths = []
 
     def on_accepted_put(self, callback, path=""):
         """Run callback() once, when the first resize on a path matching the regex `path` is accepted."""
@@ -375,6 +383,8 @@ class Gateway:
                 if rule.method not in (None, method) or not rule.path.search(path):
                     continue
                 if rule.after_put and not self._armed(rule):
+                    continue
+                if rule.after_write and not any(re.search(rule.after_write, seen) for seen in self.accepted_write_paths):
                     continue
                 if rule.times is not None and rule.hits >= rule.times + rule.skip:
                     continue
@@ -407,6 +417,11 @@ class Gateway:
             self._callbacks = [item for item in self._callbacks if item not in due]
         for _pattern, callback in due:
             callback()
+
+    def write_accepted(self, path):
+        """A node-count write (v1.1 PUT or v2 expand / shrink POST) was accepted: it arms the after_write rules."""
+        with self._lock:
+            self.accepted_write_paths.append(path)
 
     def entries(self, action=None):
         """Log entries, optionally only those a rule with this action hit."""
