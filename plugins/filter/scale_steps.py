@@ -129,10 +129,9 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterView, NodeGroup
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (MAX_CORE_TASK_NODES, PlanError, check_wait_timeout, node_count,
-                                                                           plan_cluster)
+from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (MAX_CORE_TASK_NODES, PlanError, check_wait_timeout,
+                                                                           plan_cluster, view_of_info)
 
 __all__ = ("MAX_CORE_TASK_NODES", "FilterModule", "scale_steps")
 
@@ -149,21 +148,6 @@ def _label(names, parameter):
     if parameter.startswith("task_node_info"):
         return names["task_node_info"] + parameter[len("task_node_info"):]
     return names.get(parameter, parameter)
-
-
-def _cluster_view(cluster):
-    """A cluster as mrs_cluster_info returns it (its to_dict), as the planner's ClusterView; the counts checked."""
-    groups = []
-    for index, group in enumerate(cluster["node_groups"]):
-        if not isinstance(group, dict) or not isinstance(group.get("name"), str):
-            raise PlanError("current.node_groups[%d]" % index, "must be a node group as mrs_cluster_info returns it (with name)")
-        groups.append(NodeGroup(name=group["name"], role=group.get("role") or group.get("kind") or "custom",
-                                node_count=node_count("current.%s" % group["name"], group.get("node_count"))))
-    counts = dict((key, None if cluster.get(key) is None else node_count("current.%s" % key, cluster[key]))
-                  for key in ("master_count", "core_count", "task_count"))
-    return ClusterView(cluster_id=str(cluster.get("id") or ""), name=str(cluster.get("name") or ""), state="running", scale="",
-                       stage_desc=None, billing_type=None, version=None, node_groups=tuple(groups),
-                       cluster_type=cluster.get("cluster_type"), **counts)
 
 
 def _message(error, names):
@@ -188,7 +172,7 @@ def scale_steps(current, target, step=0, task_node_info=NOT_PASSED, names=None, 
         if wait_timeout is not NOT_PASSED:
             check_wait_timeout(wait_timeout)
         if current is not None and isinstance(current.get("node_groups"), list):
-            current = _cluster_view(current)
+            current = view_of_info(current)
         steps = plan_cluster(current, target, step, task_node_info if checked else None, check_spec=checked)
     except PlanError as error:
         raise AnsibleFilterError(_message(error, names))

@@ -270,6 +270,15 @@ class ClusterView:
                                     'count that is not there' % (key, ', '.join(g.name for g in self.node_groups) or 'none'))
         return group.node_count
 
+    @property
+    def is_custom(self):
+        """A custom cluster (MRS 3.x): ``clusterType`` says so, or, in an answer without it, a group is listed that is not
+        named as MRS names the default groups (``core_node_*``, ``task_node_*``, ``master_node_*``). Old analysis
+        clusters without the field keep their default groups. The one rule every caller asks."""
+        if self.cluster_type is not None:
+            return self.cluster_type == 'custom'
+        return any(role_from_group_name(group.name) == 'custom' for group in self.node_groups)
+
     def resizable_total(self):
         """The nodes of every group but the Master ones: what MRS caps at 500.
 
@@ -279,7 +288,7 @@ class ClusterView:
         """
         listed = sum(group.node_count for group in self.node_groups if group.role != 'master')
         if self.core_count is None or self.task_count is None:
-            if self.cluster_type == 'custom' and any(group.role != 'master' for group in self.node_groups):
+            if self.is_custom and any(group.role != 'master' for group in self.node_groups):
                 return listed
             self.count('core')
             self.count('task')

@@ -230,8 +230,7 @@ def resolve_node_group(view, value):
     default groups (``core_node_*``, ``task_node_*``): the v1.1 path is never chosen from a field the answer lacks.
     """
     value = check_node_group(value)
-    custom = view.cluster_type == 'custom' or (view.cluster_type is None and any(
-        role_from_group_name(group.name) == 'custom' for group in view.node_groups))
+    custom = view.is_custom
     if value in API_GROUP_NAMES:
         groups = view.groups_of(value)
         if len(groups) > 1:
@@ -798,6 +797,38 @@ def _target_refs(view, target):
     return refs, labels
 
 
+def view_of_info(cluster):
+    """A cluster as mrs_cluster_info returns it (an element of its ``clusters``), as a ``ClusterView``; the counts checked
+    as counts, naming ``current.<group>``. What the filters plan on."""
+    groups = []
+    for index, group in enumerate(cluster["node_groups"]):
+        if not isinstance(group, dict) or not isinstance(group.get("name"), str):
+            raise PlanError("current.node_groups[%d]" % index, "must be a node group as mrs_cluster_info returns it (with name)")
+        groups.append(NodeGroup(name=group["name"], role=group.get("role") or group.get("kind") or "custom",
+                                node_count=node_count("current.%s" % group["name"], group.get("node_count"))))
+    counts = dict((key, None if cluster.get(key) is None else node_count("current.%s" % key, cluster[key]))
+                  for key in ("master_count", "core_count", "task_count"))
+    return ClusterView(cluster_id=str(cluster.get("id") or ""), name=str(cluster.get("name") or ""), state="running", scale="",
+                       stage_desc=None, billing_type=None, version=None, node_groups=tuple(groups),
+                       cluster_type=cluster.get("cluster_type"), **counts)
+
+
+def shown_counts(view, target, steps):
+    """The counts a whole-cluster result shows, by the keys of its resizes: Core and Task (``core_count`` /
+    ``task_count``) unless the cluster is custom (``ClusterView.is_custom``), every group ``target`` sets by name, and
+    every group a step (``Step``, or a dict with ``node_group`` and ``from``) changes, at its count before."""
+    shown = {}
+    if not view.is_custom:
+        shown.update(core=view.core_count, task=view.task_count)
+    for group in view.node_groups:
+        if target.get(group.name) is not None:
+            shown[group.name] = group.node_count
+    for move in steps:
+        key, before = (move['node_group'], move['from']) if isinstance(move, dict) else (move.node_group, move.before)
+        shown.setdefault(key, before)
+    return shown
+
+
 def plan_cluster(current, target, step=0, task_node_info=None, check_spec=True):
     """The ordered resizes (a list of ``Step``) that take the groups from ``current`` to ``target``.
 
@@ -828,9 +859,9 @@ def plan_cluster(current, target, step=0, task_node_info=None, check_spec=True):
             ref = resolve_node_group(view, group.name)
             every.setdefault(ref.key, ref)
     # A role the answer lists no group of counts by its v1.1 count (a Task group MRS creates from 0 nodes), unless the
-    # cluster is custom: said so, or told by its groups (some listed, none of them Core or Task).
+    # cluster is custom (ClusterView.is_custom).
     listed = set(ref.role for ref in every.values())
-    default_groups = view.cluster_type != 'custom' and (not listed or bool(listed & set(API_GROUP_NAMES)))
+    default_groups = not view.is_custom
     for role in API_GROUP_NAMES:
         if default_groups and role not in listed and getattr(view, '%s_count' % role) is not None:
             every[role] = GroupRef(role, API_GROUP_NAMES[role], role, V11)

@@ -10,7 +10,6 @@ __metaclass__ = type
 import os
 import re
 
-import yaml
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils import _limits, _planner, _policy
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import DATA_VOLUME_TYPES, MAX_CORE_TASK_NODES
