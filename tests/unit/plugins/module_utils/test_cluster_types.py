@@ -165,3 +165,19 @@ def test_an_old_answer_without_total_or_type_still_parses():
         del raw[key]
     view = parse_cluster(raw)
     assert view.cluster_type is None and (view.core_count, view.task_count) == (3, 2)
+
+
+@pytest.mark.parametrize("fields, custom", [
+    (dict(type="custom"), True),
+    (dict(type="analysis", core=3, task=2), False),
+    (dict(type="mixed", core=3, task=1), False),
+    (dict(type="streaming", core=3, task=1), False),
+])
+@pytest.mark.parametrize("trim_type", [False, True])
+def test_is_custom_is_the_type_or_without_it_a_group_not_named_like_the_defaults(fields, custom, trim_type):
+    raw = json.loads(json.dumps(emulated(**fields)))
+    if trim_type:
+        del raw["clusterType"]
+    view = parse_cluster(raw)
+    assert view.is_custom is custom
+    assert view.cluster_type == (None if trim_type else fields["type"])
