@@ -103,28 +103,38 @@ def sequences(draw):
 
 
 def route_regex(emulator, route, cluster_id):
+    """The path regex of a route either test draws faults on (v1.1: resize, hosts, list, iam; v2: write, nodes, policy)."""
     return {
         "cluster": re.escape("/cluster_infos/" + cluster_id) + "$",
         "resize": re.escape("/cluster_infos/" + cluster_id) + "$",
+        "write": re.escape("/clusters/%s/" % cluster_id) + "(expand|shrink)$",
         "list": re.escape("/v1.1/%s/cluster_infos" % emulator.project_id) + "$",
         "hosts": re.escape("/clusters/%s/hosts" % cluster_id) + "$",
+        "nodes": re.escape("/v2/%s/clusters/%s/nodes" % (emulator.project_id, cluster_id)) + "$",
+        "policy": re.escape("/autoscaling-policy/" + cluster_id) + "$",
         "iam": r"^/v3/auth/tokens$",
     }[route]
 
 
-def install(emulator, gateway, fault, cluster_id):
+WRITE_METHODS = {"resize": "PUT", "write": "POST"}
+
+
+def install(emulator, gateway, fault, cluster_id, write_route="resize"):
+    """Install one drawn fault: in the emulator (on the write) or in the gateway; a mid-wait fault is armed once the
+    write (``write_route``: the v1.1 resize, or the v2 expand/shrink) was accepted."""
     spec = dict(fault)
     route, times, mid_wait = spec.pop("route"), spec.pop("times"), spec.pop("mid_wait")
     path = route_regex(emulator, route, cluster_id)
     if spec.pop("emulator", False):
-        emulator.add_fault(method="PUT", path=path, times=times, **spec)
+        emulator.add_fault(method=WRITE_METHODS[write_route], path=path, times=times, **spec)
         return
     if spec.get("retry_after") == "date+1":
         del spec["retry_after"]
         spec["retry_after_date_in"] = 1
-    method = {"resize": "PUT", "iam": "POST"}.get(route, "GET")
-    after_put = re.escape("/cluster_infos/" + cluster_id) + "$" if mid_wait else False
-    gateway.add(method, path, spec.pop("action"), times=times, after_put=after_put, **spec)
+    method = dict(WRITE_METHODS, iam="POST").get(route, "GET")
+    armed = route_regex(emulator, write_route, cluster_id) if mid_wait else False
+    arming = {"after_put" if write_route == "resize" else "after_write": armed}
+    gateway.add(method, path, spec.pop("action"), times=times, **dict(spec, **arming))
 
 
 def expected_body(options, cluster, server_ids):
@@ -311,30 +321,6 @@ def v2_sequences(draw):
     return scenario, draw(st.lists(v2_faults(scenario), min_size=1, max_size=3))
 
 
-def v2_route_regex(emulator, route, cluster_id):
-    return {
-        "cluster": re.escape("/cluster_infos/" + cluster_id) + "$",
-        "write": re.escape("/clusters/%s/" % cluster_id) + "(expand|shrink)$",
-        "nodes": re.escape("/v2/%s/clusters/%s/nodes" % (emulator.project_id, cluster_id)) + "$",
-        "policy": re.escape("/autoscaling-policy/" + cluster_id) + "$",
-    }[route]
-
-
-def v2_install(emulator, gateway, fault, cluster_id):
-    spec = dict(fault)
-    route, times, mid_wait = spec.pop("route"), spec.pop("times"), spec.pop("mid_wait")
-    path = v2_route_regex(emulator, route, cluster_id)
-    if spec.pop("emulator", False):
-        emulator.add_fault(method="POST", path=path, times=times, **spec)
-        return
-    if spec.get("retry_after") == "date+1":
-        del spec["retry_after"]
-        spec["retry_after_date_in"] = 1
-    method = "POST" if route == "write" else "GET"
-    after_write = v2_route_regex(emulator, "write", cluster_id) if mid_wait else False
-    gateway.add(method, path, spec.pop("action"), times=times, after_write=after_write, **spec)
-
-
 def group_counts(emulator, cluster_id):
     return dict((group["name"], group["count"]) for group in emulator.cluster_control(cluster_id)["emulator"]["groups"])
 
@@ -383,7 +369,7 @@ def run_v2_example(emulator, ansible_env, tmp_path, scenario, sequence):
     case = dict(cluster_id=cluster_id, node_group=group, count=count, wait_timeout=WAIT_TIMEOUT)
     with Gateway(emulator.url) as gateway:
         for fault in sequence:
-            v2_install(emulator, gateway, fault, cluster_id)
+            install(emulator, gateway, fault, cluster_id, write_route="write")
         run, outcomes = run_cases(gateway_env(ansible_env, emulator, gateway), tmp_path, {"example": case}, "-vvvv",
                                   connection=CONNECTION)
         broken = check_v2_invariants(emulator, gateway, run, outcomes.get("example"), scenario, cluster_id, before)

@@ -13,27 +13,10 @@ import pytest
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils import _client
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError
+# The scripted transport and answers of the v1.1 client tests serve the v2 calls unchanged.
+from ansible_collections.hwcloud.mrs.tests.unit.plugins.module_utils.test_client import ENDPOINT, PROJECT, ScriptedTransport, response
 
-ENDPOINT = "http://127.0.0.1:9999"
-PROJECT = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
 BODY = {"node_group_name": "node_group_1", "count": 2}
-
-
-def response(status=200, body=None, headers=None):
-    return _client.Response(status, dict(headers or {}), json.dumps(body if body is not None else {}).encode("utf-8"), ENDPOINT)
-
-
-class ScriptedTransport:
-    def __init__(self, *script):
-        self.script = list(script)
-        self.calls = []
-
-    def __call__(self, method, url, body=None, headers=None, timeout=None, verify=None):
-        self.calls.append(dict(method=method, url=url, data=body, headers=headers))
-        item = self.script.pop(0)
-        if isinstance(item, Exception):
-            raise item
-        return item
 
 
 def make_client(*script):
