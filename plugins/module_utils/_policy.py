@@ -15,7 +15,7 @@ __metaclass__ = type
 import re
 from decimal import Decimal, InvalidOperation
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._limits import MAX_CORE_TASK_NODES
 
 # A policy's bounds: no group can hold more nodes than the cluster's node limit (the planner's, from _limits).
@@ -28,6 +28,7 @@ OPERATORS = ("LT", "GT", "LTOE", "GTOE")
 DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 PERIOD_TYPES = ("daily",)
 MIN_PLAN_MINUTES = 30
+POLICY_NOT_FOUND = "MRS.00005016"  # MRS's "policy not found": the cluster has no policy
 NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 METRIC_VALUE_RE = re.compile(r"^-?[0-9]+(\.[0-9]{1,2})?$")
 TIME_RE = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
@@ -377,3 +378,14 @@ def main_policy(summaries):
     if default:
         return default[0]
     return summaries[0] if len(summaries) == 1 else None
+
+
+def list_policies(client, cluster_id):
+    """The cluster's auto-scaling policies, the v2 GET list; MRS's "policy not found" (POLICY_NOT_FOUND) answered to it
+    means the cluster has none: []. Every reader of the list asks this; any other error is raised as it came."""
+    try:
+        return client.list_policies(cluster_id)
+    except MrsApiError as error:
+        if error.code == POLICY_NOT_FOUND:
+            return []
+        raise

@@ -23,11 +23,11 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import Cluste
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, TransientError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
     V2, check_policy, hosts_needed, nodes_needed, one_live_cluster, plan_resize, policy_group)
+from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import list_policies
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import (
     DONE, PENDING, WaitError, WaitTimeout, describe, idle_evaluator, resize_evaluator, seconds, wait_for)
 
 CLUSTER_BUSY = "12000018"
-POLICY_NOT_FOUND = "MRS.00005016"  # MRS's "policy not found": the cluster has no policy
 # A resize refused as busy applied nothing, so it may be planned and sent again, but boundedly:
 # at most BUSY_RETRIES more times, after pauses of 5, 10, 20, 40, 60 s (each between half and all of that, jittered).
 BUSY_RETRIES = 5
@@ -104,16 +104,14 @@ class NodeScaler:
         return view
 
     def read_policies(self, cluster_id):
-        """The cluster's auto-scaling policies (the v2 list), or None when MRS answers "policy not found".
+        """The cluster's auto-scaling policies (the v2 list; [] when MRS answers "policy not found").
 
         Any other failure stops the task before a write: proceeding without knowing the policy could start a resize the
         policy then fights.
         """
         try:
-            return self.client.list_policies(cluster_id)
+            return list_policies(self.client, cluster_id)
         except MrsError as error:
-            if isinstance(error, MrsApiError) and error.code == POLICY_NOT_FOUND:
-                return None
             error.args = ("reading the cluster's auto-scaling policies failed: %s. Nothing was resized: a resize of a group whose "
                           "policy is enabled is refused or undone, so the task does not go on without knowing" % (error,),)
             raise error

@@ -252,13 +252,13 @@ changes:
 """
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import API_GROUP_NAMES, GroupNotListed, check_id, listed_group
 from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import (
-    PolicyError, as_options, changes, check_target, diff_view, from_options, held_policy, normal_held, normalise,
-    pool_policies, request_body)
-from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import POLICY_NOT_FOUND, NodeScaler
+    PolicyError, as_options, changes, check_target, diff_view, from_options, held_policy, list_policies, normal_held,
+    normalise, pool_policies, request_body)
+from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler
 
 TRIGGER_SPEC = dict(metric_name=dict(type="str"), metric_value=dict(type="raw"), comparison_operator=dict(type="str"),
                     evaluation_periods=dict(type="int"))
@@ -318,16 +318,6 @@ def locate(client, params):
         view = parse_cluster(raw) if raw is not None and raw.get("nodeGroups") else parse_cluster(client.get_cluster(cluster_id))
         node_group = listed_group(view, node_group)
     return cluster_id, node_group
-
-
-def list_policies(client, cluster_id):
-    """The cluster's policy list; MRS's "policy not found" (MRS.00005016) on the GET means it has none."""
-    try:
-        return client.list_policies(cluster_id)
-    except MrsApiError as error:
-        if error.code == POLICY_NOT_FOUND:
-            return []
-        raise
 
 
 def read(client, params):

@@ -316,12 +316,11 @@ clusters:
 from dataclasses import asdict
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError, parse_cluster, parse_hosts
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
 from ansible_collections.hwcloud.mrs.plugins.module_utils._nodes import parse_nodes
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, check_id, check_text, one_live_cluster
-from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import group_policies, main_policy
-from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import POLICY_NOT_FOUND
+from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import group_policies, list_policies, main_policy
 
 
 def checked_options(params):
@@ -360,12 +359,10 @@ def read_nodes(client, view):
 def read_policies(client, view):
     """{group name: policy summaries} of the cluster, from one v2 GET; "policy not found" (MRS.00005016) means none."""
     try:
-        listed = client.list_policies(view.cluster_id)
+        listed = list_policies(client, view.cluster_id)
     except MrsError as error:
-        if not (isinstance(error, MrsApiError) and error.code == POLICY_NOT_FOUND):
-            error.args = ("cluster %s: reading its auto-scaling policies (include_policies) failed: %s" % (view.cluster_id, error),)
-            raise
-        listed = None
+        error.args = ("cluster %s: reading its auto-scaling policies (include_policies) failed: %s" % (view.cluster_id, error),)
+        raise
     try:
         return group_policies(listed, [group.name for group in view.node_groups])
     except MrsError as error:
