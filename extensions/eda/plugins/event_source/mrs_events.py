@@ -17,8 +17,8 @@ DOCUMENTATION = r"""
 ---
 short_description: Cluster and scaling events of Huawei Cloud MRS clusters, by polling.
 description:
-  - An ansible-rulebook event source that polls the MRS clusters of a project and puts one event
-    C({"mrs": {...}}) on the queue for each change it sees between two polls.
+  - "An ansible-rulebook event source that polls the MRS clusters of a project and puts one event
+    C({\"mrs\": {...}}) on the queue for each change it sees between two polls."
   - "Events: V(cluster_created), V(cluster_deleted), V(state_changed), V(scale_started), V(scale_succeeded),
     V(scale_failed), V(node_count_changed) (per node group) and, with O(include_policies), V(policy_changed)
     (per node group and resource pool). Each carries C(event), C(cluster_id), C(cluster_name), C(at) (UTC time
@@ -88,7 +88,7 @@ options:
     type: str
   auth_token:
     description:
-      - A pre-issued project-scoped IAM token (it cannot be renewed: prefer AK/SK for a long-running source).
+      - A pre-issued project-scoped IAM token. It cannot be renewed, so prefer AK/SK for a long-running source.
       - If not set, the value of the E(HW_AUTH_TOKEN) environment variable is used.
     type: str
   user_name:
