@@ -41,7 +41,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 PYTEST_ENV = HOME=$(TEST_HOME) PYTHONPATH=$(COLLECTIONS) ANSIBLE_PYTHON_INTERPRETER=$(BIN)/python
 
 .PHONY: help venv stage seed-ansible-test sanity lint changelog-lint docs units integration pytest test demo bench clean distclean
-.PHONY: _sanity _lint _changelog-lint _docs _pytest
+.PHONY: _sanity _lint _changelog-lint _docs _pytest java _java
 
 help: ## show the targets
 	@echo "hwcloud.mrs - make targets:"
@@ -64,6 +64,23 @@ stage: ## copy the git-visible files to .tmp/collections/ansible_collections/hwc
 
 seed-ansible-test: venv ## put the pinned pip wheel and an offline get_pip script into ~/.ansible/test/cache
 	@$(BIN)/python tests/utils/seed_ansible_test_cache.py
+
+# Java for ansible-rulebook: the EDA tests (tests/integration/test_events.py) run the real ansible-rulebook, whose rule
+# engine (drools_jpy) needs Java 17+. tests/utils/java_home.py finds one (JAVA_HOME, java on PATH, /usr/lib/jvm: the
+# tests set JAVA_HOME from it themselves) and, where none is found and apt-get can (root), installs
+# openjdk-17-jre-headless. With CI=true a missing Java fails `make test`; without CI the rulebook tests are skipped,
+# loudly. `make demo` needs none of this.
+java: ## find Java 17+ for the ansible-rulebook tests, installing openjdk-17-jre-headless where apt-get can
+	@$(MAKE) _java
+_java:
+	@if home="$$($(HOST_PYTHON) tests/utils/java_home.py --install)"; then \
+		echo "java: $$home (the JAVA_HOME the ansible-rulebook tests use)"; \
+	elif [ "$${CI:-}" = true ]; then \
+		echo "make test: FAILED java: no Java 17+ could be found or installed, and CI=true: the ansible-rulebook tests must run"; \
+		exit 1; \
+	else \
+		echo "make test: ******** no Java 17+: the ansible-rulebook tests (tests/integration/test_events.py) will be SKIPPED. Install openjdk-17-jre-headless or set JAVA_HOME. ********"; \
+	fi
 
 # --- checks ------------------------------------------------------------------------------------------------
 
@@ -107,9 +124,10 @@ _pytest:
 
 # Runs every check even when an earlier one fails, so one run reports all problems, and prints how long each
 # took; pytest comes last so its summary line is the last test-runner output. Non-zero exit if anything failed.
-test: venv stage ## every check: sanity, lint, changelog lint, docs site, the 2.16/2.21 subset, then one pytest run
+test: venv stage ## every check: Java for ansible-rulebook, sanity, lint, changelog lint, docs site, the 2.16/2.21 subset, then one pytest run
 	@failed=""; \
 	check() { local start=$$SECONDS; $(MAKE) "_$$1" || failed="$$failed $$1"; echo "make test: $$1 took $$((SECONDS - start)) s"; }; \
+	check java; \
 	check sanity; \
 	check lint; \
 	check changelog-lint; \
@@ -118,7 +136,7 @@ test: venv stage ## every check: sanity, lint, changelog lint, docs site, the 2.
 	skipped="$$(cat $(VERSIONS_SKIPPED) 2>/dev/null || true)"; \
 	if [ -n "$$skipped" ]; then echo "make test: SKIPPED ansible-core$$skipped (no suitable Python, see above)"; fi; \
 	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed (pytest runs anyway)"; \
-	else echo "make test: sanity, lint, changelog lint, docs and the ansible-core version runs passed"; fi; \
+	else echo "make test: java, sanity, lint, changelog lint, docs and the ansible-core version runs passed"; fi; \
 	$(MAKE) _pytest PYTEST_DIRS="$(ALL_TEST_DIRS)" || failed="$$failed pytest"; \
 	[ -z "$$failed" ]
 

@@ -198,8 +198,9 @@ def test_rulebook_1_reports_a_failed_scale_to_a_file_and_a_webhook(mrs, rulebook
 def console_resize(mrs, cluster_id, scale_type, group, instances):
     """A resize made behind the collection's back: the vendor route, authenticated as the console would be."""
     session = mrs.token_session()
-    body = {"service_id": "", "plan_id": "", "parameters": {"order_id": "", "scale_type": scale_type, "node_id": "node_orderadd",
-                                                           "node_group": group, "instances": str(instances)}}
+    parameters = {"order_id": "", "scale_type": scale_type, "node_id": "node_orderadd", "node_group": group,
+                  "instances": str(instances)}
+    body = {"service_id": "", "plan_id": "", "parameters": parameters}
     answer = session.put(mrs.cluster_url(cluster_id), json=body, timeout=10)
     assert answer.status_code == 200, answer.text
 

@@ -32,19 +32,19 @@ def java_major(java):
     return int(found.group(2) or 0) if major == 1 else major
 
 
-def _candidates(environ):
+def _candidates(environ, jvms):
     if environ.get("JAVA_HOME"):
         yield environ["JAVA_HOME"]
     java = shutil.which("java", path=environ.get("PATH"))
     if java:
         yield os.path.dirname(os.path.dirname(os.path.realpath(java)))
-    yield from sorted(glob.glob("/usr/lib/jvm/*"), reverse=True)
+    yield from sorted(glob.glob(jvms), reverse=True)
 
 
-def find_java_home(environ=None, minimum=MINIMUM):
+def find_java_home(environ=None, minimum=MINIMUM, jvms="/usr/lib/jvm/*"):
     """The JAVA_HOME of a Java ``minimum`` or later, or None."""
     environ = os.environ if environ is None else environ
-    for home in _candidates(environ):
+    for home in _candidates(environ, jvms):
         major = java_major(os.path.join(home, "bin", "java"))
         if major is not None and major >= minimum:
             return os.path.realpath(home)

@@ -70,8 +70,8 @@ def snapshot_of(view, policies=None):
     if view.node_groups:
         counts = tuple((group.name, group.node_count) for group in view.node_groups)
     else:  # an answer without nodeGroups: the role counts it does carry
-        counts = tuple((role, count) for role, count in (("master", view.master_count), ("core", view.core_count),
-                                                          ("task", view.task_count)) if count is not None)
+        roles = (("master", view.master_count), ("core", view.core_count), ("task", view.task_count))
+        counts = tuple((role, count) for role, count in roles if count is not None)
     return ClusterSnap(cluster_id=view.cluster_id, name=view.name, state=view.state, scale=view.scale,
                        stage=view.stage_desc, counts=counts, policies=policies)
 
@@ -193,7 +193,7 @@ def policy_events(before, after, at):
         return []
     old = dict(((row[0], row[1]), row) for row in before.policies)
     new = dict(((row[0], row[1]), row) for row in after.policies)
-    keys = [key for key in new] + [key for key in old if key not in new]
+    keys = list(new) + [key for key in old if key not in new]
     return [event("policy_changed", after, at, node_group=key[0], before=_policy_view(old.get(key)),
                   after=_policy_view(new.get(key)))
             for key in keys if old.get(key) != new.get(key)]

@@ -203,7 +203,7 @@ from ansible.module_utils.parsing.convert_bool import boolean  # noqa: E402
 from ansible_collections.hwcloud.mrs.extensions.eda.plugins.event_source._mrs_events_diff import (  # noqa: E402
     diff, initial_events, policy_rows, snapshot_of, watched)
 from ansible_collections.hwcloud.mrs.plugins.module_utils import _client  # noqa: E402
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError, parse_cluster  # noqa: E402
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster  # noqa: E402
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, TransientError  # noqa: E402
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import CONNECTION_ARGUMENT_SPEC  # noqa: E402
 from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import group_policies, list_policies  # noqa: E402

@@ -117,8 +117,8 @@ def test_policy_changes_only_when_both_polls_read_them():
 
 
 def test_policy_rows_compare_enabled_and_bounds_per_group_and_pool():
-    summaries = {"task_node_analysis_group": [{"resource_pool": "default", "enabled": False, "min_capacity": 0, "max_capacity": 3,
-                                                "rule_count": 1, "plan_count": 0}], "core_node_analysis_group": []}
+    summary = {"resource_pool": "default", "enabled": False, "min_capacity": 0, "max_capacity": 3, "rule_count": 1, "plan_count": 0}
+    summaries = {"task_node_analysis_group": [summary], "core_node_analysis_group": []}
     assert policy_rows(summaries) == (("task_node_analysis_group", "default", False, 0, 3),)
 
 
