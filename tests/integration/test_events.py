@@ -115,7 +115,7 @@ def kinds(events, cluster_id):
 
 
 def test_a_scale_through_mrs_cluster_nodes_is_seen_started_succeeded_then_counted(mrs, rulebook, scale, ansible_env):
-    cluster = mrs.create_cluster(name="analytics", core=3, scale_seconds=2)
+    cluster = mrs.create_cluster(name="analytics", core=3, scale_seconds=4)  # many polls see the scale run
     cid = cluster["clusterId"]
     running = rulebook(os.path.join(HERE, "rulebooks", "print_events.yml"))
 
