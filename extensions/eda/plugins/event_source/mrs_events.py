@@ -165,7 +165,7 @@ EXAMPLES = r"""
       condition: event.mrs.event == "scale_failed"
       action:
         run_playbook:
-          name: hwcloud.mrs.mrs_events_report_failed_scale
+          name: hwcloud.mrs.report_failed_scale
 """
 
 import os  # noqa: E402  pylint: disable=wrong-import-position
