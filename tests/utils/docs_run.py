@@ -190,6 +190,8 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
         for folder in (self.home, self.runner):
             os.makedirs(folder)
         copy_tree(self.root, self.cwd)
+        # a clone: git knows its files (make stages the git-visible ones), with none of this run's history
+        subprocess.run(["git", "-c", "init.defaultBranch=main", "init", "-q", self.cwd], check=True)
         venv_bin = os.path.dirname(sys.executable)
         fresh = self.page in FRESH_PAGES
         # ANSIBLE_ASYNC_DIR: ansible-core finds async jobs in ~/.ansible_async through HOME on one side and through
