@@ -160,4 +160,3 @@ def pages(root):
     docs = os.path.join(root, "docs")
     found = ["README.md"] + sorted(os.path.join("docs", name) for name in os.listdir(docs) if name.endswith(".md"))
     return [page for page in found if os.path.isfile(os.path.join(root, page))]
-

@@ -87,9 +87,7 @@ WORLDS = {
                      LAKE],
     },
     "docs/custom_clusters.md": {
-        "clusters": [{"name": "lakehouse", "type": "custom", "node_groups": [
-                          {"name": "master_node_default_group", "count": 3, "kind": "master"},
-                          {"name": "node_group_1", "count": 3, "kind": "core"}, {"name": "compute", "count": 2, "kind": "task"}]},
+        "clusters": [dict(LAKE, name="lakehouse", node_groups=LAKE["node_groups"][:2] + [{"name": "compute", "count": 2, "kind": "task"}]),
                      {"name": "mixed-prod", "type": "mixed", "task": 1, "task_node_size": TASK_FLAVOR}],
     },
     "docs/cluster_scale.md": {
@@ -189,6 +187,8 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
     def setup(self, stack):
         for folder in (self.home, self.runner):
             os.makedirs(folder)
+        if not any(block.runnable and not block.needs for block in self.blocks):
+            return  # nothing to run: no world to build
         copy_tree(self.root, self.cwd)
         # a clone: git knows its files (make stages the git-visible ones), with none of this run's history
         subprocess.run(["git", "-c", "init.defaultBranch=main", "init", "-q", self.cwd], check=True)
@@ -264,11 +264,11 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
                    if later.runnable and not later.needs)
 
     def vars_option(self):
-        if not self.carried:
-            return ""
+        """-e with the world's variables only (a vault's keys, a cluster id): a playbook is complete in itself, and
+        extra variables would override what it registers, so task lists' variables are not carried into it."""
         path = os.path.join(self.runner, "vars.json")
         with open(path, "w", encoding="utf-8") as handle:
-            json.dump(self.carried, handle)
+            json.dump(dict(VAULT, **self.world.get("vars", {})), handle)
         return " -e @" + shlex.quote(path)
 
     def run_playbook(self, label, block):
@@ -417,8 +417,8 @@ def main(argv=None):
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(results, handle, indent=1)
     for result in results:
-        print("%-32s %-10s %-7s %5.1f s  %s" % (result["where"], result["kind"], result["status"], result["seconds"],
-                                               result["name"] or result["first_line"][:60]))
+        label = result["name"] or result["first_line"][:60]
+        print("%-32s %-10s %-7s %5.1f s  %s" % (result["where"], result["kind"], result["status"], result["seconds"], label))
         if result["status"] == "failed":
             print("    rc=%s\n%s" % (result["rc"], "\n".join("    | " + line for line in result["output"].splitlines()[-40:])))
     print("workdir: %s" % workdir)
