@@ -26,7 +26,7 @@ from docs_tools import tested_block as docs_block  # noqa: E402  pylint: disable
 
 # Development files planted in the copy that is built: none may reach the tarball.
 DEVELOPMENT_FILES = [
-    ".venv/bin/python", ".venv-2.16/bin/python", ".venv-2.21/bin/python", ".tmp/collections/x", ".ci/run", "Makefile",
+    ".venv/bin/python", ".venv-2.16/bin/python", ".venv-2.21/bin/python", ".venv-demo/bin/python", ".tmp/collections/x", ".ci/run", "Makefile",
     "pytest.ini", ".ansible-lint", ".gitignore", ".pytest_cache/v/cache", "tests/.pytest_cache/v/cache",
     ".hypothesis/examples/x", "tests/unit/.hypothesis/x", "tests/output/junit.xml", "bench/run_bench.py",
     "demo/.venv/bin/python", ".git/HEAD", "plugins/modules/__pycache__/x.cpython-311.pyc", "changelogs/.plugin-cache.yaml",

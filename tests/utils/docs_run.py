@@ -253,7 +253,7 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
         return rc, output
 
     def write(self, name, text):
-        path = os.path.join(self.cwd, os.path.expanduser(name) if name.startswith("~") else name)
+        path = os.path.join(self.home, name[2:]) if name.startswith("~/") else os.path.join(self.cwd, name)
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
