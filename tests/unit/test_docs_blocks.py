@@ -129,6 +129,16 @@ def test_few_blocks_are_left_unrun_and_each_says_why():
     assert len(runnable) > 3 * len(needs)
 
 
+def test_pages_that_install_from_pypi_run_on_the_network():
+    """A page in its own network namespace has no PyPI: a block that installs (pip, make demo) must be on the network."""
+    installing = set()
+    for name in docs_blocks.pages(ROOT):
+        for block in docs_blocks.parse(os.path.join(ROOT, name), ROOT):
+            if block.kind == "shell" and not block.needs and ("pip install" in block.text or "make " in block.text):
+                installing.add(name)
+    assert installing <= set(docs_run.NETWORK_PAGES), sorted(installing - set(docs_run.NETWORK_PAGES))
+
+
 def test_the_worlds_name_pages_that_exist():
     pages = docs_blocks.pages(ROOT)
     assert set(docs_run.WORLDS) <= set(pages) and set(docs_run.NETWORK_PAGES) <= set(pages)
