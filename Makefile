@@ -19,7 +19,8 @@ export HOST_PYTHON
 VENV         := $(CURDIR)/.venv
 BIN          := $(VENV)/bin
 REQUIREMENTS := tests/requirements.txt
-VENV_STAMP   := $(VENV)/.requirements.sha256
+DEMO_VENV    := $(CURDIR)/.venv-demo
+DEMO_REQUIREMENTS := demo/requirements.txt
 
 # ansible-test runs from a copy of the git-visible files under .tmp/ (it needs .../ansible_collections/NS/NAME).
 COLLECTIONS  := $(CURDIR)/.tmp/collections
@@ -40,7 +41,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 # HOME, and playbooks use the venv's Python (interpreter discovery finds broken pyenv shims otherwise).
 PYTEST_ENV = HOME=$(TEST_HOME) PYTHONPATH=$(COLLECTIONS) ANSIBLE_PYTHON_INTERPRETER=$(BIN)/python
 
-.PHONY: help venv stage seed-ansible-test sanity lint changelog-lint docs units integration pytest test demo bench clean distclean
+.PHONY: help venv demo-venv _venv-at stage seed-ansible-test sanity lint changelog-lint docs units integration pytest test demo bench clean distclean
 .PHONY: _sanity _lint _changelog-lint _docs _pytest java _java
 
 help: ## show the targets
@@ -50,13 +51,21 @@ help: ## show the targets
 # --- set-up ------------------------------------------------------------------------------------------------
 
 venv: ## create .venv/ with the pinned tests/requirements.txt (again when they or python3 change)
-	@want="$$( { cat $(REQUIREMENTS); $(HOST_PYTHON) --version; } | sha256sum | cut -d' ' -f1)"; \
-	if [ -x "$(BIN)/python" ] && [ "$$(cat $(VENV_STAMP) 2>/dev/null)" = "$$want" ]; then exit 0; fi; \
-	echo "venv: creating .venv/ with $$($(HOST_PYTHON) --version) ($(HOST_PYTHON)) and installing $(REQUIREMENTS)"; \
-	rm -rf "$(VENV)"; \
-	$(HOST_PYTHON) -m venv "$(VENV)"; \
-	$(BIN)/python -m pip install --disable-pip-version-check -q -r $(REQUIREMENTS); \
-	echo "$$want" > $(VENV_STAMP); \
+	@$(MAKE) _venv-at VENV_DIR=$(VENV) VENV_REQUIREMENTS=$(REQUIREMENTS)
+
+# The demo's own venv: only ansible-core and requests (demo/requirements.txt), never the test toolchain of .venv/.
+demo-venv: ## create .venv-demo/ with only what `make demo` needs (demo/requirements.txt: ansible-core, requests)
+	@$(MAKE) _venv-at VENV_DIR=$(DEMO_VENV) VENV_REQUIREMENTS=$(DEMO_REQUIREMENTS)
+
+# (Re)creates VENV_DIR with HOST_PYTHON and VENV_REQUIREMENTS, unless its stamp says it holds exactly them.
+_venv-at:
+	@want="$$( { cat $(VENV_REQUIREMENTS); $(HOST_PYTHON) --version; } | sha256sum | cut -d' ' -f1)"; \
+	if [ -x "$(VENV_DIR)/bin/python" ] && [ "$$(cat $(VENV_DIR)/.requirements.sha256 2>/dev/null)" = "$$want" ]; then exit 0; fi; \
+	echo "venv: creating $(notdir $(VENV_DIR))/ with $$($(HOST_PYTHON) --version) ($(HOST_PYTHON)) and installing $(VENV_REQUIREMENTS)"; \
+	rm -rf "$(VENV_DIR)"; \
+	$(HOST_PYTHON) -m venv "$(VENV_DIR)"; \
+	$(VENV_DIR)/bin/python -m pip install --disable-pip-version-check -q -r $(VENV_REQUIREMENTS); \
+	echo "$$want" > $(VENV_DIR)/.requirements.sha256; \
 	echo "venv: ready in $$SECONDS s"
 
 stage: ## copy the git-visible files to .tmp/collections/ansible_collections/hwcloud/mrs
@@ -140,8 +149,8 @@ test: venv stage ## every check: Java for ansible-rulebook, sanity, lint, change
 	$(MAKE) _pytest PYTEST_DIRS="$(ALL_TEST_DIRS)" || failed="$$failed pytest"; \
 	[ -z "$$failed" ]
 
-demo: venv stage ## a playbook scales three clusters (one custom) on the emulator, shows the result, then re-runs and changes nothing
-	@$(BIN)/python demo/run_demo.py $(COLLECTIONS)
+demo: demo-venv stage ## a playbook scales three clusters (one custom) on the emulator, shows the result, then re-runs and changes nothing
+	@$(DEMO_VENV)/bin/python demo/run_demo.py $(COLLECTIONS)
 
 bench: venv stage ## API calls, per-task overhead, time to notice completion, fleet and uri runs on the emulator (table + .tmp/bench/results.json)
 	@$(BIN)/python bench/run_bench.py
@@ -219,5 +228,5 @@ clean: ## remove .tmp/, tests/output/, .ansible/ and caches (keeps .venv/)
 	rm -rf .tmp tests/output .ansible .pytest_cache .hypothesis
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
-distclean: clean ## clean, and remove .venv/ and the .venv-VERSION/ venvs too
+distclean: clean ## clean, and remove .venv/, .venv-demo/ and the .venv-VERSION/ venvs too
 	rm -rf $(VENV) $(VENV)-*

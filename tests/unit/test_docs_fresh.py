@@ -1,5 +1,7 @@
 """The Markdown guides cannot drift: the error-code table matches ERROR_CODES, every page is indexed, every
-relative link resolves, the tested blocks exist, and the tarball name they show is the version galaxy.yml builds.
+relative link resolves, and the tarball name they show is the version galaxy.yml builds. (That every block runs,
+and every `<!-- tested: NAME -->` marker has its block: tests/integration/test_docs_snippets.py and
+tests/unit/test_docs_blocks.py.)
 
 The plugins' reference documentation is checked by antsibull-docs (`make docs`), not here.
 """
@@ -73,13 +75,6 @@ def test_no_page_links_the_removed_generated_reference():
     stale = [page for page in pages() + [os.path.join("..", name) for name in TOP_LEVEL if os.path.exists(os.path.join(ROOT, name))]
              if re.search(r"\]\((\.\./docs/|docs/)?modules/", read(os.path.join(DOCS, page)))]
     assert not stale, "links to docs/modules/ in %s" % stale
-
-
-def test_tested_blocks_exist():
-    """The code blocks that integration tests run are still in the getting-started page."""
-    page = os.path.join(DOCS, "getting_started.md")
-    assert "hwcloud.mrs.mrs_cluster_nodes" in docs_tools.tested_block(page, "first_playbook.yml")
-    assert "version: 3" in docs_tools.tested_block(page, "execution-environment.yml")
 
 
 def test_the_tarball_the_docs_name_is_the_one_galaxy_yml_builds():
