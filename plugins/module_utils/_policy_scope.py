@@ -55,9 +55,9 @@ def check_task_group(view, name, before, wanted):
         return
     if before is not None and not wanted["auto_scaling_enable"]:
         return
+    kind = _KINDS.get(group.role, "not a Task group")
     raise PolicyError("node_group", "%s is %s, and MRS applies auto-scaling policies to Task groups only (%s), so nothing "
-                      "was written; the cluster's Task groups: %s" % (name, _KINDS.get(group.role, "not a Task group"),
-                                                                       USER_GUIDE, _names(view.groups_of("task"))))
+                      "was written; the cluster's Task groups: %s" % (name, kind, USER_GUIDE, _names(view.groups_of("task"))))
 
 
 def enabled_elsewhere(listed, name):

@@ -16,14 +16,14 @@ description:
   - Creates, updates or deletes the auto-scaling policy (rules on YARN metrics, time-window resource plans) of one
     Task node group of a MapReduce Service (MRS) cluster, through the v2 API C(/v2/{project_id}/autoscaling-policy/{cluster_id}).
   - An option the task leaves out keeps what MRS holds. With O(state=present) the options given change the group's
-    policy and nothing else: O(enabled=false) alone pauses the policy and keeps its rules, plans, bounds and tags. A list
+    policy and nothing else; O(enabled=false) alone pauses the policy and keeps its rules, plans, bounds and tags. A list
     given (O(rules), O(resources_plans), O(tags)) replaces MRS's list, or is merged into it with its C(purge_*) option
     false, as amazon.aws's C(purge_tags) does; an empty list given with C(purge_*) true empties it on purpose.
   - The module reads the cluster and its policies once each, compares the normalised policy (rule order, day order,
     C(9:00) against C(09:00), C(25) against C(25.0), what MRS fills in itself do not count as changes) and writes only
     on a difference. MRS's "policy not found" (C(MRS.00005016)) answered to the policy list means the cluster has none.
   - A write whose answer is lost (a 5xx after MRS applied it, an unreadable answer, a redirect, a connection reset after
-    sending) is never sent again: the module reads the policies back, and C(changed) is true exactly when MRS
+    sending) is never sent again. The module reads the policies back, and C(changed) is true exactly when MRS
     holds the policy asked. When the read shows the write did not take effect, the task fails saying so (running it
     again is safe).
   - Every limit every source agrees on is checked before any request, and a failure names the option path, for example
@@ -168,7 +168,7 @@ options:
     description:
       - Time windows with their own capacity bounds (C(ResourcesPlan)).
       - Left out, the policy keeps the plans MRS holds. Given, they replace them (O(purge_resources_plans=true)) or are
-        merged in by window (O(purge_resources_plans=false): a plan with the same start, end and days replaces that
+        merged in by window (O(purge_resources_plans=false), a plan with the same start, end and days replacing that
         one). V([]) removes every plan.
       - Before 1.1.0 this option defaulted to V([]), so a task that left it out removed the plans.
     type: list

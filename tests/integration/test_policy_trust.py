@@ -115,8 +115,8 @@ LOST_ANSWERS = {
     "update answered 502 after MRS applied it": ("update", dict(method="PUT", action="status", status=502, forward=True), True),
     "create whose connection was reset after MRS applied it": ("create", dict(method="POST", action="reset", when="after"), True),
     "delete answered with a login page (302)": ("delete", dict(method="DELETE", action="redirect"), False),
-    "update answered an unreadable 200 after MRS applied it": ("update", dict(method="PUT", action="junk", body="<html>",
-                                                                                 forward=True), True),
+    "update answered an unreadable 200 after MRS applied it": (
+        "update", dict(method="PUT", action="junk", body="<html>", forward=True), True),
     "update answered 502 that never reached MRS": ("update", dict(method="PUT", action="status", status=502), False),
 }
 
@@ -130,8 +130,9 @@ def test_a_lost_policy_write_is_settled_by_reading_never_sent_twice_and_reported
         cid = mrs.create_cluster(name="lost", core=3, task=2)["clusterId"]
         if what != "create":
             set_policy(mrs, cid)
-        task = {"create": options(cid), "update": options(cid, max_capacity=9), "delete": dict(cluster_id=cid, node_group="task",
-                                                                                              state="absent")}[what]
+        tasks = {"create": options(cid), "update": options(cid, max_capacity=9),
+                 "delete": dict(cluster_id=cid, node_group="task", state="absent")}
+        task = tasks[what]
         mrs.clear_requests()
         with Gateway(mrs.url) as gateway:
             gateway.add(rule.pop("method"), r"/autoscaling-policy/", rule.pop("action"), times=1, **rule)

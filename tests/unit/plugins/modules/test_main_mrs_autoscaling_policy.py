@@ -185,7 +185,9 @@ def test_empty_lists_given_on_purpose_remove_them(monkeypatch):
 
 def pause_args(**extra):
     """The module's own "Pause the policy" example (EXAMPLES), against cluster c1."""
-    return dict(dict(cluster_id="c1", node_group=GROUP, enabled=False), **extra)
+    args = dict(cluster_id="c1", node_group=GROUP, enabled=False)
+    args.update(extra)
+    return args
 
 
 def test_the_documented_pause_keeps_rules_plans_bounds_and_tags_and_resume_restores_it_exactly(monkeypatch):
@@ -194,9 +196,8 @@ def test_the_documented_pause_keeps_rules_plans_bounds_and_tags_and_resume_resto
     end = run(monkeypatch, mrs_autoscaling_policy, client, **pause_args())
     assert end.kind == "exit" and end.result["changes"] == ["auto_scaling_enable: True -> False"], end.result
     ((kind, body),) = client.policy_writes
-    assert kind == "UPDATE" and body["auto_scaling_policy"] == dict(held()["auto_scaling_policy"], auto_scaling_enable=False,
-                                                                     rules=[dict((k, v) for k, v in rule.items() if k != "description")
-                                                                            for rule in held_rules()])
+    unsent = [dict((key, value) for key, value in rule.items() if key != "description") for rule in held_rules()]
+    assert kind == "UPDATE" and body["auto_scaling_policy"] == dict(held()["auto_scaling_policy"], auto_scaling_enable=False, rules=unsent)
     resumed = client_with([[paused], [held()]])
     end = run(monkeypatch, mrs_autoscaling_policy, resumed, **pause_args(enabled=True))
     assert end.result["changes"] == ["auto_scaling_enable: False -> True"]
