@@ -3,6 +3,7 @@ ansible-playbook run against the emulator, behind the misbehaving gateway (gatew
 
 Every test names the rule it proves; docs/reliability.md lists them ("Auto-scaling policies")."""
 
+import ast
 import copy
 import json
 import os
@@ -11,8 +12,6 @@ import sys
 
 import yaml
 from gateway import Gateway
-
-from ansible_collections.hwcloud.mrs.plugins.modules import mrs_autoscaling_policy
 
 TASK_GROUP = "task_node_analysis_group"
 GROW = {"name": "grow", "adjustment_type": "scale_out", "cool_down_minutes": 20, "scaling_adjustment": 2,
@@ -26,7 +25,9 @@ PLAN = {"period_type": "daily", "start_time": "08:00", "end_time": "18:00", "min
 POLICY = {"auto_scaling_enable": True, "min_capacity": 1, "max_capacity": 6, "rules": [GROW, SHRINK], "resources_plans": [PLAN],
           "tags": [{"key": "team", "value": "data"}]}
 EXAMPLE_CLUSTER = "4c5f0d2e-8f47-4b8d-9a52-6f0c1b9e7d21"  # the cluster id the module's EXAMPLES and its guide use
-GUIDE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "docs", "mrs_autoscaling_policy.md")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+GUIDE = os.path.join(ROOT, "docs", "mrs_autoscaling_policy.md")
+MODULE = os.path.join(ROOT, "plugins", "modules", "mrs_autoscaling_policy.py")
 
 
 # --- helpers ------------------------------------------------------------------------------------------------------------
@@ -256,7 +257,10 @@ def test_a_policy_list_wrapped_in_auto_scaling_policies_is_read(mrs, playbook, t
 
 def example(title):
     """The task of the module's EXAMPLES whose name starts with ``title``, as printed."""
-    (task,) = [task for task in yaml.safe_load(mrs_autoscaling_policy.EXAMPLES) if task["name"].startswith(title)]
+    with open(MODULE, encoding="utf-8") as handle:
+        (examples,) = [node.value.value for node in ast.parse(handle.read()).body
+                       if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "EXAMPLES"]
+    (task,) = [task for task in yaml.safe_load(examples) if task["name"].startswith(title)]
     return task
 
 
