@@ -662,8 +662,15 @@ def _v2_scale_answer(document, _response=None):
     return "not the documented {\"result\": \"succeeded\" | \"success\" | \"failed\"}"
 
 
+POLICIES_KEY = "auto_scaling_policies"
+
+
 def _POLICIES_ANSWER(document, _response=None):  # pylint: disable=invalid-name
-    return None if isinstance(document, list) else "not a list of policies"
+    """The policy list: a bare JSON list (the vendor SDK's ShowAutoScalingPolicyResponse, Terraform), or that list
+    wrapped as {"auto_scaling_policies": [...]} (Open Telekom Cloud's API example); anything else is unreadable."""
+    if isinstance(document, list) or (isinstance(document, dict) and isinstance(document.get(POLICIES_KEY), list)):
+        return None
+    return 'neither a list of policies nor {"%s": [...]}' % POLICIES_KEY
 
 
 def _EMPTY_OK(document, _response=None):  # pylint: disable=invalid-name
@@ -800,10 +807,15 @@ class MrsClient:
         return self._call(self.endpoint, method, path, body=body, idempotent=idempotent, project_scoped=True, expect=expect)[0]
 
     def list_policies(self, cluster_id):
-        """Every auto-scaling policy of the cluster: [{node_group_name, resource_pool_name, auto_scaling_policy}]."""
-        return self._policy_call("GET", cluster_id, expect=_POLICIES_ANSWER)
+        """Every auto-scaling policy of the cluster: [{node_group_name, resource_pool_name, auto_scaling_policy}], whether
+        MRS answers the bare list or wraps it in {"auto_scaling_policies": [...]}."""
+        document = self._policy_call("GET", cluster_id, expect=_POLICIES_ANSWER)
+        return document if isinstance(document, list) else document[POLICIES_KEY]
 
     def create_policy(self, cluster_id, body):
+        """Send one policy create (so update and delete): never sent again once it may have arrived. ResizeOutcomeUnknown
+        when its answer was lost (a 5xx, an unreadable 2xx, a redirect, a reset after sending): the caller settles it by
+        reading the policies back."""
         return self._policy_call("POST", cluster_id, body=body, idempotent=False, expect=_EMPTY_OK)
 
     def update_policy(self, cluster_id, body):

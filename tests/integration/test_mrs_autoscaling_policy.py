@@ -50,11 +50,11 @@ def test_create_update_noop_check_diff_delete(mrs, playbook, tmp_path):
     assert post["body"]["node_group_name"] == "task_node_analysis_group" and post["body"]["resource_pool_name"] == "default"
     assert [rule["trigger"]["metric_value"] for rule in post["body"]["auto_scaling_policy"]["rules"]] == ["25", "70.5"]
 
-    # no-op re-run by group name: exactly one read, nothing written
+    # no-op re-run by group name: the cluster (the group is checked against it) and the policies read once, nothing written
     mrs.clear_requests()
     (again,) = apply(playbook, tmp_path, [case(cid, node_group="task_node_analysis_group")])
     assert again["changed"] is False and again["changes"] == [], again
-    assert len(mrs.requests_log()) == 1 and len(policy_reads(mrs)) == 1
+    assert len(mrs.requests_log()) == 2 and len(policy_reads(mrs)) == 1 and writes(mrs) == []
 
     # check mode + diff: one rule changes; nothing is sent
     changed = case(cid, node_group="task_node_analysis_group")
@@ -109,7 +109,6 @@ INVALID = [
     (with_("min_capacity", -1), "min_capacity"),
     (with_("max_capacity", 501), "max_capacity"),
     (with_("min_capacity", 11), "min_capacity"),
-    (without("max_capacity"), "max_capacity"),
     (with_("rules.0.name", "has space"), "rules[0].name"),
     (with_("rules.1.name", "grow"), "rules[1].name"),
     (with_("rules.1.adjustment_type", "scale_up"), "rules[1].adjustment_type"),
@@ -128,7 +127,7 @@ INVALID = [
     (with_("resources_plans.0.max_capacity", 2), "resources_plans[0].min_capacity"),
     (with_("resources_plans.0.effective_days", ["MONDAY", "FUNDAY"]), "resources_plans[0].effective_days[1]"),
     (with_("tags.0.key", "a=b"), "tags[0].key"),
-    (dict(POLICY, rules=[], resources_plans=[]), "rules"),
+    (dict(POLICY, rules=[], resources_plans=[], enabled=True), "rules"),
     (dict(POLICY, node_group="bad name"), "node_group"),
 ]
 
@@ -146,24 +145,32 @@ def test_invalid_policies_are_refused_before_any_request_naming_the_option_path(
     assert mrs.requests_log() == []  # nothing at all was sent: not even a read
 
 
-def test_core_alias_on_a_custom_cluster_says_to_name_the_group(mrs, playbook, tmp_path):
-    cid = mrs.create_cluster(name="custom", type="custom")["clusterId"]
-    (result,) = apply(playbook, tmp_path, [case(cid, node_group="core")])
-    # Today's cluster parser (_cluster.py, owned elsewhere) cannot read a custom cluster's details: either way it is a
-    # clear failure before any write, never a guess at the group.
-    assert result["failed"] and "Traceback" not in json.dumps(result), result
-    assert result.get("parameter") == "node_group" or "contradicts" in result["msg"], result
+def test_a_custom_clusters_policy_goes_on_its_task_group_only(mrs, playbook, tmp_path):
+    """#21 P9: MRS applies policies to Task groups only; on a custom cluster those are the groups taskNodeGroups lists."""
+    cid = mrs.create_cluster(name="custom", type="custom", node_groups=[
+        {"name": "master_node_default_group", "count": 3, "kind": "master"}, {"name": "node_group_1", "count": 3, "kind": "core"},
+        {"name": "node_group_2", "count": 2, "kind": "task"}])["clusterId"]
+    mrs.clear_requests()
+    core, named_core = apply(playbook, tmp_path, [case(cid, node_group="core"), case(cid, node_group="node_group_1")])
+    assert core["failed"] and core["parameter"] == "node_group" and "Traceback" not in json.dumps(core), core
+    assert named_core["failed"] and "Task groups only" in named_core["msg"] and "node_group_2" in named_core["msg"], named_core
     assert writes(mrs) == []
-    (named,) = apply(playbook, tmp_path, [case(cid, node_group="node_group_1", min_capacity=3)])
-    assert named["changed"] is True and named["node_group"] == "node_group_1"
+    task, named = apply(playbook, tmp_path, [case(cid, node_group="task"), case(cid, node_group="node_group_2")])
+    assert task["changed"] is True and task["node_group"] == "node_group_2", task
+    assert named["changed"] is False and named["node_group"] == "node_group_2", named
 
 
 def test_mrs_refusals_come_back_with_code_and_meaning(mrs, playbook, tmp_path):
     cid = mrs.create_cluster(name="policies", core=3, task=2)["clusterId"]
     (master,) = apply(playbook, tmp_path, [case(cid, node_group="master_node_default_group")])
-    assert master["failed"] and master["api_error"]["code"] == "12000002"
+    assert master["failed"] and master["parameter"] == "node_group" and "Master" in master["msg"], master
     (unknown,) = apply(playbook, tmp_path, [case("0123456789abcdef")])
-    assert unknown["failed"] and unknown["api_error"]["code"] == "12000003"
+    assert unknown["failed"] and unknown["api_error"]["code"] == "12000003", unknown
+    mrs.clear_requests()
+    refused = case(cid, min_capacity=None, max_capacity=None)
+    del refused["min_capacity"], refused["max_capacity"]
+    (unbounded,) = apply(playbook, tmp_path, [refused])
+    assert unbounded["failed"] and unbounded["parameter"] == "min_capacity" and writes(mrs) == [], unbounded
 
 
 def test_manual_resize_of_a_group_with_an_enabled_policy_is_refused_with_advice(mrs, playbook, tmp_path):

@@ -230,24 +230,26 @@ def test_schedule_sets_the_plans_and_a_rerun_changes_nothing(mrs, playbook, tmp_
     assert bad["failed"] is True and "resources_plans[0].end_time" in bad["msg"], bad
 
 
-def test_schedule_creates_the_plans_of_a_named_group_and_refuses_a_missing_core_group_before_any_write(
-        mrs, playbook, tmp_path):
-    cid = mrs.create_cluster(name="custom-schedule", type="custom", scale_seconds=0)["clusterId"]
+def test_schedule_creates_the_plans_of_a_named_task_group_and_refuses_other_groups_before_any_write(mrs, playbook, tmp_path):
+    cid = mrs.create_cluster(name="custom-schedule", type="custom", scale_seconds=0, node_groups=[
+        {"name": "master_node_default_group", "count": 3, "kind": "master"}, {"name": "node_group_1", "count": 3, "kind": "core"},
+        {"name": "node_group_2", "count": 2, "kind": "task"}])["clusterId"]
     windows = [{"start": "08:00", "end": "18:00", "min": 3, "max": 5}]
-    made = role(playbook, tmp_path, cid, "schedule", cluster_scale_schedule=windows, cluster_scale_schedule_node_group="node_group_1",
+    made = role(playbook, tmp_path, cid, "schedule", cluster_scale_schedule=windows, cluster_scale_schedule_node_group="node_group_2",
                 cluster_scale_schedule_min_capacity=3, cluster_scale_schedule_max_capacity=6)
-    assert made["failed"] is False and made["result"]["changed"] is True and made["result"]["node_group"] == "node_group_1", made
+    assert made["failed"] is False and made["result"]["changed"] is True and made["result"]["node_group"] == "node_group_2", made
     answer = mrs.token_session().get(policy_url(mrs, cid), timeout=10)
-    (entry,) = [entry for entry in answer.json() if entry["node_group_name"] == "node_group_1"]
+    (entry,) = [entry for entry in answer.json() if entry["node_group_name"] == "node_group_2"]
     assert [(plan["start_time"], plan["end_time"]) for plan in entry["auto_scaling_policy"]["resources_plans"]] == [("08:00", "18:00")]
     mrs.clear_requests()
-    again = role(playbook, tmp_path, cid, "schedule", cluster_scale_schedule=windows, cluster_scale_schedule_node_group="node_group_1")
+    again = role(playbook, tmp_path, cid, "schedule", cluster_scale_schedule=windows, cluster_scale_schedule_node_group="task")
     assert again["failed"] is False and again["result"]["changed"] is False and policy_writes(mrs) == [], again
-    # core on a custom cluster means its one Core-kind group only if MRS names one; here it names none: refused, no write
-    mrs.clear_requests()
-    refused = role(playbook, tmp_path, cid, "schedule", cluster_scale_schedule=windows, cluster_scale_schedule_node_group="core",
-                   cluster_scale_schedule_min_capacity=3, cluster_scale_schedule_max_capacity=6)
-    assert refused["failed"] is True and "node_group" in refused["msg"] and policy_writes(mrs) == [], refused
+    # #21 P9: node_group_1 is a Core-kind group (taskNodeGroups does not list it), and core names none here: both refused
+    for group in ("node_group_1", "core"):
+        mrs.clear_requests()
+        refused = role(playbook, tmp_path, cid, "schedule", cluster_scale_schedule=windows, cluster_scale_schedule_node_group=group,
+                       cluster_scale_schedule_min_capacity=3, cluster_scale_schedule_max_capacity=6)
+        assert refused["failed"] is True and "node_group" in refused["msg"] and policy_writes(mrs) == [], refused
 
 
 class FireWhenIdle(threading.Thread):
