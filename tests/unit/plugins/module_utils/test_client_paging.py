@@ -96,8 +96,8 @@ def test_a_list_is_read_whole_each_entry_once(passes, expected, count, requests)
 @pytest.mark.parametrize("table, expected, message", [
     (REPEATED, None, "100 distinct hosts were read in 2 pages, but its total says 155; 100 entries repeated one already read"),
     (DELETED_ON_PAGE_1, None, "its total changed from 155 to 154 between page 1 and page 2"),
-    (STALE_TOTAL, Expected(155, "the cluster answer's node count"), "its 100 hosts disagree with the cluster answer's node count, "
-                                                                       "which says 155"),
+    (STALE_TOTAL, Expected(155, "the cluster answer's node count"),
+     "its 100 hosts disagree with the cluster answer's node count, which says 155"),
     (TOTAL_TOO_HIGH, None, "155 distinct hosts were read in 3 pages, but its total says 200"),
     (TOTAL_TOO_LOW, None, "100 distinct hosts were read in 1 page, but its total says 50"),
     (TWICE_COUNTED, None, "2 distinct hosts were read in 2 pages, but its total says 3; 1 entry repeated"),
@@ -277,9 +277,9 @@ def test_the_node_list_asks_for_the_components_always_and_for_cpu_and_memory_onl
                                          ("task_node_analysis_group", False)])
 def test_a_node_group_is_filtered_by_mrs_only_where_it_takes_the_name_and_always_here(group, sent):
     """HWDOC ListNodes: node_group takes 3 to 14 characters; a custom group's name may have 64."""
-    mixed = response(body={"node_total": 3, "nodes": [{"node_name": "n1", "node_group_name": group},
-                                                        {"node_name": "n2", "node_group_name": "other"},
-                                                        {"node_name": "n3", "node_group_name": group}]})
+    listed = [{"node_name": "n1", "node_group_name": group}, {"node_name": "n2", "node_group_name": "other"},
+              {"node_name": "n3", "node_group_name": group}]
+    mixed = response(body={"node_total": 3, "nodes": listed})
     client, transport, _sleeps = make_client(mixed)
     nodes = client.list_nodes("c1", node_group=group, expected=2)
     assert [node["node_name"] for node in nodes] == ["n1", "n3"]
