@@ -151,7 +151,7 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._nodes import parse_no
 from ansible_collections.hwcloud.mrs.plugins.module_utils._paging import cluster_node_total
 
 PREFIX = "mrs_"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: lists read by the paged reader (each entry once, counts checked); a cache of format 1 is read again
 CONSTRUCTED = ("plugin", "regions", "clusters", "cluster_states", "node_groups", "tags", "hostnames", "default_groups", "compose",
                "groups", "keyed_groups", "strict", "use_extra_vars", "leading_separator", "cache", "cache_plugin", "cache_timeout",
                "cache_connection", "cache_prefix")

@@ -100,14 +100,16 @@ def _secret_forms(secret):
 def _masked_ends(text, form, fragment):
     """``text`` with the longest head of ``form`` (at least ``fragment`` characters) it ends with masked (the text was cut
     inside the secret), and the longest tail of ``form`` it begins with (cut before it)."""
-    for size in range(min(len(form) - 1, len(text)), fragment - 1, -1):
-        if text.endswith(form[:size]):
-            text = text[:-size] + MASK
-            break
-    for size in range(min(len(form) - 1, len(text)), fragment - 1, -1):
-        if text.startswith(form[-size:]):
-            text = MASK + text[size:]
-            break
+    if len(text) >= fragment and text[-fragment:] in form:  # else no head of the secret can end the text
+        for size in range(min(len(form) - 1, len(text)), fragment - 1, -1):
+            if text.endswith(form[:size]):
+                text = text[:-size] + MASK
+                break
+    if len(text) >= fragment and text[:fragment] in form:
+        for size in range(min(len(form) - 1, len(text)), fragment - 1, -1):
+            if text.startswith(form[-size:]):
+                text = MASK + text[size:]
+                break
     return text
 
 
