@@ -865,8 +865,9 @@ class MrsClient:
         path = "/v2/%s/clusters/%s/nodes" % (self.project_id, _segment(cluster_id))
         what = "the v2 node list of cluster %s%s" % (cluster_id, "" if node_group is None else ", group %s" % node_group)
         keep = None if node_group is None else (lambda node: node.get("node_group_name") == node_group)
+        source = "the cluster answer's node count" if node_group is None else "the cluster answer's count of group %s" % node_group
         return self._read_list(path, filters, lambda page: dict(limit=PAGE_SIZE, offset=page), "nodes", "node_total", "node_name",
-                               what, "node", expected=_paging.Expected(expected, "the cluster answer's node count"), keep=keep)
+                               what, "node", expected=_paging.Expected(expected, source), keep=keep)
 
     # auto-scaling policies (v2): one GET lists every group's policy; the writes answer an empty object (or nothing)
 

@@ -312,3 +312,12 @@ def test_a_node_page_that_cannot_be_read_is_retried_then_fails_naming_the_route(
         client.list_nodes("c1")
     assert problem in str(caught.value) and "/clusters/c1/nodes" in str(caught.value)
     assert len(transport.calls) == 2
+
+
+def test_a_group_short_of_its_count_is_named_with_the_group():
+    listed = [{"node_name": "n1", "node_group_name": "node_group_1"}, {"node_name": "n2", "node_group_name": "other"}]
+    page = response(body={"node_total": 2, "nodes": listed})
+    client, _transport, _sleeps = make_client(page, page)
+    with pytest.raises(ListMismatch, match=r"its 1 nodes \(of 2 listed\) disagree with the cluster answer's count of group "
+                                           r"node_group_1, which says 3"):
+        client.list_nodes("c1", node_group="node_group_1", expected=3)
