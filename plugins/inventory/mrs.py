@@ -17,9 +17,19 @@ description:
     cluster (C(mrs_<cluster>)), one per cluster and node group (C(mrs_<cluster>_<node group>)) and one per
     cluster and component role (C(mrs_<cluster>_<role>), for example C(mrs_analytics_NodeManager)); names are
     sanitised (every character other than letters, digits and C(_) becomes C(_)).
+  - A group that names one cluster holds that cluster's hosts only. Where two clusters' groups would meet (two names
+    alike once sanitised, such as C(集群) and C(数据), which both give C(mrs___); the same name in two regions; a
+    cluster name plus a node group that spells another cluster's name), each of those clusters is named by its id
+    instead, for example C(mrs_4c5f0d2e_8f47_4b8d_9a52_6f0c1b9e7d21) and C(mrs_4c5f0d2e_8f47_4b8d_9a52_6f0c1b9e7d21_DataNode).
   - Uses a YAML configuration file whose name ends with C(mrs.yml) or C(mrs.yaml).
   - Any failed request ends the inventory with an error naming the region and the cluster; no partial inventory. So does an
     answer that cannot be read (a host without C(id), a node without C(node_name)), naming the cluster and the field.
+  - Every list (clusters, hosts, nodes) is read whole or not at all. An entry listed twice counts once; a list must hold
+    as many entries as its own total says, and the hosts and nodes of a cluster that is C(running) and not scaling as many
+    as the cluster's node counts say. A list that disagrees is read once more, then ends the inventory naming it; a
+    cluster list entry without C(clusterId) ends it too. No host is ever invented or silently left out.
+  - The node list is read with the components of each node (C(query_node_detail=true)) and its CPU and memory
+    (C(query_ecs_detail=true)), which MRS otherwise leaves out.
   - Works on every cluster type (analysis, streaming, mixed and custom); a custom cluster's hosts are grouped by its
     node groups as MRS names them, for example C(mrs_lake_node_group_1).
 author:
@@ -135,12 +145,13 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils import _client
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import (
-    ClusterParseError, _Fields, _host_role, as_whole_number, parse_hosts)
+    ClusterParseError, _Fields, _host_role, as_whole_number, parse_cluster, parse_hosts)
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._nodes import parse_node_details
+from ansible_collections.hwcloud.mrs.plugins.module_utils._paging import cluster_node_total
 
 PREFIX = "mrs_"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: lists read by the paged reader (each entry once, counts checked); a cache of format 1 is read again
 CONSTRUCTED = ("plugin", "regions", "clusters", "cluster_states", "node_groups", "tags", "hostnames", "default_groups", "compose",
                "groups", "keyed_groups", "strict", "use_extra_vars", "leading_separator", "cache", "cache_plugin", "cache_timeout",
                "cache_connection", "cache_prefix")
@@ -196,10 +207,18 @@ def parse_tags_text(text):
 
 
 def select_clusters(clusters, wanted, states):
-    """(selected clusters, warnings, names of wanted entries matching none): filter the listed clusters."""
+    """(selected clusters, warnings, names of wanted entries matching none): filter the listed clusters.
+
+    An entry without its id cannot be selected or skipped knowingly: it fails, never silently left out.
+    """
     chosen, warnings, missing = [], [], []
     states = set(states or [])
-    usable = [cluster for cluster in clusters if isinstance(cluster, dict) and cluster.get("clusterId")]
+    usable = []
+    for index, cluster in enumerate(clusters):
+        if not (isinstance(cluster, dict) and cluster.get("clusterId")):
+            raise InventoryError("the cluster list's entry %d has no clusterId; no inventory is made from a list that leaves a "
+                                 "cluster out" % index)
+        usable.append(cluster)
     if wanted:
         for entry in wanted:
             matches = [cluster for cluster in usable if entry in (cluster.get("clusterId"), cluster.get("clusterName"))]
@@ -309,14 +328,49 @@ def assign_names(records, preferences):
     return named
 
 
-def default_group_names(record):
-    """mrs_<cluster>, mrs_<cluster>_<node group> and mrs_<cluster>_<role> for each component role."""
-    cluster = PREFIX + safe_name(record.get(PREFIX + "cluster_name") or record.get(PREFIX + "cluster_id"))
+def default_group_names(record, cluster):
+    """``cluster`` (the cluster's group, from ``cluster_groups``), <cluster>_<node group> and <cluster>_<role> for each
+    component role."""
     names = [cluster]
     if record.get(PREFIX + "node_group"):
         names.append("%s_%s" % (cluster, safe_name(record[PREFIX + "node_group"])))
     names.extend("%s_%s" % (cluster, safe_name(role)) for role in record.get(PREFIX + "roles", []))
     return names
+
+
+def _claims(records, groups):
+    """{group name: the ids of the clusters whose hosts it would hold} with the clusters' groups ``groups``."""
+    claims = {}
+    for record in records:
+        cluster_id = record[PREFIX + "cluster_id"]
+        for name in default_group_names(record, groups[cluster_id]):
+            claims.setdefault(name, set()).add(cluster_id)
+    return claims
+
+
+def cluster_groups(records):
+    """{cluster id: its group}: mrs_<name>, sanitised; mrs_<id> for every cluster one of whose default groups would also
+    hold another cluster's hosts (two names alike once sanitised, such as 集群 and 数据, or one cluster's name plus a node
+    group spelling another's). A group that names one cluster holds that cluster's hosts only."""
+    groups = {}
+    for record in records:
+        cluster_id = record[PREFIX + "cluster_id"]
+        groups.setdefault(cluster_id, PREFIX + safe_name(record.get(PREFIX + "cluster_name") or cluster_id))
+    while True:  # each round names one cluster more by its id, so it ends
+        shared = sorted((name, sorted(owners)) for name, owners in _claims(records, groups).items() if len(owners) > 1)
+        if not shared:
+            return groups
+        by_name = set(cluster_id for _name, owners in shared for cluster_id in owners if groups[cluster_id] != _by_id(cluster_id))
+        if not by_name:
+            name, owners = shared[0]
+            raise InventoryError("the default group %s would hold the hosts of the clusters %s, even named by their ids; set "
+                                 "default_groups: false and group them with keyed_groups on mrs_cluster_id" % (name, ", ".join(owners)))
+        for cluster_id in by_name:
+            groups[cluster_id] = _by_id(cluster_id)
+
+
+def _by_id(cluster_id):
+    return PREFIX + safe_name(cluster_id)
 
 
 # ================================================================================= the plugin
@@ -393,15 +447,24 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 listed = client.list_tagged_clusters(tags) if tags else client.list_clusters()
             except MrsError as error:
                 raise AnsibleParserError("hwcloud.mrs.mrs, %s: cannot list the clusters: %s" % (where, _plain(error)))
-            chosen, warnings, missing = select_clusters(listed, wanted, self.get_option("cluster_states"))
+            try:
+                chosen, warnings, missing = select_clusters(listed, wanted, self.get_option("cluster_states"))
+            except MrsError as error:
+                raise AnsibleParserError("hwcloud.mrs.mrs, %s: %s" % (where, _plain(error)))
             found.update(entry for entry in wanted if entry not in missing)
             for warning in warnings:
                 self.display.warning("hwcloud.mrs.mrs, %s: %s" % (where, warning))
             for cluster in chosen:
                 label = "cluster %s (%s) in %s" % (cluster.get("clusterName"), cluster["clusterId"], where)
                 try:
-                    hosts = client.list_hosts(cluster["clusterId"])
-                    nodes = client.list_nodes(cluster["clusterId"])
+                    # the hosts and nodes of an idle cluster must be as many as its counts (Master included) say
+                    expected = cluster_node_total(parse_cluster(cluster))
+                except MrsError as error:
+                    raise AnsibleParserError("hwcloud.mrs.mrs, %s: its entry in the cluster list cannot be read: %s"
+                                             % (label, _plain(error)))
+                try:
+                    hosts = client.list_hosts(cluster["clusterId"], expected=expected)
+                    nodes = client.list_nodes(cluster["clusterId"], ecs_detail=True, expected=expected)
                 except MrsError as error:
                     raise AnsibleParserError("hwcloud.mrs.mrs, %s: cannot read its hosts: %s" % (label, _plain(error)))
                 summary = dict((key, cluster.get(key)) for key in ("clusterId", "clusterName", "clusterState", "tags"))
@@ -427,13 +490,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             named = assign_names(records, self.get_option("hostnames"))
         except MrsError as error:
             raise AnsibleParserError("hwcloud.mrs.mrs: %s" % _plain(error))
+        try:
+            groups = cluster_groups(records) if self.get_option("default_groups") else {}
+        except MrsError as error:
+            raise AnsibleParserError("hwcloud.mrs.mrs: %s" % _plain(error))
         strict = self.get_option("strict")
         for name, record in named:
             self.inventory.add_host(name)
             for key, value in record.items():
                 self.inventory.set_variable(name, key, value)
             if self.get_option("default_groups"):
-                for group in default_group_names(record):
+                for group in default_group_names(record, groups[record[PREFIX + "cluster_id"]]):
                     self.inventory.add_group(group)
                     self.inventory.add_child(group, name)
             self._set_composite_vars(self.get_option("compose"), record, name, strict=strict)

@@ -33,7 +33,7 @@ import traceback
 import warnings
 from urllib.parse import quote, urlsplit
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils import _signer
+from ansible_collections.hwcloud.mrs.plugins.module_utils import _paging, _signer
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError, TransientError, parse_error
 
 try:
@@ -64,6 +64,9 @@ MRS_DOMAIN_EXCEPTIONS = {
     "eu-west-101": "myhuaweicloud.eu",
 }
 PAGE_SIZE = 100
+MIN_SECRET_FRAGMENT = 8  # characters of a secret that are masked when a text begins or ends with them (a cut secret)
+# HWDOC ListNodes: the node_group filter takes 3 to 14 characters; a longer (or shorter) name is filtered here instead
+NODE_GROUP_FILTER_LENGTHS = (3, 14)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _URL_CREDENTIALS = re.compile(r"(//)[^/@\s]+@")
 
@@ -83,6 +86,45 @@ class TransportError(MrsError):
 
 class TlsError(TransportError):
     """The endpoint's certificate was refused (or the handshake failed for good): retrying cannot help."""
+
+
+# ================================================================================= masking
+
+
+def _secret_forms(secret):
+    """The ways a secret may be spelt in an answer that echoes it: as is, JSON-escaped (ASCII or not), percent-encoded."""
+    forms = set((secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1], quote(secret, safe="")))
+    return [form for form in forms if form]
+
+
+def _masked_ends(text, form, fragment):
+    """``text`` with the longest head of ``form`` (at least ``fragment`` characters) it ends with masked (the text was cut
+    inside the secret), and the longest tail of ``form`` it begins with (cut before it)."""
+    if len(text) >= fragment and text[-fragment:] in form:  # else no head of the secret can end the text
+        for size in range(min(len(form) - 1, len(text)), fragment - 1, -1):
+            if text.endswith(form[:size]):
+                text = text[:-size] + MASK
+                break
+    if len(text) >= fragment and text[:fragment] in form:
+        for size in range(min(len(form) - 1, len(text)), fragment - 1, -1):
+            if text.startswith(form[-size:]):
+                text = MASK + text[size:]
+                break
+    return text
+
+
+def mask_secrets(text, secrets, fragment=MIN_SECRET_FRAGMENT):
+    """``text`` with every secret replaced by MASK, in every form an answer may spell it (``_secret_forms``), and with a
+    head or tail of a secret of ``fragment`` or more characters masked where the text begins or ends (someone cut it
+    inside the secret). Mask first, then cut: whoever shortens a text masks it before."""
+    text = _URL_CREDENTIALS.sub(r"\1" + MASK + "@", str(text))
+    forms = sorted(set(form for secret in secrets if isinstance(secret, str) and secret for form in _secret_forms(secret)),
+                   key=len, reverse=True)
+    for form in forms:
+        text = text.replace(form, MASK)
+    for form in forms:
+        text = _masked_ends(text, form, fragment)
+    return text
 
 
 def mrs_endpoint(region):
@@ -621,18 +663,49 @@ def _is_object_with(*keys, **types):
     return check
 
 
-def _number(value):
-    try:
-        return int(value) if not isinstance(value, bool) else None
-    except (TypeError, ValueError):
+def _count(value):
+    """A list's total: a whole number of 0 or more (an int, or a string or float spelling one), else None."""
+    if isinstance(value, bool):
         return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
+        value = int(value)
+    return value if isinstance(value, int) and value >= 0 else None
+
+
+def _entry_id(entry, id_key):
+    """The id of a list entry (non-empty text or a number), or None when the entry has none or is not an object."""
+    value = entry.get(id_key) if isinstance(entry, dict) else None
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
+        return None
+    return str(value)
+
+
+def _paged_answer(items_key, total_key, id_key):
+    """A page of a list: a JSON object with the list of entries (each an object with its id) and the list's total."""
+    shape = _is_object_with(items_key, total_key, **{items_key: list})
+
+    def check(document, _response=None):
+        problem = shape(document)
+        if problem is not None:
+            return problem
+        if _count(document[total_key]) is None:
+            return "%r is %r, not a count" % (total_key, document[total_key])
+        for index, entry in enumerate(document[items_key]):
+            if not isinstance(entry, dict):
+                return "%s[%d]: expected a JSON object, got %s" % (items_key, index, type(entry).__name__)
+            if _entry_id(entry, id_key) is None:
+                return "%s[%d].%s: missing or empty (every entry must carry its id)" % (items_key, index, id_key)
+        return None
+    return check
 
 
 _TYPE_NAMES = {dict: "an object", list: "a list"}
 CLUSTER_ANSWER = _is_object_with("cluster", cluster=dict)
-CLUSTERS_ANSWER = _is_object_with("clusters", "clusterTotal", clusters=list)
-HOSTS_ANSWER = _is_object_with("hosts", "total", hosts=list)
-NODES_ANSWER = _is_object_with("nodes", "node_total", nodes=list)
+CLUSTERS_ANSWER = _paged_answer("clusters", "clusterTotal", "clusterId")
+HOSTS_ANSWER = _paged_answer("hosts", "total", "id")
+NODES_ANSWER = _paged_answer("nodes", "node_total", "node_name")
 PROJECTS_ANSWER = _is_object_with("projects", projects=list)
 _TOKEN_BODY = _is_object_with("token", token=dict)
 
@@ -731,12 +804,19 @@ class MrsClient:
         return self._mrs("GET", "/cluster_infos/%s" % _segment(cluster_id), expect=CLUSTER_ANSWER)["cluster"]
 
     def list_clusters(self, cluster_name=None, cluster_state=None):
-        """Every cluster matching the filters, across pages."""
+        """Every cluster matching the filters, across pages, each once (``_read_list``)."""
         filters = dict((key, value) for key, value in (("clusterName", cluster_name), ("clusterState", cluster_state)) if value)
-        return self._paged("/cluster_infos", filters, items_key="clusters", total_key="clusterTotal", expect=CLUSTERS_ANSWER)
+        return self._read_v11_list("/cluster_infos", filters, "clusters", "clusterTotal", "clusterId", "the cluster list", "cluster")
 
-    def list_hosts(self, cluster_id):
-        return self._paged("/clusters/%s/hosts" % _segment(cluster_id), {}, items_key="hosts", total_key="total", expect=HOSTS_ANSWER)
+    def list_hosts(self, cluster_id, expected=None):
+        """Every host of the cluster, across pages, each once (``_read_list``).
+
+        ``expected``: the cluster's node count as its answer gives it (``_paging.cluster_node_total``), or None; the
+        list must hold exactly that many hosts.
+        """
+        return self._read_v11_list("/clusters/%s/hosts" % _segment(cluster_id), {}, "hosts", "total", "id",
+                                   "the host list of cluster %s" % cluster_id, "host",
+                                   expected=_paging.Expected(expected, "the cluster answer's node count"))
 
     def resize(self, cluster_id, body):
         """Send one resize. Raises ResizeOutcomeUnknown when the request may have been applied unseen."""
@@ -767,38 +847,34 @@ class MrsClient:
     # ..... inventory (#15): the clusters by tag, the v2 node list with components
 
     def list_tagged_clusters(self, tags):
-        """Every cluster carrying all of tags ({key: value or None for the key alone}), across pages."""
+        """Every cluster carrying all of tags ({key: value or None for the key alone}), across pages, each once."""
         wanted = ",".join(key if value in (None, "") else "%s*%s" % (key, value) for key, value in sorted(tags.items()))
         filters = {"tags": wanted} if wanted else {}
-        return self._paged("/cluster_infos", filters, items_key="clusters", total_key="clusterTotal", expect=CLUSTERS_ANSWER)
+        return self._read_v11_list("/cluster_infos", filters, "clusters", "clusterTotal", "clusterId", "the cluster list", "cluster")
 
-    def list_nodes(self, cluster_id):
-        """Every node of the cluster, with its components (GET /v2/{project_id}/clusters/{id}/nodes), across pages.
+    def list_nodes(self, cluster_id, node_group=None, ecs_detail=False, expected=None):
+        """Every node of the cluster (of ``node_group`` only, when given) with its components, across pages, each once
+        (``GET /v2/{project_id}/clusters/{id}/nodes``, ``_read_list``).
 
-        The route pages by ``limit`` and ``offset``, read as the page number from 1 (the vendor SDK's default of 1).
-        A page that adds no node while ``node_total`` says more exist is an error, never an endless loop.
+        The route pages by ``limit`` and ``offset``, read as the page number from 1 (the vendor SDK's default of 1). MRS
+        lists a node's components only with ``query_node_detail=true``, which is always sent (every reader of the list
+        needs them: the DataNode minimum of a custom group, ``include_nodes``, the inventory), and its ``cpu`` / ``mem``
+        only with ``query_ecs_detail=true``, sent when ``ecs_detail`` asks (where they are shown). ``node_group`` is
+        also filtered here, so a name the route's filter does not take (3 to 14 characters) is filtered here only.
+        ``expected``: the count the cluster answer gives for these nodes (the cluster's, or the group's), or None.
         """
+        filters = {"query_node_detail": "true"}
+        if ecs_detail:
+            filters["query_ecs_detail"] = "true"
+        low, high = NODE_GROUP_FILTER_LENGTHS
+        if node_group is not None and low <= len(node_group) <= high:
+            filters["node_group"] = node_group
         path = "/v2/%s/clusters/%s/nodes" % (self.project_id, _segment(cluster_id))
-        nodes, seen, page = [], set(), 1
-        while True:
-            answer = self._call(self.endpoint, "GET", path, dict(limit=PAGE_SIZE, offset=page), project_scoped=True, expect=NODES_ANSWER)[0]
-            total = _number(answer["node_total"])
-            if total is None or total < 0:
-                raise TransientError("GET %s answered with node_total %r, not a count; the list cannot be read completely"
-                                     % (path, answer["node_total"]))
-            fresh = 0
-            for node in answer["nodes"]:
-                key = node.get("resource_id") or node.get("node_name") if isinstance(node, dict) else None
-                if key is None or key not in seen:
-                    fresh += 1
-                    nodes.append(node)
-                    seen.add(key)
-            if len(nodes) >= total:
-                return nodes
-            if not fresh:
-                raise TransientError("GET %s: page %d added no node although node_total says %d and only %d were read; the list "
-                                     "changed while it was read, or the answer was trimmed" % (path, page, total, len(nodes)))
-            page += 1
+        what = "the v2 node list of cluster %s%s" % (cluster_id, "" if node_group is None else ", group %s" % node_group)
+        keep = None if node_group is None else (lambda node: node.get("node_group_name") == node_group)
+        source = "the cluster answer's node count" if node_group is None else "the cluster answer's count of group %s" % node_group
+        return self._read_list(path, filters, lambda page: dict(limit=PAGE_SIZE, offset=page), "nodes", "node_total", "node_name",
+                               what, "node", expected=_paging.Expected(expected, source), keep=keep)
 
     # auto-scaling policies (v2): one GET lists every group's policy; the writes answer an empty object (or nothing)
 
@@ -837,22 +913,24 @@ class MrsClient:
         path = "/v1.1/%s%s" % (self.project_id, route)
         return self._call(self.endpoint, method, path, query, body, idempotent, project_scoped=True, expect=expect)[0]
 
-    def _paged(self, route, filters, items_key, total_key, expect):
-        items, page = [], 1
-        while True:
-            answer = self._mrs("GET", route, query=dict(filters, pageSize=PAGE_SIZE, currentPage=page), expect=expect)
-            total = _number(answer[total_key])
-            if total is None or total < 0:
-                raise TransientError("GET %s answered with %s %r, not a count; the list cannot be read completely"
-                                     % (route, total_key, answer[total_key]))
-            batch = answer[items_key]
-            items.extend(batch)
-            if len(items) >= total:
-                return items
-            if not batch:
-                raise TransientError("GET %s: page %d was empty although %s says %d and only %d were read; the list changed while "
-                                     "it was read, or the answer was trimmed" % (route, page, total_key, total, len(items)))
-            page += 1
+    def _read_v11_list(self, route, filters, items_key, total_key, id_key, what, noun, expected=None):
+        path = "/v1.1/%s%s" % (self.project_id, route)
+        return self._read_list(path, filters, lambda page: dict(pageSize=PAGE_SIZE, currentPage=page), items_key, total_key,
+                               id_key, what, noun, expected=expected)
+
+    def _read_list(self, path, filters, paging, items_key, total_key, id_key, what, noun, expected=None, keep=None):
+        """Every distinct entry of a paged list, through the one paged reader (``_paging.read_all``): each entry once by
+        its id, the count checked against the list's total and ``expected``, one re-read from page 1 when they
+        disagree, then a failure naming the list. A page whose entries lack their id, or whose total is no count, is
+        an unreadable answer, retried like any other."""
+        expect = _paged_answer(items_key, total_key, id_key)
+
+        def fetch(page):
+            answer = self._call(self.endpoint, "GET", path, dict(filters, **paging(page)), project_scoped=True, expect=expect)[0]
+            return answer[items_key], _count(answer[total_key])
+
+        return _paging.read_all(fetch, lambda entry: _entry_id(entry, id_key), "%s (GET %s)" % (what, path), noun,
+                                expected=None if expected is None or expected.count is None else expected, keep=keep)
 
     def _call(self, base, method, path, query=None, body=None, idempotent=True, project_scoped=False, expect=None, auth=True):
         """(document, response) of a documented success; raise the error that says what happened otherwise."""
@@ -937,16 +1015,11 @@ class MrsClient:
         return sorted(set(values), key=len, reverse=True)
 
     def _mask(self, text):
-        text = _URL_CREDENTIALS.sub(r"\1" + MASK + "@", str(text))
-        for secret in self._secrets():
-            text = text.replace(secret, MASK)
-        return text
+        return mask_secrets(text, self._secrets())
 
     def _api_error(self, response, method, path):
-        error = parse_error(response.status_code, response.text, response.header("X-Request-Id"), method, path)
-        error.message = self._mask(error.message)
-        error.args = (error.describe(),)
-        return error
+        """The API error of an answer, every part of it masked before anything is cut (``parse_error`` cuts a long body)."""
+        return parse_error(response.status_code, response.text, response.header("X-Request-Id"), method, path, mask=self._mask)
 
     # ----------------------------------------------------------------------------- IAM
 

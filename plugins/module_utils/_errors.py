@@ -148,15 +148,27 @@ def _find_code_and_message(document):
     return None, None
 
 
-def parse_error(status, body_text, request_id=None, method=None, path=None):
-    """Build an MrsApiError from any error body: JSON in its known shapes, or plain text."""
+MAX_PLAIN_MESSAGE = 300  # characters of a plain-text error body kept in the message
+
+
+def _unchanged(text):
+    return text
+
+
+def parse_error(status, body_text, request_id=None, method=None, path=None, mask=None):
+    """Build an MrsApiError from any error body: JSON in its known shapes, or plain text (cut to MAX_PLAIN_MESSAGE).
+
+    ``mask`` (text -> text) hides the secrets in every part taken from the answer, BEFORE anything is cut: a secret cut
+    first would leave a piece of it that no mask recognises.
+    """
+    mask = mask or _unchanged
     try:
         document = json.loads(body_text) if body_text else None
     except ValueError:
         document = None
     code, message = _find_code_and_message(document)
     if message is None:
-        message = (body_text or "").strip()[:300] or "no error message in the response"
+        message = mask((body_text or "").strip())[:MAX_PLAIN_MESSAGE] or "no error message in the response"
     error_type = TransientApiError if status in TRANSIENT_STATUSES else MrsApiError
-    return error_type(status, str(code) if code is not None else str(status), str(message),
-                      request_id=request_id, method=method, path=path)
+    return error_type(status, mask(str(code)) if code is not None else str(status), mask(str(message)),
+                      request_id=mask(request_id) if request_id is not None else None, method=method, path=path)

@@ -19,6 +19,11 @@ description:
     O(include_policies), each group's auto-scaling policy.
   - Select one cluster by O(cluster_id) or O(cluster_name), or list the project's clusters, optionally by O(cluster_state).
     The list is read across all its pages.
+  - Every list (clusters, hosts, nodes) is read whole or not at all. An entry listed twice (a page repeated, or shifted
+    while the list was read) is returned once; the list must hold exactly as many entries as its own total says and,
+    for the hosts and nodes of a cluster that is C(running) and not scaling, as many as the cluster's node counts say.
+    A list that disagrees is read once more from its first page, then fails the task naming the list and the counts;
+    an entry without its id fails it too. Nothing is ever silently left out or shown twice.
   - An answer whose counts contradict each other (for example C(coreNodeNum) against the Core node group) fails
     the task, naming the fields; a count the answer lacks is returned as null, never as 0.
 author:
@@ -56,14 +61,16 @@ options:
     version_added: 1.1.0
   include_hosts:
     description:
-      - Whether to read every returned cluster's hosts (one more request per cluster and page of 100 hosts).
+      - Whether to read every returned cluster's hosts (one more request per cluster and page of 100 hosts), each host
+        once, checked against the cluster's node counts (see the description).
     type: bool
     default: false
   include_nodes:
     description:
       - Whether to read every returned cluster's v2 node list (C(GET /v2/{project_id}/clusters/{cluster_id}/nodes)), with
         the components each node runs, in RV(clusters[].nodes). One more request per cluster and page of 100 nodes; never
-        read unless asked.
+        read unless asked. It asks MRS for the components (C(query_node_detail=true), without which MRS leaves them out),
+        not for the CPU and memory of each node (C(query_ecs_detail)), which this module does not show.
       - An answer that is not a node list (an entry that is not an object, a node without C(node_name), components
         without role names) fails the task naming the field; nothing is shown from it.
     type: bool
@@ -124,7 +131,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 clusters:
-  description: The selected clusters; empty when none matches a name or state.
+  description: The selected clusters, each once; empty when none matches a name or state.
   returned: always
   type: list
   elements: dict
@@ -253,7 +260,7 @@ clusters:
           elements: dict
           version_added: 1.1.0
     hosts:
-      description: The cluster's hosts.
+      description: The cluster's hosts, in the order MRS lists them, each once.
       returned: when O(include_hosts=true)
       type: list
       elements: dict
@@ -281,7 +288,8 @@ clusters:
           type: str
     nodes:
       description:
-        - The cluster's nodes from the v2 node list, in the order MRS lists them. A field the answer lacks is null.
+        - The cluster's nodes from the v2 node list, in the order MRS lists them, each once. A field the answer lacks is
+          null.
       returned: when O(include_nodes=true)
       type: list
       elements: dict
@@ -319,6 +327,7 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import Cluste
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
 from ansible_collections.hwcloud.mrs.plugins.module_utils._nodes import parse_nodes
+from ansible_collections.hwcloud.mrs.plugins.module_utils._paging import cluster_node_total
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, check_id, check_text, one_live_cluster
 from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import group_policies, list_policies, main_policy
 
@@ -347,10 +356,20 @@ def read_clusters(client, params):
     return views
 
 
-def read_nodes(client, view):
-    """The cluster's v2 node list, across its pages, as MRS answered it."""
+def read_hosts(client, view):
+    """The cluster's hosts, across their pages, each once; as many as the cluster answer counts when it is idle."""
     try:
-        return client.list_nodes(view.cluster_id)
+        return client.list_hosts(view.cluster_id, expected=cluster_node_total(view))
+    except MrsError as error:
+        error.args = ("cluster %s: reading its hosts (include_hosts) failed: %s" % (view.cluster_id, error),)
+        raise
+
+
+def read_nodes(client, view):
+    """The cluster's v2 node list with the components of each node, across its pages, each once; as many as the cluster
+    answer counts when it is idle."""
+    try:
+        return client.list_nodes(view.cluster_id, expected=cluster_node_total(view))
     except MrsError as error:
         error.args = ("cluster %s: reading its v2 node list (include_nodes) failed: %s" % (view.cluster_id, error),)
         raise
@@ -414,7 +433,7 @@ def main():
         client = module.client
         clusters = []
         for view in read_clusters(client, params):
-            hosts = client.list_hosts(view.cluster_id) if params["include_hosts"] else None
+            hosts = read_hosts(client, view) if params["include_hosts"] else None
             nodes = read_nodes(client, view) if params["include_nodes"] else None
             policies = read_policies(client, view) if params["include_policies"] else None
             cluster, unlisted = cluster_result(view, hosts, nodes, policies)

@@ -277,3 +277,43 @@ def test_host_types_as_the_api_reference_writes_them(mrs, ansible_env, tmp_path)
     assert sorted(set((vars_["mrs_node_group"], vars_["mrs_kind"]) for vars_ in freeform)) == [
         ("master_node_default_group", "master"), ("node_group_1", "custom")]
     assert len(members(inventory, "mrs_freeform_node_group_1")) == 3 and len(members(inventory, "mrs_freeform_DataNode")) == 3
+
+
+def documented_block(marker):
+    with open(os.path.join(ROOT, "docs", "inventory.md"), encoding="utf-8") as page:
+        return re.search(r"<!-- tested: %s -->\s*\n```yaml\n(.*?)\n```" % re.escape(marker), page.read(), re.DOTALL).group(1)
+
+
+def test_a_group_that_names_one_cluster_holds_its_hosts_only_and_the_guide_works_without_tags(mrs, ansible_env, tmp_path):
+    """#20 class 8: 集群 and 数据 both became mrs___, one group holding both clusters' hosts; the guide's keyed_groups /
+    groups / compose example with strict: true failed the whole inventory (0 hosts) as soon as one cluster had no env tag."""
+    tagged = mrs.create_cluster(name="集群", core=3, task=2, task_node_size="c6.4xlarge.4.linux.bigdata", tags={"env": "prod"})
+    untagged = mrs.create_cluster(name="数据", core=3, task=1, task_node_size="c6.2xlarge.4.linux.bigdata")
+    hosts = dict((cluster["clusterId"], mrs.hosts(cluster["clusterId"])) for cluster in (tagged, untagged))
+    workers = dict((cid, sorted(host["name"] for host in found if host["type"] in ("Core", "Task"))) for cid, found in hosts.items())
+
+    example = documented_block("keyed-groups.mrs.yml")
+    source = tmp_path / "keyed-groups.mrs.yml"
+    source.write_text(example)
+    completed = subprocess.run([os.path.join(BIN, "ansible-inventory"), "-i", str(source), "--list"],
+                               env=dict(ansible_env, ANSIBLE_INVENTORY_UNPARSED_FAILED="true"), capture_output=True, text=True,
+                               timeout=300, check=False)
+    inventory = listed(completed)
+    assert sorted(inventory["_meta"]["hostvars"]) == sorted(workers[tagged["clusterId"]] + workers[untagged["clusterId"]])
+    assert members(inventory, "env_prod") == workers[tagged["clusterId"]]
+    assert members(inventory, "env_untagged") == workers[untagged["clusterId"]]
+    assert members(inventory, "big_task") == sorted(host["name"] for host in hosts[tagged["clusterId"]] if host["type"] == "Task")
+    for cluster in (tagged, untagged):  # each cluster's groups, named by its id, hold its hosts only
+        group = "mrs_" + re.sub(r"[^A-Za-z0-9_]", "_", cluster["clusterId"])
+        assert members(inventory, group) == workers[cluster["clusterId"]]
+        assert members(inventory, group + "_DataNode") == sorted(host["name"] for host in hosts[cluster["clusterId"]] if host["type"] == "Core")
+    assert "mrs___" not in inventory and not any(name.startswith("mrs____") for name in inventory)
+
+    # the example as the guide printed it: strict fails the whole inventory on the cluster without the tag
+    broken = example.replace("mrs_cluster_tags.env | default('')", "mrs_cluster_tags.env").replace("    default_value: untagged\n", "")
+    assert broken != example
+    source.write_text(broken)
+    refused = subprocess.run([os.path.join(BIN, "ansible-inventory"), "-i", str(source), "--list"],
+                             env=dict(ansible_env, ANSIBLE_INVENTORY_UNPARSED_FAILED="true"), capture_output=True, text=True,
+                             timeout=300, check=False)
+    assert refused.returncode != 0 and "mrs_cluster_tags.env" in refused.stdout + refused.stderr

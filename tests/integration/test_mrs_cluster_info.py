@@ -175,7 +175,7 @@ def test_a_trimmed_or_garbled_node_list_fails_clearly(mrs, playbook, tmp_path):
         (dict(action="status", status=404, error_code="MRS.0011", error_msg="not here"),
          ["reading its v2 node list (include_nodes) failed", "MRS.0011"]),
         (dict(action="set", values={"nodes": {"node_name": "x"}}), ["/nodes", "'nodes' is not a list"]),
-        (dict(action="set", values={"nodes": []}), ["/nodes", "added no node although node_total says 5"]),
+        (dict(action="set", values={"nodes": []}), ["/nodes", "0 distinct nodes were read in 1 page, but its total says 5"]),
         (dict(action="trim", fields=["node_total"]), ["/nodes", "no 'node_total'"]),
         (dict(action="junk", body="<html>502</html>", content_type="text/html"), ["/nodes", "not JSON"]),
         (dict(action="truncate"), ["/nodes", "not JSON"]),

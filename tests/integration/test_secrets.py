@@ -76,3 +76,36 @@ def test_no_secret_shows_anywhere_at_vvvv(ansible_env, tmp_path, capfd):
              if value in text or value[:16] in text]
     leaks += ["an IAM token (%s...) in the %s" % (match[:8], place) for place, text in places.items() for match in TOKEN_PATTERN.findall(text)]
     assert not leaks, leaks
+
+
+def pieces(secret, size=8):
+    return set(secret[index:index + size] for index in range(len(secret) - size + 1))
+
+
+def test_a_secret_echoed_past_the_cut_of_a_plain_text_error_shows_no_piece_of_it(mrs, playbook, ansible_env, tmp_path):
+    """#20 class 11: an IAM 401 in plain text echoed the password 270 characters in; it was cut at 300 characters before
+    it was masked, so 30 of the password's 38 characters reached the task result, -vvvv and ANSIBLE_LOG_PATH."""
+    from gateway import Gateway
+    from test_inventory import run_inventory
+
+    password = "PWAUDIT-" + uuid.uuid4().hex[:30]
+    assert len(password) == 38
+    cluster_id = mrs.create_cluster(name="echo", core=3)["clusterId"]
+    body = "x" * 270 + password + " is not the password of user alice; " + "y" * 100
+    log_file, result_file = tmp_path / "ansible.log", tmp_path / "results.json"
+    with Gateway(mrs.url) as gateway:
+        gateway.add("POST", r"/v3/auth/tokens$", "junk", status=401, body=body, content_type="text/plain", times=None)
+        env = dict(HW_MRS_ENDPOINT=gateway.url, HW_AUTH_URL=gateway.url, HW_ACCESS_KEY="", HW_SECRET_KEY="", HW_USER_NAME="alice",
+                   HW_PASSWORD=password, HW_DOMAIN_NAME=mrs.iam_domain, HW_MAX_RETRIES="0", ANSIBLE_LOG_PATH=str(log_file))
+        run = playbook("info_calls", "-vvvv", env=env, calls=[dict(cluster_id=cluster_id)], result_file=str(result_file))
+        inventory = run_inventory(ansible_env, tmp_path, {}, "--list", "-vvvv", env=env)
+        echoed = gateway.entries("junk")
+    assert run.rc == 0, run
+    (result,) = json.loads(result_file.read_text())
+    assert result["failed"] is True and "HTTP 401" in result["msg"] and "x" * 200 + "********" in result["msg"], result["msg"]
+    assert inventory.returncode != 0 and "HTTP 401" in inventory.stdout + inventory.stderr
+    assert len(echoed) >= 2  # the module's and the inventory's token requests both met the echo
+    places = {"ansible-playbook output": run.output, "task result": result_file.read_text(), "ANSIBLE_LOG_PATH": log_file.read_text(),
+              "ansible-inventory output": inventory.stdout + inventory.stderr}
+    leaks = ["%r in the %s" % (piece, place) for place, text in places.items() for piece in sorted(pieces(password)) if piece in text]
+    assert not leaks, leaks

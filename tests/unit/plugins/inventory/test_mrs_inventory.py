@@ -44,11 +44,18 @@ def test_unknown_options_are_named():
 
 
 def test_select_clusters_by_id_name_and_state():
-    listed = [CLUSTER, dict(CLUSTER, clusterId="c-2", clusterName="old", clusterState="terminated"), "garbage", {"clusterName": "no id"}]
+    listed = [CLUSTER, dict(CLUSTER, clusterId="c-2", clusterName="old", clusterState="terminated")]
     assert mrs.select_clusters(listed, [], ["running"]) == ([CLUSTER], [], [])
     chosen, warnings, missing = mrs.select_clusters(listed, ["c-1", "analytics prod", "old", "typo"], ["running"])
     assert chosen == [CLUSTER] and missing == ["typo"]
     assert len(warnings) == 1 and "old (c-2) is terminated" in warnings[0]
+
+
+@pytest.mark.parametrize("garbage", ["garbage", {"clusterName": "no id"}, {"clusterId": ""}, None])
+def test_a_cluster_entry_without_its_id_is_never_left_out_silently(garbage):
+    """#20 class 3: a list entry without clusterId silently dropped a cluster from the inventory."""
+    with pytest.raises(InventoryError, match="the cluster list's entry 1 has no clusterId"):
+        mrs.select_clusters([CLUSTER, garbage], [], ["running"])
 
 
 def test_host_records_join_both_apis():
@@ -132,7 +139,8 @@ def test_a_custom_cluster_keeps_its_group_names_and_components():
     assert [(r["mrs_node_group"], r["mrs_kind"], r["mrs_roles"]) for r in records] == [
         ("master_node_default_group", "master", ["NameNode"]), ("node_group_1", "core", ["DataNode", "NodeManager"]),
         ("node_group_1", "core", [])]
-    assert mrs.default_group_names(records[1]) == ["mrs_lake", "mrs_lake_node_group_1", "mrs_lake_DataNode", "mrs_lake_NodeManager"]
+    assert mrs.default_group_names(records[1], mrs.cluster_groups(records)["c-1"]) == [
+        "mrs_lake", "mrs_lake_node_group_1", "mrs_lake_DataNode", "mrs_lake_NodeManager"]
     assert records[1]["mrs_components"][0] == {"role": "DataNode", "service": "Yarn", "status": "Good", "ha_status": None,
                                                "config_status": None}
 
@@ -149,8 +157,50 @@ def test_names_are_unique_and_follow_the_preference():
 
 
 def test_default_groups_are_sanitised():
-    record = {"mrs_cluster_name": "analytics prod-1", "mrs_node_group": "core.group", "mrs_roles": ["NodeManager", "Data-Node"]}
-    assert mrs.default_group_names(record) == ["mrs_analytics_prod_1", "mrs_analytics_prod_1_core_group", "mrs_analytics_prod_1_NodeManager",
-                                               "mrs_analytics_prod_1_Data_Node"]
+    record = {"mrs_cluster_id": "c-1", "mrs_cluster_name": "analytics prod-1", "mrs_node_group": "core.group",
+              "mrs_roles": ["NodeManager", "Data-Node"]}
+    groups = mrs.cluster_groups([record])
+    assert groups == {"c-1": "mrs_analytics_prod_1"}
+    assert mrs.default_group_names(record, groups["c-1"]) == [
+        "mrs_analytics_prod_1", "mrs_analytics_prod_1_core_group", "mrs_analytics_prod_1_NodeManager", "mrs_analytics_prod_1_Data_Node"]
     assert mrs.parse_tags_text("a=1, b = 2,,c") == {"a": "1", "b": "2", "c": ""}
     assert mrs.parse_tags_text({"k": "v"}) == {"k": "v"} and mrs.parse_tags_text(5) == {}
+
+
+def member(cluster_id, name, group="core_node_analysis_group", roles=("DataNode",)):
+    return {"mrs_cluster_id": cluster_id, "mrs_cluster_name": name, "mrs_node_group": group, "mrs_roles": list(roles)}
+
+
+def groups_of(records):
+    """{group: the clusters whose hosts it holds}, as the plugin builds them."""
+    names = mrs.cluster_groups(records)
+    holds = {}
+    for record in records:
+        for group in mrs.default_group_names(record, names[record["mrs_cluster_id"]]):
+            holds.setdefault(group, set()).add(record["mrs_cluster_id"])
+    return names, holds
+
+
+@pytest.mark.parametrize("records, named", [
+    # #20 class 8: 集群 and 数据 both became mrs___, one group holding both clusters' hosts
+    ([member("4c5f-1", "集群"), member("9d2e-2", "数据")], {"4c5f-1": "mrs_4c5f_1", "9d2e-2": "mrs_9d2e_2"}),
+    ([member("a-1", "etl-stream"), member("b-2", "etl stream"), member("c-3", "lake")],
+     {"a-1": "mrs_a_1", "b-2": "mrs_b_2", "c-3": "mrs_lake"}),
+    ([member("a-1", "analytics"), member("b-2", "analytics")], {"a-1": "mrs_a_1", "b-2": "mrs_b_2"}),  # one name, two regions
+    # a cluster name plus a node group spelling another cluster's group: mrs_a_b_c would hold both
+    ([member("x-1", "a", group="b_c"), member("y-2", "a_b", group="c")], {"x-1": "mrs_x_1", "y-2": "mrs_y_2"}),
+    ([member("x-1", "analytics"), member("y-2", "analytics_DataNode", group="g")], {"x-1": "mrs_x_1", "y-2": "mrs_y_2"}),
+    ([member("x-1", "analytics"), member("y-2", "analytics-prod")], {"x-1": "mrs_analytics", "y-2": "mrs_analytics_prod"}),
+    ([member("x-1", "")], {"x-1": "mrs_x_1"}),
+])
+def test_a_group_that_names_one_cluster_holds_that_clusters_hosts_only(records, named):
+    names, holds = groups_of(records)
+    assert names == named
+    assert all(len(clusters) == 1 for clusters in holds.values()), holds
+
+
+def test_clusters_whose_groups_meet_even_by_id_are_refused_naming_the_group():
+    renamed, holds = groups_of([member("x", "dup"), member("w", "dup"), member("k", "x")])  # k's name is x's id
+    assert renamed == {"x": "mrs_x", "w": "mrs_w", "k": "mrs_k"} and all(len(clusters) == 1 for clusters in holds.values())
+    with pytest.raises(InventoryError, match="the default group mrs_a_b would hold the hosts of the clusters a-b, a_b, even named"):
+        mrs.cluster_groups([member("a-b", "dup"), member("a_b", "dup")])

@@ -78,8 +78,9 @@ class FakeClient:
         self.calls.append(("LIST", cluster_name))
         return self._answer(self.listed)
 
-    def list_hosts(self, cluster_id):
+    def list_hosts(self, cluster_id, expected=None):
         self.calls.append(("HOSTS", cluster_id))
+        self.expected_hosts = expected
         return self._answer(self.hosts)
 
     def list_policies(self, cluster_id):

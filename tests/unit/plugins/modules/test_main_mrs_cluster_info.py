@@ -115,8 +115,9 @@ class NodesClient(FakeClient):
         super().__init__(**kwargs)
         self.nodes = list(nodes)
 
-    def list_nodes(self, cluster_id):
+    def list_nodes(self, cluster_id, node_group=None, ecs_detail=False, expected=None):
         self.calls.append(("NODES", cluster_id))
+        self.nodes_asked = dict(node_group=node_group, ecs_detail=ecs_detail, expected=expected)
         return self._answer(self.nodes)
 
 
@@ -184,3 +185,24 @@ def test_a_failed_node_read_fails_naming_the_cluster_and_the_option(monkeypatch)
     end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1", include_nodes=True)
     assert end.kind == "fail" and end.result["api_error"]["code"] == "MRS.0011"
     assert end.result["msg"].startswith("cluster c1: reading its v2 node list (include_nodes) failed") and "MRS.0011" in end.result["msg"]
+
+
+@pytest.mark.parametrize("cluster, expected", [(details(core=3, task=1), 6), (details(core=3, task=1, state="scaling-out"), None),
+                                               (details(core=3, task=1, scale="scaling-error"), None)])
+def test_hosts_and_nodes_are_checked_against_the_counts_of_an_idle_cluster(monkeypatch, cluster, expected):
+    """#20 class 3: a stale node_total cut include_nodes at 100 of 155 although the cluster answer said 155: the lists are
+    read against the cluster answer's count (none while it scales), and the node list without cpu/mem (not shown)."""
+    client = NodesClient(clusters=[cluster], hosts=[[HOST]], nodes=[[NODE]])
+    end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1", include_hosts=True, include_nodes=True)
+    assert end.kind == "exit"
+    assert client.expected_hosts == expected
+    assert client.nodes_asked == dict(node_group=None, ecs_detail=False, expected=expected)
+
+
+def test_a_list_that_cannot_be_trusted_fails_naming_the_cluster_and_the_option(monkeypatch):
+    from ansible_collections.hwcloud.mrs.plugins.module_utils._paging import ListMismatch
+
+    broken = ListMismatch("the host list of cluster c1 (GET /v1.1/p1/clusters/c1/hosts) cannot be trusted: 100 distinct hosts")
+    client = FakeClient(clusters=[details()], hosts=[broken])
+    end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1", include_hosts=True)
+    assert end.kind == "fail" and end.result["msg"].startswith("cluster c1: reading its hosts (include_hosts) failed: the host list")
