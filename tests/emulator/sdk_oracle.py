@@ -84,22 +84,28 @@ def model_problems(models, type_name, value, path="answer"):
     """Every way value breaks the SDK's model type_name: an unknown key, a missing required one, a wrong type."""
     if value is None:
         return []
-    listed = re.match(r"^list\[(.+)\]$", type_name)
-    if listed:
-        if not isinstance(value, list):
-            return ["%s: %s is not a list" % (path, type(value).__name__)]
-        return [problem for index, item in enumerate(value) for problem in model_problems(models, listed.group(1), item, "%s[%d]" % (path, index))]
-    mapped = re.match(r"^dict\(([^,]+), (.+)\)$", type_name)
-    if mapped:
-        if not isinstance(value, dict):
-            return ["%s: %s is not an object" % (path, type(value).__name__)]
-        return [problem for key, item in value.items() for problem in model_problems(models, mapped.group(2), item, "%s.%s" % (path, key))]
+    container = re.match(r"^(list)\[(.+)\]$|^(dict)\([^,]+, (.+)\)$", type_name)
+    if container:
+        return _container_problems(models, container, value, path)
     if type_name == "number":
         return [] if isinstance(value, NUMBER) and not isinstance(value, bool) else ["%s: %r is not a number" % (path, value)]
     if type_name in PRIMITIVES:
         problem = _primitive_problem(type_name, value, path)
         return [problem] if problem else []
     return _object_problems(models, getattr(models, type_name), value, path)
+
+
+def _container_problems(models, match, value, path):
+    if match.group(1):
+        if not isinstance(value, list):
+            return ["%s: %s is not a list" % (path, type(value).__name__)]
+        items = [("%s[%d]" % (path, index), item) for index, item in enumerate(value)]
+    else:
+        if not isinstance(value, dict):
+            return ["%s: %s is not an object" % (path, type(value).__name__)]
+        items = [("%s.%s" % (path, key), item) for key, item in value.items()]
+    element = match.group(2) or match.group(4)
+    return [problem for where, item in items for problem in model_problems(models, element, item, where)]
 
 
 def _object_problems(models, cls, value, path):
@@ -128,23 +134,21 @@ def value_mismatches(models, type_name, raw, deserialised, path="answer"):
         return [] if deserialised in (None, []) else ["%s: null deserialised as %r" % (path, deserialised)]
     listed = re.match(r"^list\[(.+)\]$", type_name)
     if listed:
-        items = deserialised or []
-        if len(items) != len(raw):
-            return ["%s: %d items deserialised as %d" % (path, len(raw), len(items))]
-        return [problem for index, (raw_item, item) in enumerate(zip(raw, items))
-                for problem in value_mismatches(models, listed.group(1), raw_item, item, "%s[%d]" % (path, index))]
-    if type_name.startswith("dict(") or type_name == "object":
-        return [] if raw == deserialised else ["%s: %r deserialised as %r" % (path, raw, deserialised)]
-    if type_name in PRIMITIVES or type_name == "number":
+        return _list_mismatches(models, listed.group(1), raw, deserialised or [], path)
+    if type_name in PRIMITIVES or type_name == "number" or type_name.startswith("dict("):
         expected = str(raw) if type_name == "str" and isinstance(raw, NUMBER) else raw
         return [] if deserialised == expected else ["%s: %r deserialised as %r" % (path, raw, deserialised)]
     cls = getattr(models, type_name)
-    mismatches = []
-    for attribute, wire in cls.attribute_map.items():
-        if wire in raw:
-            mismatches.extend(value_mismatches(models, cls.openapi_types[attribute], raw[wire], getattr(deserialised, attribute),
-                                               "%s.%s" % (path, wire)))
-    return mismatches
+    return [mismatch for attribute, wire in cls.attribute_map.items() if wire in raw
+            for mismatch in value_mismatches(models, cls.openapi_types[attribute], raw[wire], getattr(deserialised, attribute),
+                                             "%s.%s" % (path, wire))]
+
+
+def _list_mismatches(models, element, raw, items, path):
+    if len(items) != len(raw):
+        return ["%s: %d items deserialised as %d" % (path, len(raw), len(items))]
+    return [problem for index, (raw_item, item) in enumerate(zip(raw, items))
+            for problem in value_mismatches(models, element, raw_item, item, "%s[%d]" % (path, index))]
 
 
 def judge(models, response, response_type=None):

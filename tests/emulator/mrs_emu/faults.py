@@ -8,10 +8,14 @@ from .errors import KNOWN_ERRORS
 FAULT_FIELDS = ("method", "path", "times", "status", "error_code", "error_msg", "retry_after", "delay", "reset")
 
 
+def does_something(body):
+    """A fault answers a status (its own, or the documented one of its error_code), waits or drops the connection."""
+    return any(body.get(field) is not None for field in ("status", "delay", "reset")) or body.get("error_code") in KNOWN_ERRORS
+
+
 def check_fault(body):
     require_object(body, FAULT_FIELDS)
-    require(any(body.get(field) is not None for field in ("status", "delay", "reset")) or body.get("error_code") in KNOWN_ERRORS,
-            "give status, delay or reset (or an error_code the emulator knows: %s)" % ", ".join(sorted(KNOWN_ERRORS)))
+    require(does_something(body), "give status, delay or reset (or an error_code the emulator knows: %s)" % ", ".join(sorted(KNOWN_ERRORS)))
     require(body.get("reset") in (None, "before", "after"), "reset must be before or after")
     require(not (body.get("reset") and body.get("status")), "a fault either answers a status or resets the connection")
     require(body.get("status") is None or (is_int(body["status"]) and 400 <= body["status"] <= 599), "status must be 400-599")

@@ -182,6 +182,16 @@ def resize_params(record, body):
     return params
 
 
+def new_task_group(record, params, group, have):
+    """The Task group task_node_info describes (for a Task group without nodes), or None; 12000123 while Task nodes exist."""
+    if params.get("task_node_info") is None:
+        return None
+    if (have if group["kind"] == "task" else count_kind(record, "task")) > 0:
+        raise documented("12000123")
+    task_group = checked_task_node_info(params["task_node_info"], group["name"])
+    return task_group if group["kind"] == "task" else None
+
+
 def plan_resize(record, body):
     """Check every rule for a v1.1 resize of record; return the arguments of start_operation or raise ApiError."""
     params = resize_params(record, body)
@@ -203,12 +213,7 @@ def plan_resize(record, body):
         group_can_scale(record, group)
     check_nodes_running(record)
     have = count_group(record, group["name"]) if exists else 0
-    task_group = None
-    if params.get("task_node_info") is not None:
-        if (have if group["kind"] == "task" else count_kind(record, "task")) > 0:
-            raise documented("12000123")
-        task_group = checked_task_node_info(params["task_node_info"], group["name"])
-        task_group = task_group if group["kind"] == "task" else None
+    task_group = new_task_group(record, params, group, have)
     if scale_type == "scale_out":
         if group["kind"] == "task" and have == 0 and task_group is None:
             raise invalid("task_node_info is required to add Task nodes to a cluster without Task nodes")
@@ -257,11 +262,15 @@ def plan_expand(record, body):
     return {"kind": "scaling-out", "group": group["name"], "add": count}, group["prepaid"]
 
 
+def checked_resource_ids(value):
+    if value is not None and (not isinstance(value, list) or not all(isinstance(item, str) and item for item in value)):
+        raise invalid("resource_ids must be a list of resource ids")
+    return value
+
+
 def shrink_count(body):
     """(count, resource_ids) of a v2 shrink body, the shape checked."""
-    count, resource_ids = body.get("count"), body.get("resource_ids")
-    if resource_ids is not None and (not isinstance(resource_ids, list) or not all(isinstance(item, str) and item for item in resource_ids)):
-        raise invalid("resource_ids must be a list of resource ids")
+    count, resource_ids = body.get("count"), checked_resource_ids(body.get("resource_ids"))
     if count is None and not resource_ids:
         raise invalid("count is required unless resource_ids is given")
     if count is not None and (not is_int(count) or count < 1):
