@@ -427,8 +427,8 @@ def test_P1_policy_routes_v2_and_legacy_v11(mrs):
     assert policy(mrs, cid).ok and policy(mrs, cid, "PUT").ok
     assert mrs.token_session().get(policy_url(mrs, cid), timeout=10).ok
     assert policy(mrs, cid, version="v1.1", group="task_node_default_group").ok
-    assert mrs.token_session().delete(policy_url(mrs, cid), json={"node_group_name": "task_node_analysis_group",
-                                                                   "resource_pool_name": "default"}, timeout=10).ok
+    target = {"node_group_name": "task_node_analysis_group", "resource_pool_name": "default"}
+    assert mrs.token_session().delete(policy_url(mrs, cid), json=target, timeout=10).ok
 
 
 def test_P2_policy_body_names_casing_and_types_of_the_sdk(mrs):

@@ -89,6 +89,7 @@ COMPONENTS = (
     ("ZooKeeper", "3.6.3", "A centralized service for maintaining configuration information."),
 )
 
+
 class ApiError(Exception):
     """A refusal answered as {"error_code", "error_msg"} (MRS style)."""
 

@@ -25,7 +25,6 @@ def flag(params, name):
     raise invalid("%s must be true or false" % name)
 
 
-
 class V2Routes:
     """POST clusters/{id}/expand and /shrink, GET clusters/{id}/nodes."""
 

@@ -249,5 +249,6 @@ class Store:
 def cluster_view(record, region, now):
     """The details view, for code that imported it from here before views.py held the views (the collection's unit
     tests build clusters with new_cluster_record and read them through this)."""
-    from .views import cluster_view as view  # pylint: disable=import-outside-toplevel  (views imports this module)
+    # views imports this module: import it when called
+    from .views import cluster_view as view  # pylint: disable=import-outside-toplevel
     return view(record, region, now)
