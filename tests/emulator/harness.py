@@ -142,11 +142,16 @@ class Emulator:
         return session
 
     def wait_until_idle(self, cluster_id, timeout=10.0, interval=0.05):
-        """Poll until no scale operation is in progress; return the details view."""
+        """Poll until no scale operation is pending or in progress; return the details view.
+
+        An accepted scale is pending while the cluster still shows "running" with its old counts (accept_delay):
+        the emulator's own record of the operation says when it is over, not the state the API shows.
+        """
         deadline = time.monotonic() + timeout
         while True:
-            cluster = self.cluster(cluster_id)
-            if cluster["clusterState"] not in ("scaling-out", "scaling-in"):
+            view = self.cluster_control(cluster_id)
+            cluster = view["cluster"]
+            if not view["emulator"]["operation"] and cluster["clusterState"] not in ("scaling-out", "scaling-in"):
                 return cluster
             if time.monotonic() > deadline:
                 raise EmulatorError("cluster %s still %s after %.1f s" % (cluster_id, cluster["clusterState"], timeout))

@@ -1,4 +1,8 @@
-"""Control routes, the read routes' wire format, faults and the request log."""
+"""Control routes, the read routes' wire format, faults and the request log.
+
+Clusters here are created with accept_delay=0: these tests watch the state machine and the rules, not the
+delay before an accepted scale shows (that default has its own test in test_emulator_fidelity.py).
+"""
 
 import http.client
 import json
@@ -20,7 +24,7 @@ def scale_out(instances="1"):
 
 
 def test_created_cluster_has_the_real_field_names_and_types(mrs):
-    view = mrs.create_cluster(name="typed")
+    view = mrs.create_cluster(accept_delay=0, name="typed")
     for field in ("masterNodeNum", "coreNodeNum", "totalNodeNum", "createAt", "updateAt", "chargingStartTime", "clusterId",
                   "clusterName", "clusterState", "billingType", "clusterVersion", "dataCenter", "tags", "scale"):
         assert isinstance(view[field], str), field
@@ -28,7 +32,7 @@ def test_created_cluster_has_the_real_field_names_and_types(mrs):
         assert isinstance(view[field], int) and not isinstance(view[field], bool), field
     assert (view["masterNodeNum"], view["coreNodeNum"], view["totalNodeNum"]) == ("2", "3", "5")
     assert (view["clusterState"], view["scale"], view["stageDesc"]) == ("running", "", None)
-    assert (view["billingType"], view["clusterVersion"], view["dataCenter"]) == ("Metered", "MRS 3.1.0", mrs.region)
+    assert (view["billingType"], view["clusterVersion"], view["dataCenter"]) == ("12", "MRS 3.1.0", mrs.region)
     assert view["taskNodeGroups"] == []  # never had Task nodes: no Task group
     groups = view["nodeGroups"]
     assert [(group["GroupName"], group["NodeNum"]) for group in groups] == [("master_node_default_group", 2), ("core_node_analysis_group", 3)]
@@ -39,17 +43,17 @@ def test_created_cluster_has_the_real_field_names_and_types(mrs):
 
 
 def test_create_cluster_fields(mrs):
-    view = mrs.create_cluster(name="custom", id="my-cluster", core=5, task=2, master=3, state="frozen",
+    view = mrs.create_cluster(accept_delay=0, name="custom", id="my-cluster", core=5, task=2, master=3, state="frozen",
                               billing_type="Yearly/Monthly", version="MRS 2.1.0", task_node_size="c6.large.2.linux.bigdata",
                               scale_seconds=7)
     assert (view["clusterId"], view["coreNodeNum"], view["masterNodeNum"], view["totalNodeNum"]) == ("my-cluster", "5", "3", "10")
-    assert (view["clusterState"], view["billingType"], view["clusterVersion"]) == ("frozen", "Yearly/Monthly", "MRS 2.1.0")
+    assert (view["clusterState"], view["billingType"], view["clusterVersion"]) == ("frozen", "11", "MRS 2.1.0")
     assert view["taskNodeGroups"][0]["NodeSize"] == "c6.large.2.linux.bigdata"
     assert mrs.cluster_control("my-cluster")["emulator"]["scale_seconds"] == 7
 
 
 def test_task_node_size_without_task_nodes_makes_an_empty_task_group(mrs):
-    view = mrs.create_cluster(name="once-had-tasks", task_node_size="c6.xlarge.4.linux.bigdata")
+    view = mrs.create_cluster(accept_delay=0, name="once-had-tasks", task_node_size="c6.xlarge.4.linux.bigdata")
     assert [(group["GroupName"], group["NodeNum"], group["NodeSize"]) for group in view["taskNodeGroups"]] == [
         ("task_node_analysis_group", 0, "c6.xlarge.4.linux.bigdata")]
 
@@ -66,9 +70,9 @@ def test_create_cluster_refuses_bad_fields(mrs, fields, status):
 
 
 def test_create_cluster_refuses_a_duplicate_id(mrs):
-    mrs.create_cluster(name="a", id="same")
+    mrs.create_cluster(accept_delay=0, name="a", id="same")
     with pytest.raises(EmulatorError, match="HTTP 409"):
-        mrs.create_cluster(name="b", id="same")
+        mrs.create_cluster(accept_delay=0, name="b", id="same")
 
 
 def test_unknown_cluster_and_route_on_control_are_404(mrs):
@@ -83,14 +87,14 @@ def test_unknown_cluster_and_route_on_control_are_404(mrs):
 @pytest.mark.parametrize("fields", [{"state": "sleeping"}, {"fail_next_scale": "maybe"}, {"scale": "scaling-out"}, {"color": "red"},
                                     {"scale_seconds": "fast"}])
 def test_patch_refuses_bad_fields(mrs, fields):
-    cluster = mrs.create_cluster(name="patch")
+    cluster = mrs.create_cluster(accept_delay=0, name="patch")
     with pytest.raises(EmulatorError, match="HTTP 400"):
         mrs.patch_cluster(cluster["clusterId"], **fields)
 
 
 def test_control_cluster_list_and_hosts_route(mrs):
-    first = mrs.create_cluster(name="one")
-    mrs.create_cluster(name="two", project_id="a" * 32)
+    first = mrs.create_cluster(accept_delay=0, name="one")
+    mrs.create_cluster(accept_delay=0, name="two", project_id="a" * 32)
     listed = mrs.control("GET", "clusters")["clusters"]
     assert [item["cluster"]["clusterName"] for item in listed] == ["one", "two"]
     hosts = mrs.hosts(first["clusterId"])
@@ -99,7 +103,7 @@ def test_control_cluster_list_and_hosts_route(mrs):
 
 
 def test_hosts_route_pages_and_fields(mrs):
-    cluster = mrs.create_cluster(name="big", core=10, task=2)
+    cluster = mrs.create_cluster(accept_delay=0, name="big", core=10, task=2)
     first = vendor_get(mrs, mrs.hosts_url(cluster["clusterId"])).json()
     assert (first["total"], len(first["hosts"])) == (14, 10)  # default pageSize 10
     second = vendor_get(mrs, mrs.hosts_url(cluster["clusterId"]), params={"currentPage": 2}).json()
@@ -120,7 +124,7 @@ def test_hosts_route_pages_and_fields(mrs):
 
 @pytest.mark.parametrize("query", [{"pageSize": 0}, {"pageSize": "ten"}, {"currentPage": 0}])
 def test_bad_paging_is_12000002(mrs, query):
-    cluster = mrs.create_cluster(name="paging")
+    cluster = mrs.create_cluster(accept_delay=0, name="paging")
     for url in (mrs.hosts_url(cluster["clusterId"]), mrs.cluster_url()):
         response = vendor_get(mrs, url, params=query)
         assert (response.status_code, response.json()["error_code"]) == (400, "12000002")
@@ -134,10 +138,10 @@ def test_hosts_of_an_unknown_cluster_is_12000003(mrs):
 
 
 def test_list_filters_and_pages(mrs):
-    mrs.create_cluster(name="alpha")
-    mrs.create_cluster(name="beta", state="abnormal")
-    mrs.create_cluster(name="gamma", state="terminated")
-    mrs.create_cluster(name="elsewhere", project_id="b" * 32)
+    mrs.create_cluster(accept_delay=0, name="alpha")
+    mrs.create_cluster(accept_delay=0, name="beta", state="abnormal")
+    mrs.create_cluster(accept_delay=0, name="gamma", state="terminated")
+    mrs.create_cluster(accept_delay=0, name="elsewhere", project_id="b" * 32)
 
     def names(**query):
         body = vendor_get(mrs, mrs.cluster_url(), params=query).json()
@@ -158,7 +162,7 @@ def test_list_filters_and_pages(mrs):
 
 
 def test_list_shows_the_live_state_of_a_scaling_cluster(mrs):
-    cluster = mrs.create_cluster(name="moving", scale_seconds=30)
+    cluster = mrs.create_cluster(accept_delay=0, name="moving", scale_seconds=30)
     mrs.token_session().put(mrs.cluster_url(cluster["clusterId"]), json=scale_out(), timeout=10)
     body = vendor_get(mrs, mrs.cluster_url(), params={"clusterState": "scaling-out"}).json()
     assert [item["clusterId"] for item in body["clusters"]] == [cluster["clusterId"]]
@@ -173,7 +177,7 @@ def test_unknown_vendor_route_is_404_apigw_0101(mrs):
 
 
 def test_every_response_has_a_request_id_and_the_right_content_length(mrs):
-    cluster = mrs.create_cluster(name="keepalive")
+    cluster = mrs.create_cluster(accept_delay=0, name="keepalive")
     token = mrs.mint_token()
     parts = urlsplit(mrs.url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
@@ -201,7 +205,7 @@ def test_every_response_has_a_request_id_and_the_right_content_length(mrs):
 
 
 def test_request_log_records_vendor_calls_without_secrets(mrs):
-    cluster = mrs.create_cluster(name="logged")
+    cluster = mrs.create_cluster(accept_delay=0, name="logged")
     session = mrs.token_session()
     token = session.headers["X-Auth-Token"]
     mrs.clear_requests()
@@ -230,7 +234,7 @@ def test_request_log_records_vendor_calls_without_secrets(mrs):
 
 def test_reset_forgets_clusters_log_and_faults_but_keeps_tokens(mrs):
     session = mrs.token_session()
-    cluster = mrs.create_cluster(name="gone")
+    cluster = mrs.create_cluster(accept_delay=0, name="gone")
     session.get(mrs.cluster_url(), timeout=10)
     mrs.add_fault(path="/nothing", status=500)
     mrs.reset()
@@ -243,7 +247,7 @@ def test_reset_forgets_clusters_log_and_faults_but_keeps_tokens(mrs):
 # Faults.
 
 def test_status_fault_answers_with_its_code_and_retry_after_then_stops(mrs):
-    cluster = mrs.create_cluster(name="flaky")
+    cluster = mrs.create_cluster(accept_delay=0, name="flaky")
     fault = mrs.add_fault(method="GET", path="/cluster_infos/", times=2, status=429, error_code="APIGW.0308", retry_after=3)
     assert fault["times"] == 2
     session = mrs.token_session()
@@ -271,7 +275,7 @@ def test_status_fault_default_body_and_custom_message(mrs):
 
 
 def test_fault_matches_method_and_path_only(mrs):
-    cluster = mrs.create_cluster(name="targeted")
+    cluster = mrs.create_cluster(accept_delay=0, name="targeted")
     mrs.add_fault(method="PUT", path=r"/cluster_infos/[^/]+$", status=500)
     session = mrs.token_session()
     assert session.get(mrs.cluster_url(cluster["clusterId"]), timeout=10).status_code == 200
@@ -283,7 +287,7 @@ def test_fault_matches_method_and_path_only(mrs):
 
 def test_faults_do_not_touch_control_routes_and_can_be_cleared(mrs):
     mrs.add_fault(status=500, times=5)
-    assert mrs.create_cluster(name="control-ok")["clusterName"] == "control-ok"
+    assert mrs.create_cluster(accept_delay=0, name="control-ok")["clusterName"] == "control-ok"
     mrs.clear_faults()
     assert mrs.faults() == []
     assert mrs.token_session().get(mrs.cluster_url(), timeout=10).status_code == 200
@@ -321,7 +325,7 @@ def test_delay_with_status(mrs):
 
 
 def test_reset_before_drops_the_connection_without_applying(mrs):
-    cluster = mrs.create_cluster(name="dropped", scale_seconds=0)
+    cluster = mrs.create_cluster(accept_delay=0, name="dropped", scale_seconds=0)
     mrs.add_fault(method="PUT", reset="before")
     with pytest.raises(requests.exceptions.ConnectionError):
         mrs.token_session().put(mrs.cluster_url(cluster["clusterId"]), json=scale_out(), timeout=10)
@@ -331,7 +335,7 @@ def test_reset_before_drops_the_connection_without_applying(mrs):
 
 
 def test_reset_after_applies_then_drops_the_connection(mrs):
-    cluster = mrs.create_cluster(name="applied", scale_seconds=0)
+    cluster = mrs.create_cluster(accept_delay=0, name="applied", scale_seconds=0)
     mrs.add_fault(method="PUT", reset="after")
     with pytest.raises(requests.exceptions.ConnectionError):
         mrs.token_session().put(mrs.cluster_url(cluster["clusterId"]), json=scale_out(), timeout=10)
@@ -366,7 +370,7 @@ def test_password_token_works_on_mrs_routes(mrs, scope):
     assert (body["project"]["id"], body["project"]["name"]) == (mrs.project_id, mrs.region)
     assert body["expires_at"].endswith("Z") and "password" in body["methods"]
     assert token not in response.text
-    cluster = mrs.create_cluster(name="token")
+    cluster = mrs.create_cluster(accept_delay=0, name="token")
     details = requests.get(mrs.cluster_url(cluster["clusterId"]), headers={"X-Auth-Token": token}, timeout=10)
     assert details.status_code == 200
     assert mrs.requests_log()[-1]["auth"] == "token"

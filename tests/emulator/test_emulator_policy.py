@@ -1,12 +1,15 @@
 """Auto-scaling policies: the vendor SDK's v2 client manages them unchanged; raw HTTP covers every documented limit,
-the legacy v1.1 route, the refusal of a manual resize under an enabled policy and the policy-actions control route."""
+the legacy v1.1 route, the refusal of a manual resize under an enabled policy and the policy-actions control route.
+
+Clusters here are created with accept_delay=0: these tests watch the state machine and the rules, not the
+delay before an accepted scale shows (that default has its own test in test_emulator_fidelity.py).
+"""
 
 import copy
-import types
 
 import pytest
 
-from test_emulator_v2 import build, sdk_fixture  # noqa: F401  pylint: disable=unused-import
+from sdk_oracle import build
 
 RULE = {"name": "grow", "description": "grow on pending memory", "adjustment_type": "scale_out", "cool_down_minutes": 20,
         "scaling_adjustment": 2, "trigger": {"metric_name": "YARNMemoryAvailablePercentage", "metric_value": "25",
@@ -35,7 +38,7 @@ def body(group="task_node_analysis_group", policy=None, pool="default"):
 
 
 def cluster(mrs, **fields):
-    fields = dict({"name": "policy", "core": 3, "task": 2, "scale_seconds": 0.2}, **fields)
+    fields = dict({"name": "policy", "core": 3, "task": 2, "scale_seconds": 0.2, "accept_delay": 0}, **fields)
     return mrs.create_cluster(**fields)["clusterId"]
 
 
@@ -76,17 +79,17 @@ def test_sdk_v2_creates_shows_updates_and_deletes_a_policy(sdk, mrs, v2client):
 
 
 def test_get_lists_every_group_and_pool_and_update_or_delete_of_nothing_is_not_found(mrs):
-    cid = cluster(mrs)
+    cid = cluster(mrs, type="mixed", core=3, task=2)
     assert call(mrs, "GET", cid).json() == []
+    assert call(mrs, "POST", cid, body("task_node_streaming_group", dict(POLICY, auto_scaling_enable=False))).status_code == 200
     assert call(mrs, "POST", cid, body()).status_code == 200
-    assert call(mrs, "POST", cid, body("core_node_analysis_group", dict(POLICY, auto_scaling_enable=False))).status_code == 200
     assert call(mrs, "POST", cid, body(pool="pool_a")).status_code == 200
     listed = call(mrs, "GET", cid).json()
     assert [(item["node_group_name"], item["resource_pool_name"]) for item in listed] == [
-        ("core_node_analysis_group", "default"), ("task_node_analysis_group", "default"), ("task_node_analysis_group", "pool_a")]
+        ("task_node_analysis_group", "default"), ("task_node_analysis_group", "pool_a"), ("task_node_streaming_group", "default")]
     again = call(mrs, "POST", cid, body())
     assert again.status_code == 400 and again.json()["error_code"] == "12000002" and "PUT" in again.json()["error_msg"]
-    for method, payload in (("PUT", body("core_node_analysis_group", pool="other")),
+    for method, payload in (("PUT", body("task_node_streaming_group", pool="other")),
                             ("DELETE", {"node_group_name": "task_node_analysis_group", "resource_pool_name": "nope"})):
         answer = call(mrs, method, cid, payload)
         assert (answer.status_code, answer.json()["error_code"]) == (400, "MRS.00005016")
@@ -115,7 +118,7 @@ INVALID = [
     ("min_capacity", 9, "must not exceed"),
     ("max_capacity", "8", "auto_scaling_policy.max_capacity"),
     ("auto_scaling_enable", "true", "auto_scaling_enable must be a boolean"),
-    ("auto_scaling_enable", KeyError, "auto_scaling_policy.auto_scaling_enable is required"),
+    ("auto_scaling_enable", None, "auto_scaling_policy.auto_scaling_enable"),
     ("rules.0.name", "no spaces", "rules[0].name"),
     ("rules.0.name", "x" * 65, "rules[0].name"),
     ("rules.0.description", "d" * 1025, "rules[0].description"),
@@ -201,7 +204,7 @@ def test_legacy_v11_policy_is_task_only_with_exec_scripts(mrs):
     answer = call(mrs, "POST", cid, {"node_group": "task_node_default_group", "auto_scaling_policy": legacy}, version="v1.1")
     assert (answer.status_code, answer.json()) == (200, {"result": "succeeded"})
     shown = call(mrs, "GET", cid).json()
-    assert shown[0]["node_group_name"] == "task_node_analysis_group" and "exec_scripts" not in shown[0]["auto_scaling_policy"]
+    assert shown[0]["node_group_name"] == "task_node_analysis_group" and shown[0]["auto_scaling_policy"]["exec_scripts"] == [script]
     # Create-or-update: posting again replaces; auto_scaling_enable false is how it is turned off (no v1.1 DELETE).
     off = {"auto_scaling_enable": False, "min_capacity": 0, "max_capacity": 4}
     assert call(mrs, "POST", cid, {"node_group": "task_node_default_group", "auto_scaling_policy": off}, version="v1.1").ok
@@ -251,8 +254,7 @@ def test_policies_survive_a_restart_with_state(tmp_path):
     from harness import start_emulator  # pylint: disable=import-outside-toplevel
     state = str(tmp_path / "state.json")
     with start_emulator(scale_seconds=0, state=state) as emu:
-        cid = emu.create_cluster(name="kept", core=3, task=1)["clusterId"]
+        cid = emu.create_cluster(accept_delay=0, name="kept", core=3, task=1)["clusterId"]
         assert call(emu, "POST", cid, body()).ok
     with start_emulator(scale_seconds=0, state=state) as emu:
         assert call(emu, "GET", cid).json()[0]["auto_scaling_policy"]["max_capacity"] == 8
-        assert types is not None

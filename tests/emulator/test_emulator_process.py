@@ -1,4 +1,8 @@
-"""The emulator as a program: command line, lifecycle, quiet output, --state persistence and TLS."""
+"""The emulator as a program: command line, lifecycle, quiet output, --state persistence and TLS.
+
+Clusters here are created with accept_delay=0: these tests watch the state machine and the rules, not the
+delay before an accepted scale shows (that default has its own test in test_emulator_fidelity.py).
+"""
 
 import json
 import os
@@ -113,7 +117,7 @@ def test_command_line_credentials_region_and_project():
         lifetime = time.mktime(time.strptime(token["expires_at"][:19], "%Y-%m-%dT%H:%M:%S")) - time.mktime(
             time.strptime(token["issued_at"][:19], "%Y-%m-%dT%H:%M:%S"))
         assert 59 <= lifetime <= 61
-        cluster = emu.create_cluster(name="custom")
+        cluster = emu.create_cluster(accept_delay=0, name="custom")
         assert cluster["dataCenter"] == "ap-southeast-1"
         assert emu.cluster_control(cluster["clusterId"])["emulator"]["scale_seconds"] == 0.5
         session = emu.token_session(response.headers["X-Subject-Token"])
@@ -123,7 +127,7 @@ def test_command_line_credentials_region_and_project():
 def test_state_survives_a_clean_restart(tmp_path):
     state = tmp_path / "state.json"
     with start_emulator(scale_seconds=0, state=state) as emu:
-        cluster = emu.create_cluster(name="durable", task=1)
+        cluster = emu.create_cluster(accept_delay=0, name="durable", task=1)
         emu.token_session().put(emu.cluster_url(cluster["clusterId"]), json=SCALE_OUT, timeout=5)
         before = emu.wait_until_idle(cluster["clusterId"])
         hosts = emu.hosts(cluster["clusterId"])
@@ -142,7 +146,7 @@ def test_state_survives_a_clean_restart(tmp_path):
 def test_sigkill_mid_scale_leaves_a_readable_file_and_the_restart_finishes_the_scale(tmp_path):
     state = tmp_path / "state.json"
     with start_emulator(scale_seconds=1.5, state=state) as emu:
-        cluster = emu.create_cluster(name="crash")
+        cluster = emu.create_cluster(accept_delay=0, name="crash")
         assert emu.token_session().put(emu.cluster_url(cluster["clusterId"]), json=SCALE_OUT, timeout=5).status_code == 200
         emu.process.kill()
         emu.process.wait(5)
@@ -162,7 +166,7 @@ def test_sigkill_mid_scale_leaves_a_readable_file_and_the_restart_finishes_the_s
 def test_a_scale_whose_deadline_passed_while_stopped_is_done_on_restart(tmp_path):
     state = tmp_path / "state.json"
     with start_emulator(scale_seconds=0.3, state=state) as emu:
-        cluster = emu.create_cluster(name="later")
+        cluster = emu.create_cluster(accept_delay=0, name="later")
         emu.token_session().put(emu.cluster_url(cluster["clusterId"]), json=SCALE_OUT, timeout=5)
     time.sleep(0.4)
     with start_emulator(state=state) as emu:
@@ -179,7 +183,7 @@ def test_tls_serves_https_with_the_given_certificate(tmp_path):
     authority.cert_pem.write_to_path(str(ca_file))
     with start_emulator(scale_seconds=0, tls=(cert, key, ca_file)) as emu:
         assert re.fullmatch(r"https://127\.0\.0\.1:\d+", emu.url)
-        cluster = emu.create_cluster(name="tls")
+        cluster = emu.create_cluster(accept_delay=0, name="tls")
         response = emu.token_session().get(emu.cluster_url(cluster["clusterId"]), timeout=5)
         assert response.status_code == 200 and response.headers["X-Request-Id"]
         with pytest.raises(requests.exceptions.SSLError):

@@ -1,4 +1,8 @@
-"""The resize route: every documented rule with its error code, and the scale state machine."""
+"""The resize route: every documented rule with its error code, and the scale state machine.
+
+Clusters here are created with accept_delay=0: these tests watch the state machine and the rules, not the
+delay before an accepted scale shows (that default has its own test in test_emulator_fidelity.py).
+"""
 
 import re
 import time
@@ -84,7 +88,7 @@ REFUSALS = [
 
 @pytest.mark.parametrize("fields,body,code", [case[1:] for case in REFUSALS], ids=[case[0] for case in REFUSALS])
 def test_refused_resize_answers_400_with_its_code_and_changes_nothing(mrs, fields, body, code):
-    cluster = mrs.create_cluster(name="rules", **fields)
+    cluster = mrs.create_cluster(accept_delay=0, name="rules", **fields)
     response = resize(mrs, cluster["clusterId"], None, raw=body) if isinstance(body, str) else resize(mrs, cluster["clusterId"], body)
     assert response.status_code == 400
     error = response.json()
@@ -104,7 +108,7 @@ def test_unknown_cluster_is_12000003(mrs):
 
 def test_cluster_of_another_project_is_12000003(mrs):
     other = "f" * 32
-    cluster = mrs.create_cluster(name="elsewhere", project_id=other)
+    cluster = mrs.create_cluster(accept_delay=0, name="elsewhere", project_id=other)
     session = mrs.token_session()
     assert session.put(mrs.cluster_url(cluster["clusterId"]), json=params(), timeout=10).json()["error_code"] == "12000003"
     elsewhere = mrs.token_session(mrs.mint_token(project_id=other))
@@ -112,7 +116,7 @@ def test_cluster_of_another_project_is_12000003(mrs):
 
 
 def test_server_ids_must_name_exactly_the_task_nodes_removed(mrs):
-    cluster = mrs.create_cluster(name="ids", core=4, task=3)
+    cluster = mrs.create_cluster(accept_delay=0, name="ids", core=4, task=3)
     hosts = mrs.hosts(cluster["clusterId"])
     task_ids = [host["id"] for host in hosts if host["type"] == "Task"]
     core_id = next(host["id"] for host in hosts if host["type"] == "Core")
@@ -164,7 +168,7 @@ ACCEPTED = [
 
 @pytest.mark.parametrize("fields,body", [case[1:] for case in ACCEPTED], ids=[case[0] for case in ACCEPTED])
 def test_accepted_resize_answers_succeeded_and_starts_scaling(mrs, fields, body):
-    cluster = mrs.create_cluster(name="ok", scale_seconds=30, **fields)
+    cluster = mrs.create_cluster(accept_delay=0, name="ok", scale_seconds=30, **fields)
     response = resize(mrs, cluster["clusterId"], body)
     assert response.status_code == 200
     assert response.json() == {"result": "succeeded"}
@@ -174,7 +178,7 @@ def test_accepted_resize_answers_succeeded_and_starts_scaling(mrs, fields, body)
 
 
 def test_scale_out_steps_through_the_stages_then_applies_the_counts(mrs):
-    cluster = mrs.create_cluster(name="grow", core=3, task=2, scale_seconds=0.8)
+    cluster = mrs.create_cluster(accept_delay=0, name="grow", core=3, task=2, scale_seconds=0.8)
     before = {host["id"] for host in mrs.hosts(cluster["clusterId"])}
     assert resize(mrs, cluster["clusterId"], params(instances="2", node_group="core_node_default_group")).status_code == 200
     seen = []
@@ -203,7 +207,7 @@ def test_scale_out_steps_through_the_stages_then_applies_the_counts(mrs):
 
 
 def test_scale_in_by_server_ids_removes_exactly_those_hosts(mrs):
-    cluster = mrs.create_cluster(name="shrink", task=4, scale_seconds=0)
+    cluster = mrs.create_cluster(accept_delay=0, name="shrink", task=4, scale_seconds=0)
     tasks = [host["id"] for host in mrs.hosts(cluster["clusterId"]) if host["type"] == "Task"]
     chosen = [tasks[0], tasks[2]]
     body = params("scale_in", instances="2", node_group="task_node_default_group", server_ids=chosen)
@@ -216,7 +220,7 @@ def test_scale_in_by_server_ids_removes_exactly_those_hosts(mrs):
 
 
 def test_scale_in_without_server_ids_removes_the_newest_nodes(mrs):
-    cluster = mrs.create_cluster(name="newest", core=3, scale_seconds=0)
+    cluster = mrs.create_cluster(accept_delay=0, name="newest", core=3, scale_seconds=0)
     original = {host["id"] for host in mrs.hosts(cluster["clusterId"]) if host["type"] == "Core"}
     resize(mrs, cluster["clusterId"], params(instances="2"))
     mrs.wait_until_idle(cluster["clusterId"])
@@ -227,14 +231,14 @@ def test_scale_in_without_server_ids_removes_the_newest_nodes(mrs):
 
 
 def test_scale_in_shows_the_shrink_stages(mrs):
-    cluster = mrs.create_cluster(name="stages", core=4, scale_seconds=30)
+    cluster = mrs.create_cluster(accept_delay=0, name="stages", core=4, scale_seconds=30)
     resize(mrs, cluster["clusterId"], params("scale_in"))
     view = mrs.cluster(cluster["clusterId"])
     assert (view["clusterState"], view["scale"], view["stageDesc"]) == ("scaling-in", "scaling-in", SCALE_IN_STAGES[0])
 
 
 def test_task_scale_out_from_zero_creates_the_task_group_from_task_node_info(mrs):
-    cluster = mrs.create_cluster(name="tasks", scale_seconds=0)
+    cluster = mrs.create_cluster(accept_delay=0, name="tasks", scale_seconds=0)
     assert cluster["taskNodeGroups"] == []
     assert [group["GroupName"] for group in cluster["nodeGroups"]] == ["master_node_default_group", "core_node_analysis_group"]
     body = params(instances=2, node_group="task_node_default_group", task_node_info=TASK_INFO)
@@ -252,7 +256,7 @@ def test_task_scale_out_from_zero_creates_the_task_group_from_task_node_info(mrs
 
 
 def test_task_group_emptied_stays_and_needs_task_node_info_again(mrs):
-    cluster = mrs.create_cluster(name="empty-task", task=1, scale_seconds=0)
+    cluster = mrs.create_cluster(accept_delay=0, name="empty-task", task=1, scale_seconds=0)
     resize(mrs, cluster["clusterId"], params("scale_in", node_group="task_node_default_group"))
     view = mrs.wait_until_idle(cluster["clusterId"])
     assert view["taskNodeGroups"][0]["NodeNum"] == 0
@@ -263,7 +267,7 @@ def test_task_group_emptied_stays_and_needs_task_node_info_again(mrs):
 
 
 def test_a_second_resize_during_a_scale_is_12000018_and_the_first_completes(mrs):
-    cluster = mrs.create_cluster(name="busy", scale_seconds=0.3)
+    cluster = mrs.create_cluster(accept_delay=0, name="busy", scale_seconds=0.3)
     assert resize(mrs, cluster["clusterId"], params()).status_code == 200
     second = resize(mrs, cluster["clusterId"], params())
     assert second.json()["error_code"] == "12000018"
@@ -271,7 +275,7 @@ def test_a_second_resize_during_a_scale_is_12000018_and_the_first_completes(mrs)
 
 
 def test_forced_scaling_state_changes_no_counts_and_ends_running(mrs):
-    cluster = mrs.create_cluster(name="forced", scale_seconds=0.3)
+    cluster = mrs.create_cluster(accept_delay=0, name="forced", scale_seconds=0.3)
     view = mrs.patch_cluster(cluster["clusterId"], state="scaling-out")
     assert (view["clusterState"], view["scale"]) == ("scaling-out", "scaling-out")
     assert resize(mrs, cluster["clusterId"], params()).json()["error_code"] == "12000018"
@@ -282,7 +286,7 @@ def test_forced_scaling_state_changes_no_counts_and_ends_running(mrs):
 
 
 def test_forcing_abnormal_stops_the_scale_operation(mrs):
-    cluster = mrs.create_cluster(name="stop", scale_seconds=0.2)
+    cluster = mrs.create_cluster(accept_delay=0, name="stop", scale_seconds=0.2)
     resize(mrs, cluster["clusterId"], params(instances="2"))
     assert mrs.patch_cluster(cluster["clusterId"], state="abnormal")["clusterState"] == "abnormal"
     time.sleep(0.3)
@@ -299,7 +303,7 @@ def test_forcing_abnormal_stops_the_scale_operation(mrs):
     ("scaling-error", "running", "scaling-error", "Cluster expansion failed"),
 ])
 def test_fail_next_scale_ends_the_next_resize_in_that_state_without_counts(mrs, failure, state, scale, stage):
-    cluster = mrs.create_cluster(name="doomed", scale_seconds=0)
+    cluster = mrs.create_cluster(accept_delay=0, name="doomed", scale_seconds=0)
     mrs.patch_cluster(cluster["clusterId"], fail_next_scale=failure)
     assert resize(mrs, cluster["clusterId"], params(instances="2")).status_code == 200
     view = mrs.wait_until_idle(cluster["clusterId"])
@@ -308,7 +312,7 @@ def test_fail_next_scale_ends_the_next_resize_in_that_state_without_counts(mrs, 
 
 
 def test_fail_next_scale_is_used_once_and_a_later_scale_clears_scaling_error(mrs):
-    cluster = mrs.create_cluster(name="once", scale_seconds=0)
+    cluster = mrs.create_cluster(accept_delay=0, name="once", scale_seconds=0)
     mrs.patch_cluster(cluster["clusterId"], fail_next_scale="scaling-error")
     resize(mrs, cluster["clusterId"], params())
     assert mrs.wait_until_idle(cluster["clusterId"])["scale"] == "scaling-error"
@@ -318,7 +322,7 @@ def test_fail_next_scale_is_used_once_and_a_later_scale_clears_scaling_error(mrs
 
 
 def test_failed_shrink_says_so_in_stage_desc(mrs):
-    cluster = mrs.create_cluster(name="shrink-fail", core=4, scale_seconds=0)
+    cluster = mrs.create_cluster(accept_delay=0, name="shrink-fail", core=4, scale_seconds=0)
     mrs.patch_cluster(cluster["clusterId"], fail_next_scale="failed")
     resize(mrs, cluster["clusterId"], params("scale_in"))
     view = mrs.wait_until_idle(cluster["clusterId"])
@@ -326,7 +330,7 @@ def test_failed_shrink_says_so_in_stage_desc(mrs):
 
 
 def test_patch_scale_field_and_scale_seconds(mrs):
-    cluster = mrs.create_cluster(name="patch", scale_seconds=0)
+    cluster = mrs.create_cluster(accept_delay=0, name="patch", scale_seconds=0)
     assert mrs.patch_cluster(cluster["clusterId"], scale="scaling-error")["scale"] == "scaling-error"
     assert mrs.patch_cluster(cluster["clusterId"], scale="")["scale"] == ""
     mrs.patch_cluster(cluster["clusterId"], scale_seconds=30)
@@ -337,7 +341,7 @@ def test_patch_scale_field_and_scale_seconds(mrs):
 
 
 def test_scale_seconds_zero_completes_by_the_next_read(mrs):
-    cluster = mrs.create_cluster(name="instant", scale_seconds=0)
+    cluster = mrs.create_cluster(accept_delay=0, name="instant", scale_seconds=0)
     resize(mrs, cluster["clusterId"], params(instances=3))
     view = mrs.token_session().get(mrs.cluster_url(cluster["clusterId"]), timeout=10).json()["cluster"]
     assert (view["clusterState"], view["coreNodeNum"], view["totalNodeNum"]) == ("running", "6", "8")

@@ -1,11 +1,13 @@
 """The vendor SDK (huaweicloudsdkmrs 3.1.219) as the oracle: it must work against the emulator unchanged.
 
 Raw requests signed by the SDK's own Signer check the emulator's signature verification case by case.
+
+Clusters here are created with accept_delay=0: these tests watch the state machine and the rules, not the
+delay before an accepted scale shows (that default has its own test in test_emulator_fidelity.py).
 """
 
 import datetime
 import hashlib
-import os
 import time
 import types
 
@@ -14,37 +16,11 @@ import requests
 
 import mrs_emulator
 from harness import start_emulator
-
-
-@pytest.fixture(name="sdk", scope="session")
-def sdk_fixture(tmp_path_factory):
-    """The SDK modules, imported with HOME in a temp dir: the import writes ~/.huaweicloud/application_id."""
-    saved_home = os.environ.get("HOME")
-    os.environ["HOME"] = str(tmp_path_factory.mktemp("sdk-home"))
-    try:
-        pytest.importorskip("huaweicloudsdkmrs")
-        from huaweicloudsdkcore.auth.credentials import BasicCredentials
-        from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
-        from huaweicloudsdkcore.http.http_config import HttpConfig
-        from huaweicloudsdkcore.region.region import Region
-        from huaweicloudsdkcore.sdk_request import SdkRequest
-        from huaweicloudsdkcore.signer.signer import Signer
-        from huaweicloudsdkmrs import v1
-    finally:
-        if saved_home is None:
-            del os.environ["HOME"]
-        else:
-            os.environ["HOME"] = saved_home
-    return types.SimpleNamespace(BasicCredentials=BasicCredentials, ClientRequestException=ClientRequestException,
-                                 HttpConfig=HttpConfig, Region=Region, SdkRequest=SdkRequest, Signer=Signer, v1=v1)
+from sdk_oracle import build
 
 
 def make_client(sdk, url, credentials, ca_file=None):
-    config = sdk.HttpConfig.get_default_config()
-    config.timeout = (5, 10)
-    if ca_file:
-        config.ssl_ca_cert = ca_file
-    return sdk.v1.MrsClient.new_builder().with_http_config(config).with_credentials(credentials).with_endpoint(url).build()
+    return build(sdk, sdk.v1, types.SimpleNamespace(url=url), credentials, ca_file)
 
 
 @pytest.fixture(name="client")
@@ -68,7 +44,7 @@ def wait_running(sdk, client, cluster_id, timeout=10):
 
 
 def test_sdk_shows_cluster_details(sdk, mrs, client):
-    created = mrs.create_cluster(name="analytics", core=4, task=2)
+    created = mrs.create_cluster(accept_delay=0, name="analytics", core=4, task=2)
     cluster = client.show_cluster_details(sdk.v1.ShowClusterDetailsRequest(cluster_id=created["clusterId"])).cluster
     assert (cluster.cluster_id, cluster.cluster_name, cluster.cluster_state, cluster.scale) == (
         created["clusterId"], "analytics", "running", "")
@@ -77,13 +53,13 @@ def test_sdk_shows_cluster_details(sdk, mrs, client):
         ("master_node_default_group", 2), ("core_node_analysis_group", 4), ("task_node_analysis_group", 2)]
     assert all(group.node_size and group.data_volume_count == 1 for group in cluster.node_groups)
     assert [(group.group_name, group.node_num) for group in cluster.task_node_groups] == [("task_node_analysis_group", 2)]
-    assert (cluster.billing_type, cluster.cluster_version, cluster.data_center) == ("Metered", "MRS 3.1.0", mrs.region)
+    assert (cluster.billing_type, cluster.cluster_version, cluster.data_center) == ("12", "MRS 3.1.0", mrs.region)
     assert cluster.stage_desc is None
 
 
 def test_sdk_lists_clusters_with_filters_and_pages(sdk, mrs, client):
     for name in ("alpha", "beta", "gamma"):
-        mrs.create_cluster(name=name)
+        mrs.create_cluster(accept_delay=0, name=name)
     everything = client.list_clusters(sdk.v1.ListClustersRequest())
     assert everything.cluster_total == 3
     assert {cluster.cluster_name for cluster in everything.clusters} == {"alpha", "beta", "gamma"}
@@ -94,7 +70,7 @@ def test_sdk_lists_clusters_with_filters_and_pages(sdk, mrs, client):
 
 
 def test_sdk_lists_hosts(sdk, mrs, client):
-    created = mrs.create_cluster(name="hosts", core=3, task=1)
+    created = mrs.create_cluster(accept_delay=0, name="hosts", core=3, task=1)
     response = client.list_hosts(sdk.v1.ListHostsRequest(cluster_id=created["clusterId"], page_size="100", current_page="1"))
     assert response.total == 6
     assert sorted(host.type for host in response.hosts) == ["Core", "Core", "Core", "Master", "Master", "Task"]
@@ -104,7 +80,7 @@ def test_sdk_lists_hosts(sdk, mrs, client):
 
 
 def test_sdk_resizes_core_through_to_the_new_count(sdk, mrs, client):
-    created = mrs.create_cluster(name="grow", core=3, scale_seconds=0.3)
+    created = mrs.create_cluster(accept_delay=0, name="grow", core=3, scale_seconds=0.3)
     response = client.update_cluster_scaling(scale_request(sdk, created["clusterId"], scale_type="scale_out",
                                                            node_group="core_node_default_group", instances="2"))
     assert response.result == "succeeded"
@@ -115,7 +91,7 @@ def test_sdk_resizes_core_through_to_the_new_count(sdk, mrs, client):
 
 
 def test_sdk_adds_task_nodes_from_zero_then_removes_one_by_id(sdk, mrs, client):
-    created = mrs.create_cluster(name="tasks", scale_seconds=0)
+    created = mrs.create_cluster(accept_delay=0, name="tasks", scale_seconds=0)
     info = sdk.v1.TaskNodeInfo(node_size="c6.4xlarge.4.linux.bigdata", data_volume_type="SAS", data_volume_count=1, data_volume_size=600)
     client.update_cluster_scaling(scale_request(sdk, created["clusterId"], scale_type="scale_out", node_group="task_node_default_group",
                                                 instances=2, task_node_info=info))
@@ -132,7 +108,7 @@ def test_sdk_adds_task_nodes_from_zero_then_removes_one_by_id(sdk, mrs, client):
 
 
 def test_sdk_refused_rule_is_a_client_request_exception(sdk, mrs, client):
-    created = mrs.create_cluster(name="small", core=3)
+    created = mrs.create_cluster(accept_delay=0, name="small", core=3)
     mrs.clear_requests()
     with pytest.raises(sdk.ClientRequestException) as refused:
         client.update_cluster_scaling(scale_request(sdk, created["clusterId"], scale_type="scale_in", instances="1"))
@@ -144,7 +120,7 @@ def test_sdk_refused_rule_is_a_client_request_exception(sdk, mrs, client):
 
 
 def test_sdk_with_a_wrong_secret_key_gets_401_apigw_0301(sdk, mrs):
-    created = mrs.create_cluster(name="locked")
+    created = mrs.create_cluster(accept_delay=0, name="locked")
     wrong = make_client(sdk, mrs.url, sdk.BasicCredentials(mrs.access_key, mrs.secret_key + "x", mrs.project_id))
     with pytest.raises(sdk.ClientRequestException) as refused:
         wrong.show_cluster_details(sdk.v1.ShowClusterDetailsRequest(cluster_id=created["clusterId"]))
@@ -161,7 +137,7 @@ def test_sdk_with_an_unknown_access_key_gets_401(sdk, mrs):
 
 
 def test_sdk_with_temporary_credentials_needs_the_security_token(sdk, mrs):
-    mrs.create_cluster(name="sts")
+    mrs.create_cluster(accept_delay=0, name="sts")
     temporary = mrs.temporary_credentials()
     with_token = sdk.BasicCredentials(temporary["access"], temporary["secret"], mrs.project_id).with_security_token(
         temporary["securitytoken"])
@@ -181,7 +157,7 @@ def test_sdk_with_temporary_credentials_needs_the_security_token(sdk, mrs):
 
 def test_sdk_finds_the_project_id_through_iam(sdk, mrs):
     """BasicCredentials without a project id and a region: the SDK asks GET /v3/projects?name=REGION first."""
-    mrs.create_cluster(name="by-region")
+    mrs.create_cluster(accept_delay=0, name="by-region")
     # Fresh temporary credentials: the SDK caches the project id per access key and region for the whole process.
     temporary = mrs.temporary_credentials()
     credentials = sdk.BasicCredentials(temporary["access"], temporary["secret"]).with_security_token(
@@ -207,7 +183,7 @@ def test_sdk_over_https_verifies_the_emulator_certificate(sdk, tmp_path):
     authority.cert_pem.write_to_path(str(ca_file))
     with start_emulator(scale_seconds=0, tls=(cert, key, ca_file)) as emu:
         assert emu.url.startswith("https://127.0.0.1:")
-        created = emu.create_cluster(name="secure")
+        created = emu.create_cluster(accept_delay=0, name="secure")
         client = make_client(sdk, emu.url, sdk.BasicCredentials(emu.access_key, emu.secret_key, emu.project_id),
                              ca_file=str(ca_file))
         cluster = client.show_cluster_details(sdk.v1.ShowClusterDetailsRequest(cluster_id=created["clusterId"])).cluster
@@ -240,7 +216,7 @@ def sdk_date(offset_seconds):
 
 
 def test_signed_request_is_accepted_and_logged_as_signature(sdk, mrs):
-    cluster = mrs.create_cluster(name="signed")
+    cluster = mrs.create_cluster(accept_delay=0, name="signed")
     url, headers, body = signed(sdk, mrs, "GET", "/v1.1/%s/cluster_infos/%s" % (mrs.project_id, cluster["clusterId"]))
     response = send("GET", url, headers, body)
     assert response.status_code == 200
@@ -256,7 +232,7 @@ def test_signed_query_is_part_of_the_signature(sdk, mrs):
 
 
 def test_tampered_body_fails_the_signature(sdk, mrs):
-    cluster = mrs.create_cluster(name="tamper")
+    cluster = mrs.create_cluster(accept_delay=0, name="tamper")
     path = "/v1.1/%s/cluster_infos/%s" % (mrs.project_id, cluster["clusterId"])
     text = '{"parameters": {"scale_type": "scale_out", "node_id": "node_orderadd", "instances": "1"}}'
     url, headers, body = signed(sdk, mrs, "PUT", path, body=text)

@@ -10,8 +10,9 @@ import time
 from datetime import datetime, timezone
 from urllib.parse import quote, unquote
 
-from .common import (ALGORITHM, EMPTY_BODY_SHA256, MAX_CLOCK_SKEW, SDK_DATE_FORMAT, SIGNATURE_FAIL, GatewayError, derived_id,
-                     is_number, iso_time, query_dict, reply, require, require_object)
+from .common import (ALGORITHM, EMPTY_BODY_SHA256, MAX_CLOCK_SKEW, SDK_DATE_FORMAT, GatewayError, derived_id, is_number,
+                     iso_time, query_dict, reply, require, require_object)
+from .errors import BAD_TOKEN, SIGNATURE_FAIL, TOKEN_EXPIRED, UNKNOWN_AK
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -63,9 +64,11 @@ class AuthMixin:
     def authenticate(self, method, path, query, headers, body, project_id):
         """'signature' or 'token' when the request is authenticated, else raise GatewayError (401).
 
-        The 401 status, the APIGW codes and the X-Project-Id check come from general API-gateway
-        documentation, not from MRS pages (unconfirmed). AK/SK is valid for every project; a token only
-        for the project it is scoped to.
+        The 401 status, the APIGW codes and one message per cause (unknown AK, wrong signature, token that cannot be
+        read, expired token) follow the API gateway's documentation (OTC apig-faq-0003), not MRS pages; the X-Project-Id
+        check is the emulator's reading (unconfirmed). AK/SK is valid for every project; a token only for the project
+        it is scoped to. The lockout after five failed signatures (AK_LOCKED) is not modelled: it would lock every
+        later test out for five minutes; a fault with that message rehearses it.
         """
         authorization = headers.get("Authorization")
         if authorization:
@@ -82,13 +85,18 @@ class AuthMixin:
         return kind
 
     def _secret_for(self, access_key, headers, now):
+        """The SK of access_key, or raise the refusal of its cause: an AK nobody issued, a temporary AK without its
+        security token (or with a forged one), a temporary AK whose time is over."""
         if access_key == self.config.access_key:
             return self.config.secret_key
         temporary = self.temporary.get(access_key)
-        if temporary and temporary["expires"] > now and hmac.compare_digest(
-                headers.get("X-Security-Token", "").encode("utf-8"), temporary["securitytoken"].encode("utf-8")):
-            return temporary["secret"]
-        return None
+        if temporary is None:
+            raise GatewayError(401, "APIGW.0301", UNKNOWN_AK % access_key)
+        if not hmac.compare_digest(headers.get("X-Security-Token", "").encode("utf-8"), temporary["securitytoken"].encode("utf-8")):
+            raise GatewayError(401, "APIGW.0301", BAD_TOKEN)
+        if temporary["expires"] <= now:
+            raise GatewayError(401, "APIGW.0307", TOKEN_EXPIRED)
+        return temporary["secret"]
 
     def _check_signature(self, authorization, method, path, query, headers, body):
         match = AUTHORIZATION_RE.match(authorization)
@@ -105,7 +113,7 @@ class AuthMixin:
         now = time.time()
         with self.lock:
             secret = self._secret_for(access_key, headers, now)
-        if (secret is None or signed_at is None or abs(now - signed_at) > MAX_CLOCK_SKEW or "x-sdk-date" not in signed_headers
+        if (signed_at is None or abs(now - signed_at) > MAX_CLOCK_SKEW or "x-sdk-date" not in signed_headers
                 or any(value is None for value in values.values())):
             raise GatewayError(401, "APIGW.0301", SIGNATURE_FAIL)
         payload_hash = EMPTY_BODY_SHA256
@@ -120,9 +128,9 @@ class AuthMixin:
         with self.lock:
             issued = self.tokens.get(token)
         if issued is None:
-            raise GatewayError(401, "APIGW.0301", "Incorrect IAM authentication information: decrypt token fail")
+            raise GatewayError(401, "APIGW.0301", BAD_TOKEN)
         if issued["expires"] <= time.time():
-            raise GatewayError(401, "APIGW.0307", "The token must be updated.")
+            raise GatewayError(401, "APIGW.0307", TOKEN_EXPIRED)
         if project_id and issued["project_id"] != project_id:
             raise GatewayError(401, "APIGW.0301", "Incorrect IAM authentication information: the token is not scoped to this project")
 

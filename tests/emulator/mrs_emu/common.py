@@ -16,6 +16,10 @@ DEFAULT_IAM_USER = "mrs-demo"
 DEFAULT_IAM_PASSWORD = "mrs-demo-password"
 DEFAULT_IAM_DOMAIN = "mrs-demo-domain"
 DEFAULT_SCALE_SECONDS = 3.0
+# How long an accepted resize leaves the cluster "running" with its old counts before scaling-out / scaling-in shows.
+# The cloud never shows an accepted scale at once (Terraform's provider waits 20 s before its first poll: common.go
+# Delay 20s); the emulator keeps it short because every test and the demo pay it. 0 stays allowed per cluster.
+DEFAULT_ACCEPT_DELAY = 1.0
 DEFAULT_TOKEN_TTL = 24 * 3600
 
 ALGORITHM = "SDK-HMAC-SHA256"
@@ -35,12 +39,25 @@ CLUSTER_STATES = ("starting", "running", "terminated", "failed", "abnormal", "te
 SCALING_STATES = ("scaling-out", "scaling-in")
 SCALE_VALUES = ("", "scaling-error", "scaling-up", "scaling_up_first", "scaled_up_first", "scaled-up-success")
 FAILURE_OUTCOMES = ("failed", "abnormal", "scaling-error")
-BILLING_TYPES = ("Metered", "Yearly/Monthly")
+# billingType as MRS answers it: "12" pay-per-use, "11" yearly/monthly (terraform-provider-huaweicloud
+# docs/data-sources/mapreduce_clusters.md). The control routes also take the words of a 2017 OTC example.
+BILLING_TYPES = {"Metered": "Metered", "12": "Metered", "Yearly/Monthly": "Yearly/Monthly", "11": "Yearly/Monthly"}
+BILLING_CODES = {"Metered": "12", "Yearly/Monthly": "11"}
 STAGES = {
     "scaling-out": ("Preparing for cluster expansion", "Creating VM", "Initializing VM", "Adding node to the cluster"),
     "scaling-in": ("Preparing for cluster shrink", "Decommissioning instance", "Deleting VM", "Deleting node from the cluster"),
 }
 FAILED_STAGE = {"scaling-out": "Cluster expansion failed", "scaling-in": "Cluster shrink failed"}
+
+# Node states (node_status of GET /v2/.../nodes, terraform-provider-huaweicloud docs/data-sources/
+# mapreduce_cluster_nodes.md): "started" is a running node; a v2 shrink takes resource_ids only of nodes in the
+# abnormal ones (docs/resources/mapreduce_cluster_node_batch_shrink.md). The ECS status the hosts route shows for
+# each, and the node_detail / component running_status, are the emulator's choice (unconfirmed).
+RUNNING_NODE = "started"
+ABNORMAL_NODE_STATES = ("shutdown", "lost", "unknown", "detached", "error")
+NODE_STATES = (RUNNING_NODE,) + ABNORMAL_NODE_STATES
+ECS_STATUS = {"started": "ACTIVE", "shutdown": "SHUTOFF", "detached": "SHUTOFF", "error": "ERROR", "lost": "UNKNOWN",
+              "unknown": "UNKNOWN"}
 
 # Cluster types as MRS reports them (clusterType) and the node groups MRS gives each (terraform-provider-huaweicloud
 # constants; a live custom test cluster has master_node_default_group and node_group_1).
@@ -72,8 +89,6 @@ COMPONENTS = (
     ("ZooKeeper", "3.6.3", "A centralized service for maintaining configuration information."),
 )
 
-SIGNATURE_FAIL = "Incorrect IAM authentication information: verify aksk signature fail"
-
 
 class ApiError(Exception):
     """A refusal answered as {"error_code", "error_msg"} (MRS style)."""
@@ -102,6 +117,12 @@ class ControlError(Exception):
 
 def invalid(message):
     return ApiError(400, "12000002", "Invalid parameter: " + message)
+
+
+def version_tuple(text):
+    """(1, 7, 2) from "MRS 1.7.2" or "MRS 3.1.0-LTS"; () when it holds no version number."""
+    match = re.search(r"(\d+(?:\.\d+)*)", text or "")
+    return tuple(int(part) for part in match.group(1).split(".")) if match else ()
 
 
 def derived_id(*parts):

@@ -1,17 +1,18 @@
 """Control routes (/_emulator/...): create, inspect and force clusters; reset."""
 
+import re
 import time
 import uuid
 
-import re
-
 from .common import (BILLING_TYPES, CLUSTER_STATES, CLUSTER_TYPES, DEFAULT_GROUPS, FAILURE_OUTCOMES, GROUP_NAME_RE, KINDS,
-                     MAX_CORE_AND_TASK, SCALE_VALUES, SCALING_STATES, ControlError, is_int, is_number, require, require_object)
-from .state import host_view, new_cluster_record, sorted_hosts, start_operation
+                     MAX_CORE_AND_TASK, NODE_STATES, SCALE_VALUES, SCALING_STATES, ControlError, is_int, is_number, require,
+                     require_object)
+from .state import count_group, new_cluster_record, sorted_groups, sorted_hosts, start_operation
+from .views import cluster_view, host_view
 
 CREATE_FIELDS = ("name", "core", "task", "master", "state", "billing_type", "version", "task_node_size", "id",
                  "project_id", "scale_seconds", "type", "node_groups", "accept_delay", "tags", "enterprise_project_id")
-PATCH_FIELDS = ("state", "scale", "scale_seconds", "fail_next_scale", "accept_delay")
+PATCH_FIELDS = ("state", "scale", "scale_seconds", "fail_next_scale", "accept_delay", "fail_next_scale_applied", "node_states")
 GROUP_FIELDS = ("name", "count", "kind", "node_size")
 
 
@@ -55,7 +56,8 @@ def check_create(body):
         isinstance(key, str) and key and isinstance(value, str) for key, value in body["tags"].items())),
         "tags must be an object of strings")
     require(body.get("state", "running") in CLUSTER_STATES, "state must be one of " + ", ".join(CLUSTER_STATES))
-    require(body.get("billing_type", "Metered") in BILLING_TYPES, "billing_type must be Metered or Yearly/Monthly")
+    require(body.get("billing_type", "Metered") in BILLING_TYPES,
+            "billing_type must be Metered or 12 (pay-per-use), Yearly/Monthly or 11 (yearly/monthly)")
     for field in ("version", "task_node_size", "id", "project_id", "enterprise_project_id"):
         require(field not in body or (isinstance(body[field], str) and body[field]), "%s must be a non-empty string" % field)
     require("scale_seconds" not in body or (is_number(body["scale_seconds"]) and body["scale_seconds"] >= 0),
@@ -74,10 +76,42 @@ def check_patch(body, record):
     require(body.get("fail_next_scale") in FAILURE_OUTCOMES + (None,), "fail_next_scale must be failed, abnormal, scaling-error or null")
     require("accept_delay" not in body or (is_number(body["accept_delay"]) and 0 <= body["accept_delay"] <= 3600),
             "accept_delay must be a number of seconds from 0 to 3600")
+    require("fail_next_scale_applied" not in body or (is_int(body["fail_next_scale_applied"]) and body["fail_next_scale_applied"] >= 0),
+            "fail_next_scale_applied must be an integer >= 0 (how many nodes a failed scale still adds or removes)")
+    if "node_states" in body:
+        check_node_states(body["node_states"], record)
+
+
+def check_node_states(states, record):
+    """node_states: {host id | resource_id | node name: state}; every key one host of the cluster."""
+    require(isinstance(states, dict) and states, "node_states must be an object {host id, resource_id or name: state}")
+    for key, state in states.items():
+        require(state in NODE_STATES, "node_states[%r] must be one of %s" % (key, ", ".join(NODE_STATES)))
+        require(find_host(record, key) is not None, "node_states: no host %r in cluster %s (give its id, resource_id or name)"
+                % (key, record["id"]))
+
+
+def find_host(record, key):
+    return next((host for host in record["hosts"] if key in (host["id"], host["resource_id"], host["name"])), None)
 
 
 class ControlMixin:
     """What the control routes do to the clusters."""
+
+    def _control_view(self, record, now):
+        operation = record["operation"]
+        return {"cluster": cluster_view(record, self.config.region, now),
+                "emulator": {"project_id": record["project_id"], "type": record["type"], "scale_seconds": record["scale_seconds"],
+                             "accept_delay": record["accept_delay"], "fail_next_scale": record["fail_next_scale"],
+                             "fail_next_scale_applied": record.get("fail_next_scale_applied", 0),
+                             "billing_type": BILLING_TYPES[record["billing_type"]], "node_states": {
+                                 host["id"]: host["state"] for host in record["hosts"] if host.get("state", "started") != "started"},
+                             "groups": [{"name": group["name"], "kind": group["kind"], "count": count_group(record, group["name"]),
+                                         "prepaid": group["prepaid"]} for group in sorted_groups(record)],
+                             "orders": [dict(order, order_id=order_id) for order_id, order in sorted(record["orders"].items())],
+                             "operation": operation and {"kind": operation["kind"], "group": operation["group"], "via": operation["via"],
+                                                         "outcome": operation["outcome"], "deadline": operation["deadline"],
+                                                         "ends_in": max(0.0, operation["deadline"] - now)}}}
 
     def create_cluster(self, body):
         check_create(body)
@@ -116,6 +150,11 @@ class ControlMixin:
                 record["scale"] = body["scale"]
             if "fail_next_scale" in body:
                 record["fail_next_scale"] = body["fail_next_scale"]
+            if "fail_next_scale_applied" in body:
+                record["fail_next_scale_applied"] = body["fail_next_scale_applied"]
+            for key, state in (body.get("node_states") or {}).items():
+                find_host(record, key)["state"] = state
+                record["updated_at"] = now
             self._save()
             return self._control_view(record, now)
 

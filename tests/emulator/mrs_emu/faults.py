@@ -3,13 +3,19 @@
 import re
 
 from .common import ControlError, is_int, is_number, require, require_object
+from .errors import KNOWN_ERRORS
 
 FAULT_FIELDS = ("method", "path", "times", "status", "error_code", "error_msg", "retry_after", "delay", "reset")
 
 
+def does_something(body):
+    """A fault answers a status (its own, or the documented one of its error_code), waits or drops the connection."""
+    return any(body.get(field) is not None for field in ("status", "delay", "reset")) or body.get("error_code") in KNOWN_ERRORS
+
+
 def check_fault(body):
     require_object(body, FAULT_FIELDS)
-    require(any(body.get(field) is not None for field in ("status", "delay", "reset")), "give status, delay or reset")
+    require(does_something(body), "give status, delay or reset (or an error_code the emulator knows: %s)" % ", ".join(sorted(KNOWN_ERRORS)))
     require(body.get("reset") in (None, "before", "after"), "reset must be before or after")
     require(not (body.get("reset") and body.get("status")), "a fault either answers a status or resets the connection")
     require(body.get("status") is None or (is_int(body["status"]) and 400 <= body["status"] <= 599), "status must be 400-599")
@@ -29,10 +35,25 @@ DEFAULT_FAULT_ERRORS = {429: ("APIGW.0308", "The throttling threshold has been r
                         500: ("MRS.300", "MRS internal error.")}
 
 
+def fault_status(fault):
+    """The status a fault answers: its own, else the documented status of its error_code (None: no answer; a fault
+    that resets the connection never answers)."""
+    if fault.get("reset"):
+        return None
+    if fault.get("status"):
+        return fault["status"]
+    return KNOWN_ERRORS[fault["error_code"]][0] if fault.get("error_code") in KNOWN_ERRORS else None
+
+
 def fault_error(fault):
-    status = fault["status"]
+    """The body of a fault's answer: its error_code / error_msg, the documented message of a known code, or the
+    default error of its status."""
+    status = fault_status(fault)
     code, message = DEFAULT_FAULT_ERRORS.get(status, DEFAULT_FAULT_ERRORS[500] if status >= 500 else ("MRS.103", "Invalid user request."))
-    return {"error_code": fault.get("error_code") or code, "error_msg": fault.get("error_msg") or message}
+    if fault.get("error_code"):
+        code = fault["error_code"]
+        message = KNOWN_ERRORS.get(code, (status, message))[1]
+    return {"error_code": code, "error_msg": fault.get("error_msg") or message}
 
 
 class FaultsMixin:

@@ -5,9 +5,17 @@ Every malformed field is 12000002 (invalid parameter) with the field's path. Inf
 for a group that already has a policy is refused (12000002: use PUT), a PUT or DELETE of a policy that does not exist
 answers MRS.00005016 (the code Terraform's provider treats as "policy not found"), GET answers every policy of the
 cluster as a list (empty when there is none). "At least one of resources_plans and rules while enabled" is documented.
+
+Where the sources disagree the emulator refuses only what every source refuses: cool_down_minutes 0-10080 (SDK, OTC;
+Terraform's docs say 5-10080), evaluation_periods 1-288 (SDK, OTC; Terraform's docs say 1-200), no limit on the number
+of tags (Terraform's docs say 20, the SDK and OTC none). auto_scaling_enable, min_capacity and max_capacity of a v2
+policy are optional (false, 0, 0: Terraform's docs). The legacy v1.1 route takes the loose types of the OTC example
+("min_capacity": "1", "active_master": "true", s3a:// scripts).
 """
 
 import re
+
+import copy
 
 from .common import ApiError, GROUP_NAME_RE, bounded_int, invalid, is_int
 
@@ -135,8 +143,8 @@ def check_script(script, path):
     if not isinstance(script["name"], str) or not re.match(SCRIPT_NAME_RE, script["name"]):
         raise invalid("%s.name must be 1 to 64 letters, digits, spaces, _ or -, not starting with a space" % path)
     uri = script["uri"]
-    if not isinstance(uri, str) or not (uri.startswith("obs://") or (uri.startswith("/") and uri.endswith(".sh"))):
-        raise invalid("%s.uri must be an obs:// path or a local path starting with / and ending with .sh" % path)
+    if not isinstance(uri, str) or not (uri.startswith(("obs://", "s3a://")) or (uri.startswith("/") and uri.endswith(".sh"))):
+        raise invalid("%s.uri must be an obs:// (or s3a://) path or a local path starting with / and ending with .sh" % path)
     if script.get("parameters") is not None and not isinstance(script["parameters"], str):
         raise invalid("%s.parameters must be a string" % path)
     nodes = _list(script["nodes"], path + ".nodes")
@@ -177,6 +185,43 @@ def check_policy(policy, path="auto_scaling_policy", legacy=False):
         check_tags(policy.get("tags"), path + ".tags")
 
 
+V2_DEFAULTS = {"auto_scaling_enable": False, "min_capacity": 0, "max_capacity": 0}
+# The GET fills comparison_operator when the request left it out (Terraform's scaling_policy_v2 marks it Optional and
+# Computed); no source names the value, GTOE is the operator of the only GET example (OTC viewing_auto_scaling_policies).
+DEFAULT_OPERATOR = "GTOE"
+
+
+def with_defaults(policy):
+    """A v2 policy with its optional fields filled as MRS fills them: auto_scaling_enable false, min/max 0, on the
+    policy and on each resource plan (Terraform's docs; the SDK's ResourcesPlan requires a plan's min/max)."""
+    if not isinstance(policy, dict):
+        return policy
+    policy = dict(V2_DEFAULTS, **policy)
+    if isinstance(policy.get("resources_plans"), list):
+        policy["resources_plans"] = [dict({"min_capacity": 0, "max_capacity": 0}, **plan) if isinstance(plan, dict) else plan
+                                     for plan in policy["resources_plans"]]
+    return policy
+
+
+def _digits_to_int(value):
+    return int(value) if isinstance(value, str) and re.fullmatch(r"[0-9]{1,3}", value) else value
+
+
+def loosened(policy):
+    """A v1.1 policy with the OTC example's loose types made strict: "1" for a capacity, "true" for active_master."""
+    if not isinstance(policy, dict):
+        return policy
+    policy = copy.deepcopy(policy)
+    for holder in [policy] + [plan for plan in policy.get("resources_plans") or [] if isinstance(plan, dict)]:
+        for name in ("min_capacity", "max_capacity"):
+            if name in holder:
+                holder[name] = _digits_to_int(holder[name])
+    for script in policy.get("exec_scripts") or []:
+        if isinstance(script, dict) and script.get("active_master") in ("true", "false"):
+            script["active_master"] = script["active_master"] == "true"
+    return policy
+
+
 def check_target(body, fields=("node_group_name", "resource_pool_name", "auto_scaling_policy")):
     """(node_group_name, resource_pool_name) of a v2 body; both required."""
     _object(body, "body", fields)
@@ -192,12 +237,32 @@ def policy_key(group, pool):
     return group if pool == "default" else "%s/%s" % (group, pool)
 
 
+def metric_number(text):
+    """metric_value as the GET answers it: a number (the OTC example shows "metric_value" : 100), from the request's
+    string (the SDK's and Terraform's type)."""
+    if not isinstance(text, str):
+        return text
+    return int(text) if re.fullmatch(r"-?[0-9]+", text) else float(text)
+
+
+def rule_view(rule):
+    trigger = dict(rule["trigger"], metric_value=metric_number(rule["trigger"]["metric_value"]))
+    trigger.setdefault("comparison_operator", DEFAULT_OPERATOR)
+    if trigger["comparison_operator"] is None:
+        trigger["comparison_operator"] = DEFAULT_OPERATOR
+    return dict(rule, description=rule.get("description") or "", trigger=trigger)
+
+
 def stored_view(entry):
-    """A stored policy as GET answers it (the v2 model has no exec_scripts)."""
-    policy = {key: value for key, value in entry["auto_scaling_policy"].items() if key != "exec_scripts"}
-    policy.setdefault("resources_plans", [])
-    policy.setdefault("rules", [])
-    policy.setdefault("tags", [])
+    """A stored policy as GET answers it: what MRS fills (the operator, description "", numbers for metric values,
+    empty lists) and keeps (a v1.1 policy's exec_scripts: OTC's GET table lists ScaleScript)."""
+    policy = dict(entry["auto_scaling_policy"])
+    policy["resources_plans"] = [dict(plan) for plan in policy.get("resources_plans") or []]
+    policy["rules"] = [rule_view(rule) for rule in policy.get("rules") or []]
+    if "tags" in policy:
+        policy["tags"] = list(policy["tags"] or [])
+    if not policy.get("exec_scripts"):
+        policy.pop("exec_scripts", None)
     return {"node_group_name": entry["node_group_name"], "resource_pool_name": entry["resource_pool_name"],
             "auto_scaling_policy": policy}
 
@@ -207,6 +272,15 @@ def enabled_policy(record, group_name):
     for entry in record["policies"].values():
         if entry["node_group_name"] == group_name and entry["auto_scaling_policy"].get("auto_scaling_enable"):
             return entry
+    return None
+
+
+def other_enabled_group(record, group_name):
+    """The name of another node group with an enabled policy, or None: the policies of different node groups are
+    mutually exclusive, only one may be enabled (Huawei user guide mrs_01_24728)."""
+    for entry in record["policies"].values():
+        if entry["node_group_name"] != group_name and entry["auto_scaling_policy"].get("auto_scaling_enable"):
+            return entry["node_group_name"]
     return None
 
 

@@ -1,11 +1,17 @@
 """The auto-scaling policy routes: v2 POST / PUT / GET / DELETE autoscaling-policy/{cluster_id}, the legacy v1.1 POST,
-and the control route that fires a group's enabled policy (POST /_emulator/clusters/{id}/policy-actions)."""
+and the control route that fires a group's enabled policy (POST /_emulator/clusters/{id}/policy-actions).
+
+Scope (Huawei user guide mrs_01_24728, OTC v1.1 "only Task nodes support auto scaling rules"): a policy only on a Task
+group, and an enabled policy on one node group of the cluster at most. Both refusals answer 12000002 ("the parameter is
+invalid", the only code the sources document on these routes; the live code is unconfirmed).
+"""
 
 import copy
 import time
 
 from .common import ApiError, ControlError, invalid, reply, require, require_object
-from .policy import check_policy, check_target, enabled_policy, is_int_adjustment, not_found, policy_key, stored_view
+from .policy import (check_policy, check_target, enabled_policy, is_int_adjustment, loosened, not_found, other_enabled_group,
+                     policy_key, stored_view, with_defaults)
 from .routes_v2 import body_object
 from .scaling import check_removal, check_total, cluster_can_scale, newest_ids
 from .state import count_group, find_group, groups_of_kind
@@ -17,9 +23,17 @@ def policy_group(record, name):
     group = find_group(record, name)
     if group is None:
         raise invalid("node group %s does not exist in cluster %s" % (name, record["name"]))
-    if group["kind"] == "master":
-        raise invalid("node group %s is a Master group and cannot have an auto scaling policy" % name)
+    if group["kind"] != "task":
+        raise invalid("node group %s is a %s group: only Task node groups support auto scaling" % (name, group["kind"].title()))
     return group
+
+
+def check_one_enabled_group(record, group_name, policy):
+    """An enabled policy only while no other node group of the cluster has one."""
+    other = other_enabled_group(record, group_name) if policy.get("auto_scaling_enable") else None
+    if other:
+        raise invalid("node group %s already has an enabled auto scaling policy, and only one node group of a cluster may "
+                      "have one: disable that policy first" % other)
 
 
 class PolicyRoutes:
@@ -34,15 +48,17 @@ class PolicyRoutes:
             policy_group(record, group_name)
             if request.get("auto_scaling_policy") is None:
                 raise invalid("auto_scaling_policy is required")
-            check_policy(request["auto_scaling_policy"])
+            policy = with_defaults(request["auto_scaling_policy"])
+            check_policy(policy)
             key = policy_key(group_name, pool)
             exists = key in record["policies"]
             if creating and exists:
                 raise invalid("node group %s (resource pool %s) already has an auto scaling policy; update it with PUT" % (group_name, pool))
             if not creating and not exists:
                 raise not_found(group_name, pool)
+            check_one_enabled_group(record, group_name, policy)
             record["policies"][key] = {"node_group_name": group_name, "resource_pool_name": pool,
-                                       "auto_scaling_policy": copy.deepcopy(request["auto_scaling_policy"])}
+                                       "auto_scaling_policy": copy.deepcopy(policy)}
             record["updated_at"] = now
             self._save()
         return reply(200, {})
@@ -96,9 +112,11 @@ class PolicyRoutes:
                               % LEGACY_TASK_GROUP)
             if request.get("auto_scaling_policy") is None:
                 raise invalid("auto_scaling_policy is required")
-            check_policy(request["auto_scaling_policy"], legacy=True)
+            policy = loosened(request["auto_scaling_policy"])
+            check_policy(policy, legacy=True)
+            check_one_enabled_group(record, group["name"], policy)
             record["policies"][group["name"]] = {"node_group_name": group["name"], "resource_pool_name": "default",
-                                                 "auto_scaling_policy": copy.deepcopy(request["auto_scaling_policy"])}
+                                                 "auto_scaling_policy": policy}
             record["updated_at"] = now
             self._save()
         return reply(200, {"result": "succeeded"})

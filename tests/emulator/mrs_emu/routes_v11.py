@@ -5,7 +5,8 @@ import time
 
 from .common import ApiError, invalid, page_args, query_dict, reply
 from .scaling import plan_resize
-from .state import cluster_view, host_view, sorted_hosts, start_operation
+from .state import sorted_hosts, start_operation
+from .views import cluster_view, host_view
 
 
 def tag_filter(text):
@@ -55,8 +56,9 @@ class V11Routes:
     def _start(self, record, plan, now, via):
         """Start an accepted scale operation (fail_next_scale decides its outcome) and save."""
         outcome = record["fail_next_scale"] or "apply"
-        record["fail_next_scale"] = None
-        start_operation(record, now=now, outcome=outcome, via=via, **plan)
+        applied = record.get("fail_next_scale_applied", 0) if record["fail_next_scale"] else 0
+        record["fail_next_scale"], record["fail_next_scale_applied"] = None, 0
+        start_operation(record, now=now, outcome=outcome, via=via, applied=applied, **plan)
         self._save()
 
     def list_clusters(self, project_id, query, **_):

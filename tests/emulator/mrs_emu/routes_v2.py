@@ -5,15 +5,9 @@ import time
 
 from .common import derived_id, invalid, query_dict, reply
 from .scaling import plan_expand, plan_shrink
-from .state import find_group, flavor_resources, host_type, sorted_hosts
+from .state import sorted_hosts
+from .views import node_view
 
-# The roles each kind of group runs (MRS Manager's role names; which roles a live node lists varies with the
-# components installed).
-ROLES = {
-    "master": (("HDFS", "NameNode", "false"), ("Yarn", "ResourceManager", "false"), ("ZooKeeper", "quorumpeer", "false")),
-    "core": (("HDFS", "DataNode", "true"), ("Yarn", "NodeManager", "true")),
-    "task": (("Yarn", "NodeManager", "true"),),
-}
 SORT_KEYS = ("node_name",)
 
 
@@ -29,31 +23,6 @@ def flag(params, name):
     if value in (None, "true", "false"):
         return value == "true"
     raise invalid("%s must be true or false" % name)
-
-
-def node_view(record, host, detail):
-    group = find_group(record, host["group"])
-    cpu, mem = flavor_resources(group["node_size"])
-    volume = {"type": group["data_volume_type"], "size": group["data_volume_size"]}
-    view = {
-        "node_name": host["name"], "resource_id": host["resource_id"], "node_group_name": group["name"],
-        "node_type": host_type(record, group), "billing_type": "on-period" if group["prepaid"] else "on-quantity",
-        "deployment_type": "Server",
-        "server_info": {"server_id": host["id"], "server_name": host["name"], "server_type": group["node_size"],
-                        "data_volumes": [volume] * group["data_volume_count"], "root_volume": {"type": "SAS", "size": 480},
-                        "cpu_type": "x86", "cpu": cpu, "mem": mem, "internal_ip": host["ip"]},
-        "tags": [], "node_status": "started",
-        "component_infos": [{
-            "id": derived_id("component", host["id"], role), "name": "%s-%s" % (service.lower(), role),
-            "instance_group_name": role + "-DEFAULT-GROUP", "running_status": "Good", "ha_status": "unknown",
-            "config_status": "Synchronized", "role_name": role, "role_short_name": role[:2].upper(),
-            "role_type": "master" if group["kind"] == "master" else "worker", "service_name": service,
-            "pair_name": "", "relation_pairs": "", "support_decom": decom, "support_reinstall": "true",
-            "support_collect_stack_info": "false"} for service, role, decom in ROLES[group["kind"]]],
-    }
-    if detail:
-        view["node_detail"] = {"node_status": "started", "az_code": "", "flavor": group["node_size"]}
-    return view
 
 
 class V2Routes:
@@ -97,7 +66,7 @@ class V2Routes:
         if params.get("sort_key") not in (None,) + SORT_KEYS or params.get("sort_dir") not in (None, "asc", "desc"):
             raise invalid("sort_key must be node_name and sort_dir asc or desc")
         detail = flag(params, "query_node_detail")
-        flag(params, "query_ecs_detail")
+        ecs_detail = flag(params, "query_ecs_detail")
         now = time.time()
         with self.lock:
             record = self._vendor_record(project_id, cluster_id, now)
@@ -111,5 +80,5 @@ class V2Routes:
             if params.get("sort_key"):
                 hosts = sorted(hosts, key=lambda host: host["name"], reverse=params.get("sort_dir") == "desc")
             page = max(offset, 1)
-            nodes = [node_view(record, host, detail) for host in hosts[(page - 1) * limit:page * limit]]
+            nodes = [node_view(record, host, detail, ecs_detail) for host in hosts[(page - 1) * limit:page * limit]]
         return reply(200, {"nodes": nodes, "node_total": len(hosts)})

@@ -1,18 +1,27 @@
 """The resize rules of v1.1 (vendor document "adjust cluster nodes") and v2 (expand / shrink): every refusal with its code.
 
 Both APIs share one set of rules on the cluster and the group (cluster_can_scale, the 500-node limit, a core group's
-minimum); each checks its own body. Inferred (unconfirmed) mappings: 12000013 for a scale-in below a group's minimum
-or of nodes the group does not have, 12000123 for task_node_info while Task nodes exist, 12000124 for a manual resize
-of a group whose auto-scaling policy is enabled, 12000121 while the group has an unpaid order, 12000002 for every
-malformed parameter, an unknown group and a master group.
+minimum); each checks its own body. Documented: 12000054 for a v1.1 resize of a custom cluster (the v1.1 page supports
+only streaming, analysis and hybrid clusters; 12000054 "operation not supported" is in that page's own error table),
+12000067 for the two v1.1 flags that need MRS 1.7.2 or later, 12000068 while a node is not running (v1.1 table),
+12000121 for any scale-out while the cluster has an unpaid order, 12000125 for task_node_info during a scale.
+Inferred (unconfirmed) mappings: 12000013 for a scale-in below a group's minimum, of nodes the group does not have or
+of resource_ids of running nodes, 12000123 for task_node_info while Task nodes exist, 12000124 for a manual resize of a
+group whose auto-scaling policy is enabled, 12000002 for every malformed parameter, an unknown group, a v1.1 resize or
+a v2 shrink of a master group.
 """
 
 import re
 
-from .common import (GROUP_NAME_RE, MAX_CORE_AND_TASK, MIN_CORE, VOLUME_TYPES, ApiError, bounded_int, invalid, is_int,
-                     positive_int)
+from .common import (ABNORMAL_NODE_STATES, GROUP_NAME_RE, MAX_CORE_AND_TASK, MIN_CORE, RUNNING_NODE, VOLUME_TYPES, ApiError,
+                     bounded_int, invalid, is_int, positive_int, version_tuple)
+from .errors import documented
 from .policy import enabled_policy
-from .state import count_group, count_kind, find_group, group_spec, groups_of_kind, new_group
+from .state import count_group, count_kind, find_group, group_spec, groups_of_kind, is_prepaid, new_group
+
+# skip_bootstrap_scripts and scale_without_start are "valid only in MRS 1.7.2 or later" (v1.1 resize page).
+FLAGS_SINCE = (1, 7, 2)
+V11_FLAGS = ("skip_bootstrap_scripts", "scale_without_start")
 
 
 def cluster_can_scale(record):
@@ -30,8 +39,21 @@ def group_can_scale(record, group):
                        "(min %s, max %s); disable the policy to resize it manually." % (
                            group["name"], policy["auto_scaling_policy"].get("min_capacity"),
                            policy["auto_scaling_policy"].get("max_capacity")))
-    if any(order["group"] == group["name"] and not order["paid"] for order in record["orders"].values()):
-        raise ApiError(400, "12000121", "Node group %s has an unpaid order; pay or cancel it first." % group["name"])
+
+
+def check_no_unpaid_order(record):
+    """An unpaid order blocks every scale-out of the cluster, not only of its group (OTC error-code appendix, 12000121:
+    "...scale out the Yearly/Monthly cluster ... the cluster has an unpaid order")."""
+    unpaid = sorted(order_id for order_id, order in record["orders"].items() if not order["paid"])
+    if unpaid:
+        raise documented("12000121", "Cluster %s has the unpaid order %s." % (record["name"], ", ".join(unpaid)))
+
+
+def check_nodes_running(record):
+    """12000068 while a node of the cluster is not running (v1.1 resize page, error table)."""
+    stopped = [host["name"] for host in record["hosts"] if host.get("state", RUNNING_NODE) != RUNNING_NODE]
+    if stopped:
+        raise documented("12000068", "Not running: %s." % ", ".join(sorted(stopped)))
 
 
 def check_total(record, add):
@@ -52,8 +74,13 @@ def check_removal(record, group, count):
 
 
 def newest_ids(record, group, count):
-    newest = sorted((host for host in record["hosts"] if host["group"] == group["name"]), key=lambda host: -host["seq"])
-    return [host["id"] for host in newest[:count]]
+    """The hosts a scale-in by count removes: the newest nodes; of a Task group the abnormal ones first (MRS prefers
+    faulty, unknown or sub-healthy Task nodes: Huawei user guide "Scaling In a Cluster", mrs_01_0060)."""
+    def order(host):
+        abnormal = group["kind"] == "task" and host.get("state", RUNNING_NODE) != RUNNING_NODE
+        return (not abnormal, -host["seq"])
+    candidates = sorted((host for host in record["hosts"] if host["group"] == group["name"]), key=order)
+    return [host["id"] for host in candidates[:count]]
 
 
 # -- v1.1 PUT cluster_infos/{id} ---------------------------------------------------------------------------------------
@@ -130,14 +157,44 @@ def removal_ids(record, params, group, instances):
     return newest_ids(record, group, instances)
 
 
-def plan_resize(record, body):
-    """Check every rule for a v1.1 resize of record; return the arguments of start_operation or raise ApiError."""
-    if record["billing_type"] == "Yearly/Monthly":
-        raise ApiError(400, "12000065", "Yearly/monthly clusters cannot be scaled out or in.")
-    cluster_can_scale(record)
+def check_version_flags(record, params):
+    """12000067 for a v1.1 flag that asks what a cluster before MRS 1.7.2 cannot do (true; false is what it does)."""
+    version = version_tuple(record["version"])
+    asked = [name for name in V11_FLAGS if params.get(name) in (True, "true")]
+    if asked and version and version < FLAGS_SINCE:
+        raise documented("12000067", "%s need MRS 1.7.2 or later; cluster %s runs %s." % (
+            " and ".join(asked), record["name"], record["version"]))
+
+
+def resize_params(record, body):
+    """The parameters object of a v1.1 resize, after the refusals that come before any parameter is read."""
+    if record["type"] == "custom":
+        raise documented("12000054", "The v1.1 resize supports only analysis, streaming and hybrid clusters; %s is a custom "
+                         "cluster: scale it with POST /v2/{project_id}/clusters/{cluster_id}/expand or /shrink." % record["name"])
+    if is_prepaid(record):
+        raise documented("12000065")
     params = body.get("parameters") if isinstance(body, dict) else None
+    if record["operation"] and isinstance(params, dict) and params.get("task_node_info") is not None:
+        raise documented("12000125")
+    cluster_can_scale(record)
     if not isinstance(params, dict):
         raise invalid("parameters is required")
+    return params
+
+
+def new_task_group(record, params, group, have):
+    """The Task group task_node_info describes (for a Task group without nodes), or None; 12000123 while Task nodes exist."""
+    if params.get("task_node_info") is None:
+        return None
+    if (have if group["kind"] == "task" else count_kind(record, "task")) > 0:
+        raise documented("12000123")
+    task_group = checked_task_node_info(params["task_node_info"], group["name"])
+    return task_group if group["kind"] == "task" else None
+
+
+def plan_resize(record, body):
+    """Check every rule for a v1.1 resize of record; return the arguments of start_operation or raise ApiError."""
+    params = resize_params(record, body)
     scale_type = params.get("scale_type")
     if scale_type not in ("scale_in", "scale_out"):
         raise invalid("scale_type must be scale_in or scale_out")
@@ -154,16 +211,14 @@ def plan_resize(record, body):
     exists = find_group(record, group["name"]) is not None
     if exists:
         group_can_scale(record, group)
+    check_nodes_running(record)
     have = count_group(record, group["name"]) if exists else 0
-    task_group = None
-    if params.get("task_node_info") is not None:
-        if (have if group["kind"] == "task" else count_kind(record, "task")) > 0:
-            raise ApiError(400, "12000123", "Failed to update Task node information because the number of Task nodes is not 0.")
-        task_group = checked_task_node_info(params["task_node_info"], group["name"])
-        task_group = task_group if group["kind"] == "task" else None
+    task_group = new_task_group(record, params, group, have)
     if scale_type == "scale_out":
         if group["kind"] == "task" and have == 0 and task_group is None:
             raise invalid("task_node_info is required to add Task nodes to a cluster without Task nodes")
+        check_version_flags(record, params)
+        check_no_unpaid_order(record)
         check_total(record, instances)
         return {"kind": "scaling-out", "group": group["name"], "add": instances, "task_group": task_group}
     if not exists:
@@ -174,7 +229,7 @@ def plan_resize(record, body):
 
 # -- v2 POST clusters/{id}/expand and /shrink ------------------------------------------------------------------------
 
-def v2_group(record, body, fields):
+def v2_group(record, body, fields, master_allowed=False):
     if not isinstance(body, dict):
         raise invalid("the body must be a JSON object")
     unknown = sorted(set(body) - set(fields))
@@ -186,46 +241,72 @@ def v2_group(record, body, fields):
     group = find_group(record, name)
     if group is None:
         raise invalid("node group %s does not exist in cluster %s" % (name, record["name"]))
-    if group["kind"] == "master":
-        raise invalid("node group %s is a Master group and cannot be scaled" % name)
+    if group["kind"] == "master" and not master_allowed:
+        raise invalid("node group %s is a Master group: Master nodes can be added, never removed" % name)
     return group
 
 
 def plan_expand(record, body):
-    """(start_operation arguments, prepaid) for a v2 expand, or raise ApiError."""
+    """(start_operation arguments, prepaid) for a v2 expand, or raise ApiError. A Master group may grow
+    (terraform-provider-huaweicloud PR #8789: "Master nodes support expansion only")."""
     cluster_can_scale(record)
-    group = v2_group(record, body, ("node_group_name", "count", "skip_bootstrap_scripts", "scale_without_start"))
+    group = v2_group(record, body, ("node_group_name", "count", "skip_bootstrap_scripts", "scale_without_start"),
+                     master_allowed=True)
     count = body.get("count")
     if not is_int(count) or count < 1:
         raise invalid("count must be an integer >= 1")
     check_optional_flags(body, strict=True)
     group_can_scale(record, group)
-    check_total(record, count)
+    check_no_unpaid_order(record)
+    check_total(record, count if group["kind"] != "master" else 0)
     return {"kind": "scaling-out", "group": group["name"], "add": count}, group["prepaid"]
 
 
-def plan_shrink(record, body):
-    """start_operation arguments for a v2 shrink, or raise ApiError."""
-    cluster_can_scale(record)
-    group = v2_group(record, body, ("node_group_name", "count", "resource_ids"))
-    count, resource_ids = body.get("count"), body.get("resource_ids")
-    if resource_ids is not None and (not isinstance(resource_ids, list) or not all(isinstance(item, str) and item for item in resource_ids)):
+def checked_resource_ids(value):
+    if value is not None and (not isinstance(value, list) or not all(isinstance(item, str) and item for item in value)):
         raise invalid("resource_ids must be a list of resource ids")
+    return value
+
+
+def shrink_count(body):
+    """(count, resource_ids) of a v2 shrink body, the shape checked."""
+    count, resource_ids = body.get("count"), checked_resource_ids(body.get("resource_ids"))
     if count is None and not resource_ids:
         raise invalid("count is required unless resource_ids is given")
     if count is not None and (not is_int(count) or count < 1):
         raise invalid("count must be an integer >= 1")
     if resource_ids and (len(set(resource_ids)) != len(resource_ids) or (count is not None and count != len(resource_ids))):
         raise invalid("resource_ids must list distinct nodes, as many as count")
-    if group["prepaid"]:
-        raise ApiError(400, "12000065", "Nodes of the yearly/monthly node group %s cannot be removed by a shrink." % group["name"])
-    group_can_scale(record, group)
-    count = len(resource_ids) if resource_ids else count
-    check_removal(record, group, count)
-    if not resource_ids:
-        return {"kind": "scaling-in", "group": group["name"], "remove": newest_ids(record, group, count)}
-    by_resource = {host["resource_id"]: host["id"] for host in record["hosts"] if host["group"] == group["name"]}
+    return (len(resource_ids) if resource_ids else count), resource_ids
+
+
+def abnormal_removal(record, group, resource_ids):
+    """The host ids of resource_ids: nodes of the group in an abnormal state, on a pay-per-use cluster only
+    (terraform-provider-huaweicloud docs/resources/mapreduce_cluster_node_batch_shrink.md; the SDK's ShrinkParam:
+    "only supports deleting ECS nodes in an abnormal state")."""
+    if is_prepaid(record):
+        raise documented("12000065", "resource_ids work on pay-per-use clusters only.")
+    by_resource = {host["resource_id"]: host for host in record["hosts"] if host["group"] == group["name"]}
     unknown = [item for item in resource_ids if item not in by_resource]
     if unknown:
         raise ApiError(400, "12000013", "The node does not exist: %s (not nodes of node group %s)." % (", ".join(unknown), group["name"]))
-    return {"kind": "scaling-in", "group": group["name"], "remove": [by_resource[item] for item in resource_ids]}
+    healthy = [item for item in resource_ids if by_resource[item].get("state", RUNNING_NODE) not in ABNORMAL_NODE_STATES]
+    if healthy:
+        raise ApiError(400, "12000013", "Failed to scale in cluster %s: resource_ids take only nodes in the %s state; %s %s "
+                       "running: shrink by count instead." % (record["name"], ", ".join(ABNORMAL_NODE_STATES), ", ".join(healthy),
+                                                              "is" if len(healthy) == 1 else "are"))
+    return [by_resource[item]["id"] for item in resource_ids]
+
+
+def plan_shrink(record, body):
+    """start_operation arguments for a v2 shrink, or raise ApiError."""
+    cluster_can_scale(record)
+    group = v2_group(record, body, ("node_group_name", "count", "resource_ids"))
+    count, resource_ids = shrink_count(body)
+    if group["prepaid"]:
+        raise ApiError(400, "12000065", "Nodes of the yearly/monthly node group %s cannot be removed by a shrink." % group["name"])
+    group_can_scale(record, group)
+    check_removal(record, group, count)
+    if not resource_ids:
+        return {"kind": "scaling-in", "group": group["name"], "remove": newest_ids(record, group, count)}
+    return {"kind": "scaling-in", "group": group["name"], "remove": abnormal_removal(record, group, resource_ids)}

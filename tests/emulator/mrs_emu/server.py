@@ -22,7 +22,7 @@ from .common import (DEFAULT_ACCESS_KEY, DEFAULT_IAM_DOMAIN, DEFAULT_IAM_PASSWOR
                      DEFAULT_REGION, DEFAULT_SCALE_SECONDS, DEFAULT_SECRET_KEY, DEFAULT_TOKEN_TTL, MAX_BODY_BYTES,
                      MAX_LOGGED_REQUESTS, ApiError, ControlError, GatewayError, reply)
 from .control import ControlMixin
-from .faults import FaultsMixin, fault_error
+from .faults import FaultsMixin, fault_error, fault_status
 from .routes_v11 import V11Routes
 from .routes_policy import PolicyRoutes
 from .routes_v2 import V2Routes
@@ -196,9 +196,12 @@ class Handler(BaseHTTPRequestHandler):
             cloud.log_request(entry)
             self._drop_connection()
             return
-        if fault and fault["status"]:
+        if fault and fault_status(fault):
             entry["fault"] = "status"
-            result = reply(fault["status"], fault_error(fault),
+            payload = fault_error(fault)
+            if payload["error_code"].startswith("APIG"):
+                payload["request_id"] = request_id  # the gateway's errors carry it in the body too
+            result = reply(fault_status(fault), payload,
                            {"Retry-After": fault["retry_after"]} if fault["retry_after"] is not None else None)
         else:
             result = self._vendor_call(path, query, body, request_id)
