@@ -15,6 +15,7 @@ import os
 import re
 import time
 
+from ansible_collections.hwcloud.mrs.plugins.module_utils._signer import sign
 from reliability_support import emulator_env, load_json, run_playbook
 
 # Tokens the emulator issues look like this (test_secrets.py uses the same pattern).
@@ -159,8 +160,9 @@ POLICY = {"auto_scaling_enable": True, "min_capacity": 0, "max_capacity": 10, "r
 
 
 class Actor:
-    """Another operator working on the same cloud while a task runs: vendor calls with a token of its own, sent straight
-    to the emulator (never through the gateway: nothing garbles them), and the emulator's control routes.
+    """Another operator working on the same cloud while a task runs: vendor calls signed with the same AK/SK (the
+    collection's own signer), sent straight to the emulator (never through the gateway: nothing garbles them), and the
+    emulator's control routes.
 
     Every move is kept in ``moves`` with the answer and the request id the emulator logged, so that the invariants tell
     the task's writes (``request_ids`` excluded) from the actor's. A move the cloud refuses (a resize while a scale runs:
@@ -169,7 +171,7 @@ class Actor:
 
     def __init__(self, emulator):
         self.emulator = emulator
-        self.session = emulator.token_session()
+        self.session = emulator.new_session()
         self.moves = []
 
     @property
@@ -189,9 +191,14 @@ class Actor:
         self.moves.append(move)
         return move
 
+    def _signed(self, method, url, body=None):
+        payload = json.dumps(body).encode("utf-8") if body is not None else b""
+        headers = sign(method, url, {"Content-Type": "application/json"}, payload, self.emulator.access_key, self.emulator.secret_key)
+        return self.session.request(method, url, data=payload, headers=headers, timeout=10)
+
     def _vendor(self, name, method, url, body=None):
         started = time.time()
-        answer = self.session.request(method, url, json=body, timeout=10)
+        answer = self._signed(method, url, body)
         return self._record(name, answer, started, method=method, body=body)
 
     def _control(self, name, method, route, body):
@@ -242,8 +249,8 @@ class Actor:
         return "%s/v2/%s/autoscaling-policy/%s" % (self.emulator.url, self.emulator.project_id, cluster_id)
 
     def held_policies(self, cluster_id):
-        """{group: auto_scaling_policy} as MRS holds them now (default resource pools), read with the actor's token."""
-        answer = self.session.get(self._policy_url(cluster_id), timeout=10)
+        """{group: auto_scaling_policy} as MRS holds them now (default resource pools), read by the actor."""
+        answer = self._signed("GET", self._policy_url(cluster_id))
         if answer.status_code == 404:
             return {}
         answer.raise_for_status()
