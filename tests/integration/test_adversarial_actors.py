@@ -15,7 +15,7 @@ ansible-playbook run of mrs_cluster_nodes with three tasks, each on its own clus
 4. the task ends within wait_timeout + read_timeout + a small margin; 5. no secret; 6. no traceback, no crashed module.
 
 Derandomized: every run draws the same examples; ADVERSARIAL_SEED=<int> draws others and replays them,
-ADVERSARIAL_ACTOR_EXAMPLES (or ADVERSARIAL_EXAMPLES) sets how many (default 6, three tasks each, on three clusters at
+ADVERSARIAL_ACTOR_EXAMPLES (or ADVERSARIAL_EXAMPLES) sets how many (default 5, three tasks each, on three clusters at
 once). The fixed, minimal examples of each failure class found are the tests after the generated one.
 """
 
@@ -33,7 +33,7 @@ from gateway import Gateway
 from reliability_support import emulator_env, wait_idle
 
 SEED = os.environ.get("ADVERSARIAL_SEED")
-EXAMPLES = int(os.environ.get("ADVERSARIAL_ACTOR_EXAMPLES", os.environ.get("ADVERSARIAL_EXAMPLES", "6")))
+EXAMPLES = int(os.environ.get("ADVERSARIAL_ACTOR_EXAMPLES", os.environ.get("ADVERSARIAL_EXAMPLES", "5")))
 WAIT_TIMEOUT = 12
 READ_TIMEOUT = 3
 CONNECTION = dict(read_timeout=READ_TIMEOUT, connect_timeout=2, retries=3)

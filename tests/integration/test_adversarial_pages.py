@@ -18,7 +18,7 @@ Every reader keeps:
 3. the task ends within READ_DEADLINE; 4. no secret in the output at -vvvv; 5. no traceback, no crashed module.
 
 Derandomized: every run draws the same examples; ADVERSARIAL_SEED=<int> draws others and replays them,
-ADVERSARIAL_PAGES_EXAMPLES (or ADVERSARIAL_EXAMPLES) sets how many (default 6). The fixed, minimal examples of each
+ADVERSARIAL_PAGES_EXAMPLES (or ADVERSARIAL_EXAMPLES) sets how many (default 4, seven readers each). The fixed, minimal examples of each
 failure class found are the tests after the generated one.
 """
 
@@ -39,7 +39,7 @@ from gateway import LISTS, Gateway
 from reliability_support import emulator_env, wait_idle
 
 SEED = os.environ.get("ADVERSARIAL_SEED")
-EXAMPLES = int(os.environ.get("ADVERSARIAL_PAGES_EXAMPLES", os.environ.get("ADVERSARIAL_EXAMPLES", "6")))
+EXAMPLES = int(os.environ.get("ADVERSARIAL_PAGES_EXAMPLES", os.environ.get("ADVERSARIAL_EXAMPLES", "4")))
 READ_TIMEOUT = 3
 CONNECTION = dict(read_timeout=READ_TIMEOUT, connect_timeout=2, retries=2)
 READ_DEADLINE = 45
