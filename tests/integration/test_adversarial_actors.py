@@ -203,8 +203,8 @@ def check_invariants(emulator, gateway, actor, run, outcome, drawn, cluster_id, 
     if gateway.hook_errors:
         broken.append("the actor's move raised: %s" % gateway.hook_errors)
     if broken:
-        broken.append("the task's writes: %s" % [(entry["method"], entry["path"].rsplit("/", 1)[-1], entry["status"], entry.get("body"))
-                                                  for entry in sent])
+        seen = [(entry["method"], entry["path"].rsplit("/", 1)[-1], entry["status"], entry.get("body")) for entry in sent]
+        broken.append("the task's writes: %s" % seen)
         broken.append("the actor's moves: %s" % [(move["name"], move["status"], str(move["answer"])[:120]) for move in actor.moves])
         broken.append("result: %s" % json.dumps(outcome.result, sort_keys=True, default=str)[:2000])
     return broken

@@ -277,8 +277,8 @@ def run_example(emulator, ansible_env, tmp_path, drawn, readers=None):
             inventory_run = type("InventoryRun", (), {"output": completed.stdout + completed.stderr})()
             broken += ["inventory: %s" % problem for problem in hygiene(emulator, gateway, inventory_run, {}, duration, READ_DEADLINE)]
         if broken:
-            broken.append("the gateway's rules hit: %s" % sorted(set((entry["path"].rsplit("/", 1)[-1], entry["query"], entry["rule"])
-                                                                      for entry in gateway.entries() if entry["rule"])))
+            hits = set((entry["path"].rsplit("/", 1)[-1], entry["query"], entry["rule"]) for entry in gateway.entries() if entry["rule"])
+            broken.append("the gateway's rules hit: %s" % sorted(hits))
     return broken
 
 
