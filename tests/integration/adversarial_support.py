@@ -1,16 +1,21 @@
-"""Shared by the adversarial layer (test_adversarial.py, test_issue11_examples.py): run mrs_cluster_nodes cases behind
-the misbehaving gateway (gateway.py) and read what happened, from the saved results and the emulator's log.
+"""Shared by the adversarial layer (test_adversarial*.py, test_issue11_examples.py): run cases behind the misbehaving
+gateway (gateway.py), act as another operator on the same cloud (Actor), and read what happened, from the saved results
+and the emulator's log.
 
-A case is one inventory host of adversarial_nodes.yml: {"cluster_id" or "cluster_name", "node_group", "count",
-"server_ids", "wait", "wait_timeout", "connection": {module_defaults overrides}}. Secret option values go in
-`secrets` ({case name: {option: value}}), written to a vars file passed with -e @file, as a vault would give them:
-ansible-playbook itself prints the values of -e on the command line at -vvvv, and that is not the collection's doing.
+A case is one inventory host of a playbook: adversarial_nodes.yml (mrs_cluster_nodes: {"cluster_id" or "cluster_name",
+"node_group", "count", "server_ids", "wait", "wait_timeout", "connection": {module_defaults overrides}}),
+adversarial_policy.yml (mrs_autoscaling_policy: its options) or adversarial_reads.yml ({"module": "info" | "nodes"} and
+that module's options). Secret option values go in `secrets` ({case name: {option: value}}), written to a vars file
+passed with -e @file, as a vault would give them: ansible-playbook itself prints the values of -e on the command line
+at -vvvv, and that is not the collection's doing.
 """
 
 import json
 import os
 import re
+import time
 
+from ansible_collections.hwcloud.mrs.plugins.module_utils._signer import sign
 from reliability_support import emulator_env, load_json, run_playbook
 
 # Tokens the emulator issues look like this (test_secrets.py uses the same pattern).
@@ -56,8 +61,8 @@ class Outcome:
         return "Outcome(%s, %.1f s, %s)" % (self.name, self.duration, json.dumps(self.result, sort_keys=True, default=str)[:3000])
 
 
-def run_cases(env, tmp_path, cases, *ansible_args, connection=None, secrets=None, forks=None):
-    """Run adversarial_nodes.yml with one host per case; return (run, {name: Outcome})."""
+def run_cases(env, tmp_path, cases, *ansible_args, connection=None, secrets=None, forks=None, playbook="adversarial_nodes"):
+    """Run the playbook (adversarial_nodes.yml unless told) with one host per case; return (run, {name: Outcome})."""
     result_dir = tmp_path / "adversarial-results"
     if result_dir.exists():
         for stale in result_dir.iterdir():
@@ -69,7 +74,7 @@ def run_cases(env, tmp_path, cases, *ansible_args, connection=None, secrets=None
         secrets_file.write_text(json.dumps({"case_secrets": secrets}))
         os.chmod(str(secrets_file), 0o600)
         args += ["-e", "@%s" % secrets_file]
-    run = run_playbook(env, "adversarial_nodes", *(args + list(ansible_args)), cases=cases,
+    run = run_playbook(env, playbook, *(args + list(ansible_args)), cases=cases,
                        mrs_connection=connection or {}, result_dir=str(result_dir))
     outcomes = {}
     for name in cases:
@@ -122,3 +127,132 @@ def crashed(result):
     """Whether a task result is that of a module that crashed instead of failing with its own message: ansible-core 2.19
     and later put "Task failed: Module failed: <the exception>" in msg then (fail_json keeps the module's msg)."""
     return tracebacks(json.dumps(result)) or "Module failed:" in str(result.get("msg", "")) or "module_stderr" in result
+
+
+def policy_writes(log, cluster_id, exclude=()):
+    """(every policy write to the cluster: v2 POST / PUT / DELETE autoscaling-policy/ID and the legacy v1.1 POST, the
+    accepted ones), in the order the emulator received them; ``exclude``: request ids that are not the task's (an Actor's)."""
+    sent = [entry for entry in log if entry["method"] in ("POST", "PUT", "DELETE") and entry.get("request_id") not in exclude
+            and entry["path"].endswith("/autoscaling-policy/" + cluster_id)]
+    return sent, [entry for entry in sent if entry["status"] == 200]
+
+
+def hygiene(emulator, gateway, run, result, duration=None, limit=None):
+    """What every run keeps whatever it does: the task within ``limit`` seconds, no secret value (the secret key, the IAM
+    password, any token the gateway saw pass) in the output at -vvvv or the result, no traceback, no crashed module."""
+    broken = []
+    if limit is not None and duration is not None and duration > limit:
+        broken.append("the task ran %.1f s, past its deadline of %.0f s" % (duration, limit))
+    secrets = {"secret key": emulator.secret_key, "password": emulator.iam_password}
+    secrets.update(("token %d seen by the gateway" % index, value) for index, value in enumerate(sorted(gateway.secrets)))
+    broken += leaks({"the output at -vvvv": run.output, "the result": json.dumps(result)}, secrets)
+    if tracebacks(run.output) or crashed(result):
+        broken.append("a traceback or a crashed module: %s" % str(result.get("msg"))[:300])
+    return broken
+
+
+# ------------------------------------------------------------------------------------------------ another operator
+
+POLICY = {"auto_scaling_enable": True, "min_capacity": 0, "max_capacity": 10, "resources_plans": [],
+          "rules": [{"name": "other-grow", "adjustment_type": "scale_out", "cool_down_minutes": 5, "scaling_adjustment": 1,
+                     "trigger": {"metric_name": "YARNAppPending", "metric_value": "10", "comparison_operator": "GT",
+                                 "evaluation_periods": 1}}]}
+
+
+class Actor:
+    """Another operator working on the same cloud while a task runs: vendor calls signed with the same AK/SK (the
+    collection's own signer), sent straight to the emulator (never through the gateway: nothing garbles them), and the
+    emulator's control routes.
+
+    Every move is kept in ``moves`` with the answer and the request id the emulator logged, so that the invariants tell
+    the task's writes (``request_ids`` excluded) from the actor's. A move the cloud refuses (a resize while a scale runs:
+    12000018) is a move too: it is recorded, never raised. ``later(name, ...)`` gives a callback for ``Gateway.hook``.
+    """
+
+    def __init__(self, emulator):
+        self.emulator = emulator
+        self.session = emulator.new_session()
+        self.moves = []
+
+    @property
+    def request_ids(self):
+        return set(move["request_id"] for move in self.moves if move.get("request_id"))
+
+    def accepted(self):
+        return [move for move in self.moves if move["status"] is not None and 200 <= move["status"] < 300]
+
+    def _record(self, name, answer, started, **details):
+        try:
+            body = answer.json()
+        except ValueError:
+            body = answer.text[:300]
+        move = dict(details, name=name, status=answer.status_code, answer=body, request_id=answer.headers.get("X-Request-Id"),
+                    time=started)
+        self.moves.append(move)
+        return move
+
+    def _signed(self, method, url, body=None):
+        payload = json.dumps(body).encode("utf-8") if body is not None else b""
+        headers = sign(method, url, {"Content-Type": "application/json"}, payload, self.emulator.access_key, self.emulator.secret_key)
+        return self.session.request(method, url, data=payload, headers=headers, timeout=10)
+
+    def _vendor(self, name, method, url, body=None):
+        started = time.time()
+        answer = self._signed(method, url, body)
+        return self._record(name, answer, started, method=method, body=body)
+
+    def _control(self, name, method, route, body):
+        started = time.time()
+        answer = self.emulator.session.request(method, self.emulator.url + "/_emulator/" + route, json=body, timeout=10)
+        return self._record(name, answer, started, method=method, body=body)
+
+    # moves ------------------------------------------------------------------------------------------------------
+
+    def resize(self, cluster_id, group, by):
+        """A v1.1 resize of the group (its MRS name) by ``by`` nodes (negative: a scale-in)."""
+        parameters = {"order_id": "", "scale_type": "scale_out" if by > 0 else "scale_in", "node_id": "node_orderadd",
+                      "node_group": group, "instances": str(abs(by))}
+        return self._vendor("resize %s %+d" % (group, by), "PUT", self.emulator.cluster_url(cluster_id), {"parameters": parameters})
+
+    def scale(self, cluster_id, group, by):
+        """A v2 expand (by > 0) or shrink (by < 0) of the group."""
+        action = "expand" if by > 0 else "shrink"
+        return self._vendor("%s %s %+d" % (action, group, by), "POST", self.emulator.v2_url(cluster_id, action),
+                            {"node_group_name": group, "count": abs(by)})
+
+    def policy(self, cluster_id, group, method="POST", **changes):
+        """Create (POST) or replace (PUT) the group's policy: POLICY with ``changes`` (auto_scaling_enable=False disables it)."""
+        body = {"node_group_name": group, "resource_pool_name": "default", "auto_scaling_policy": dict(POLICY, **changes)}
+        return self._vendor("%s policy of %s" % (method, group), method, self._policy_url(cluster_id), body)
+
+    def delete_policy(self, cluster_id, group):
+        body = {"node_group_name": group, "resource_pool_name": "default"}
+        return self._vendor("DELETE policy of %s" % group, "DELETE", self._policy_url(cluster_id), body)
+
+    def accept_delay(self, cluster_id, seconds):
+        """From now on an accepted resize shows only after ``seconds`` (PATCH /_emulator/clusters/ID)."""
+        return self._control("accept_delay %s" % seconds, "PATCH", "clusters/" + cluster_id, {"accept_delay": seconds})
+
+    def fire_policy(self, cluster_id, group, adjustment):
+        """The group's enabled policy fires (POST /_emulator/clusters/ID/policy-actions)."""
+        return self._control("policy of %s fires %+d" % (group, adjustment), "POST", "clusters/%s/policy-actions" % cluster_id,
+                             {"node_group": group, "adjustment": adjustment})
+
+    def later(self, move, *args, **kwargs):
+        """A Gateway.hook callback that makes this move when the hook fires."""
+        def act(_entry=None):
+            return getattr(self, move)(*args, **kwargs)
+        act.__name__ = "actor %s%s" % (move, args[1:])
+        return act
+
+    def _policy_url(self, cluster_id):
+        return "%s/v2/%s/autoscaling-policy/%s" % (self.emulator.url, self.emulator.project_id, cluster_id)
+
+    def held_policies(self, cluster_id):
+        """{group: auto_scaling_policy} as MRS holds them now (default resource pools), read by the actor."""
+        answer = self._signed("GET", self._policy_url(cluster_id))
+        if answer.status_code == 404:
+            return {}
+        answer.raise_for_status()
+        return dict((entry["node_group_name"], entry["auto_scaling_policy"]) for entry in answer.json()
+                    if entry.get("resource_pool_name", "default") == "default")
