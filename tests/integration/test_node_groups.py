@@ -95,7 +95,7 @@ def test_check_mode_sends_nothing_and_a_second_run_is_one_read(mrs, scale):
                                                 "did you mean 'node_group_1'?", "node_group_1, compute_nodes"]),
     (dict(node_group="gpu", count=4), ["no node group named 'gpu'"]),
     (dict(node_group="master_node_default_group", count=4), ["node_group: the number of Master nodes cannot be changed"]),
-    (dict(node_group="core", count=4), ["this custom cluster has no group MRS names as its Core group"]),
+    (dict(node_group="core", count=4), ["a custom cluster has no default Core group"]),
     (dict(node_group="node_group_1", count=2), ["node_group_1 runs the HDFS DataNode", "never go below 3 nodes"]),
     (dict(node_group="node_group_1", count=501), ["can total at most 500", "at most 495 more"]),
     (dict(node_group="compute_nodes", count=1, server_ids=["x"]), ["server_ids: only the Task group resized through the v1.1 API"]),

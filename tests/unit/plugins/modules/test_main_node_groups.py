@@ -68,7 +68,7 @@ def test_a_prepaid_expand_returns_the_order_does_not_wait_and_says_what_to_do(mo
 @pytest.mark.parametrize("options, parameter, words", [
     (dict(node_group="master_node_default_group", count=4), "node_group", "Master nodes cannot be changed"),
     (dict(node_group="Node_Group_1", count=4), "node_group", "did you mean 'node_group_1'?"),
-    (dict(node_group="core", count=4), "node_group", "no group MRS names as its Core group"),
+    (dict(node_group="core", count=4), "node_group", "a custom cluster has no default Core group"),
     (dict(node_group="node_group_1", count=4, server_ids=["a"]), "server_ids", "only the Task group resized through the v1.1 API"),
     (dict(node_group="node_group_1", count=4, task_node_info=dict(node_size="x")), "task_node_info", "drop task_node_info"),
     (dict(node_group="node group", count=4), "node_group", "core, task, or a node group name"),
