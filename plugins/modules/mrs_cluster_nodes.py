@@ -386,7 +386,7 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsErro
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
     DATA_VOLUME_TYPES, ResizeRequest, check_id, check_text, check_wait_timeout, validate_request)
-from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler, ScaleFailed
+from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler, ScaleFailed, failure_advice, reached_count
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import WaitError, seconds
 
 ARGUMENT_SPEC = dict(
@@ -436,11 +436,11 @@ ORDER_WARNING = ("the expand of node group %s answered order %s: it is a yearly/
                  "changed=false once they are in. Until the order is paid, a re-run is refused by MRS with 12000121 (unpaid order)")
 
 
-ORDER_LOST_WARNING = ("the answer to the expand of node group %s was lost, and on this yearly/monthly (prepaid) cluster an "
-                      "expand may answer an order instead of starting: the cluster recorded a change but no scale-out "
-                      "started, so the task did not wait for nodes that come only once an order is paid, and it re-sent "
-                      "nothing. Look for an unpaid MRS order in the Huawei Cloud console (Billing Center, Orders, Unpaid "
-                      "Orders), pay it, then run the task again: it waits for the nodes")
+ORDER_LOST_WARNING = ("MRS accepted the expand of node group %s, but its answer carried no order_id, and no scale-out "
+                      "started: the group may be yearly/monthly (prepaid), whose expand answers an order and adds nodes only "
+                      "once it is paid, so the task did not wait for them and re-sent nothing. Look for an unpaid MRS order "
+                      "in the Huawei Cloud console (Billing Center, Orders, Unpaid Orders), pay it, then run the task again: "
+                      "it waits for the nodes")
 
 
 def _group_fields(plan, given):
@@ -491,9 +491,11 @@ def failure(error, elapsed, given=None):
         msg = "%s (cluster %s, waited %s s in %d polls)" % (cause.message, outcome.cluster_id, seconds(cause.elapsed), cause.polls)
     else:
         msg = str(cause)
-    if outcome.applied:
-        msg += ". The resize was accepted, so the cluster changed (changed=true): run the task again to wait for it and check the result"
+    msg += failure_advice(outcome, cause)
     result = dict(msg=msg, changed=bool(outcome.applied), cluster_id=outcome.cluster_id, elapsed=round(elapsed, 2), polls=outcome.polls)
+    count = reached_count(outcome, cause)
+    if count is not None:
+        result["count"] = count
     last = cause.last if isinstance(cause, WaitError) and cause.last is not None else outcome.last
     result["cluster"] = last.summary() if last is not None else None
     plan = outcome.plan
