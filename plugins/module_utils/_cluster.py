@@ -230,12 +230,20 @@ def _group_names(lists, only=None):
     return names
 
 
-def custom_layout(cluster_type, names):
+def custom_layout(cluster_type, names, task_names=None):
     """Whether the groups are a custom cluster's: ``clusterType`` says so, or, in an answer without it, a group is not
-    named as MRS names the default groups (``master_node_*``, ``core_node_*``, ``task_node_*``)."""
+    named as MRS names the default groups (``master_node_*``, ``core_node_*``, ``task_node_*``), or the Task groups the
+    answer lists (``task_names``, None when it lists none) are not the ``task_node_*`` ones: names that contradict the
+    answer's own lists are a custom cluster's, whose names say nothing."""
     if cluster_type is not None:
         return cluster_type == 'custom'
-    return any(role_from_group_name(name) == 'custom' for name in names)
+    if any(role_from_group_name(name) == 'custom' for name in names):
+        return True
+    if task_names is None:
+        return False
+    listed = set(task_names)
+    return any((role_from_group_name(name) == 'task') != (name in listed) for name in names
+               if role_from_group_name(name) != 'master')
 
 
 def _group_roles(cluster_type, lists):
@@ -250,7 +258,7 @@ def _group_roles(cluster_type, lists):
     """
     task_names = _group_names(lists, 'taskNodeGroups')
     tasks = frozenset(task_names or ())
-    custom = custom_layout(cluster_type, _group_names(lists))
+    custom = custom_layout(cluster_type, _group_names(lists), task_names)
 
     def role_of(name):
         if name in tasks:
@@ -272,7 +280,8 @@ def _parse_node_groups(fields, cluster_type=None):
     groups, where = [], {}
     lists = _raw_group_lists(fields)
     role_of, tasks_listed = _group_roles(cluster_type, lists)
-    listed = tasks_listed or (not custom_layout(cluster_type, _group_names(lists)) and any(raw for key, raw in lists))
+    custom = custom_layout(cluster_type, _group_names(lists), _group_names(lists, 'taskNodeGroups'))
+    listed = tasks_listed or (not custom and any(raw for key, raw in lists))
     for key, raw_groups in lists:
         for index, raw_group in enumerate(raw_groups):
             here = 'cluster.%s[%d]' % (key, index)
@@ -336,9 +345,11 @@ class ClusterView:
     @property
     def is_custom(self):
         """A custom cluster (MRS 3.x): ``clusterType`` says so, or, in an answer without it, a group is listed that is not
-        named as MRS names the default groups (``core_node_*``, ``task_node_*``, ``master_node_*``). Old analysis
-        clusters without the field keep their default groups. The one rule every caller asks."""
-        return custom_layout(self.cluster_type, [group.name for group in self.node_groups])
+        named as MRS names the default groups (``core_node_*``, ``task_node_*``, ``master_node_*``), or the Task groups
+        contradict those names (``custom_layout``). Old analysis clusters without the field keep their default groups.
+        The one rule every caller asks."""
+        return custom_layout(self.cluster_type, [group.name for group in self.node_groups],
+                             [group.name for group in self.node_groups if group.role == 'task'] if self.node_groups else None)
 
     def resizable_total(self):
         """The nodes of every group but the Master ones: what MRS caps at 500.
