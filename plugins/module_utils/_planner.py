@@ -678,7 +678,6 @@ def plan_resize(view, request, hosts=None, nodes=None):
 POLICY_MODULE = 'hwcloud.mrs.mrs_autoscaling_policy'
 
 
-
 def listed_group(view, group):
     """The name MRS gives the group that ``group`` (``core`` / ``task`` or a group name) means on ``view``, resolved as a
     resize resolves it (``resolve_node_group``), when the answer lists that group; else a PlanError naming ``node_group``.
@@ -1016,8 +1015,8 @@ def _removal_refusal(counted, total, limit, names, label):
     core_only = all(item['kind'] == 'core' for item in counted)
     changes = ', '.join('%s%d -> %d' % ('' if item['node_group'] == 'core' else item['node_group'] + ' ', item['from'], item['count'])
                         for item in counted)
-    notes = ''.join(' %s counts: %s%s.' % (item['name'], item['why'], '' if item['holds_hdfs'] else
-                                          ', so it is taken as holding HDFS data') for item in counted if item['kind'] != 'core')
+    notes = ''.join(' %s counts: %s%s.' % (item['name'], item['why'], '' if item['holds_hdfs'] else ', so it is taken as holding HDFS data')
+                    for item in counted if item['kind'] != 'core')
     allow = ', or set %s to true for this run' % names['allow_removal'] if names.get('allow_removal') else ''
     return ('this run would remove %d %s (%s%s) and at most %d may go in one run. Nothing was changed.%s %s hold HDFS data: MRS '
             'decommissions each one before removing it, copying its blocks to the remaining DataNodes, which takes minutes to '

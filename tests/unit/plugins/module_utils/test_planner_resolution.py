@@ -201,7 +201,7 @@ def test_hdfs_evidence_is_true_only_on_a_datanode_false_only_on_a_complete_list(
     view, nodes, rec = custom_without_datanode_on_compute()
     ref = resolve_node_group(view, "node_group_1")
     if edit == "no-datanode":
-        ref, nodes = resolve_node_group(view, "compute"), nodes
+        ref = resolve_node_group(view, "compute")
     elif edit == "short":
         nodes = [node for node in nodes if node["group"] == "node_group_1"][:2]
         nodes = [dict(node, components=["NodeManager"]) for node in nodes]

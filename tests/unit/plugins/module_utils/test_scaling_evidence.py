@@ -62,9 +62,9 @@ class Client:
     def _write(self, name, body):
         self.writes.append((name, body))
         answer = self.write.pop(0) if len(self.write) > 1 else self.write[0]
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
+        if isinstance(answer, BaseException):
+            _raise(answer)
+        return dict(answer)
 
     def expand(self, cluster_id, body):
         return self._write("expand", body)
@@ -74,6 +74,10 @@ class Client:
 
     def resize(self, cluster_id, body):
         self._write("resize", body)
+
+
+def _raise(error):
+    raise error
 
 
 def failed(client, request=GROW, **kwargs):
