@@ -68,7 +68,7 @@ EXAMPLES = r"""
 - name: Refuse, before any resize, a plan that removes more than one node holding HDFS data
   ansible.builtin.assert:
     that: removals.refusal is none
-    fail_msg: "{{ removals.refusal }}"
+    fail_msg: "{{ removals.refusal or '' }}"
   vars:
     removals: "{{ cluster | hwcloud.mrs.hdfs_removals(steps, limit=1) }}"
     cluster: "{{ info.clusters[0] }}"  # from hwcloud.mrs.mrs_cluster_info with exactly_one and include_nodes

@@ -22,9 +22,10 @@ PENDING = 'pending'
 FAILED = 'failed'
 
 _ROLE_TITLES = {'core': 'Core', 'task': 'Task', 'master': 'Master'}
-# Seconds within which MRS shows a scale it accepted (Huawei's Terraform provider polls first after 20 s): on a cluster
-# that already showed scaling-error, a scale not seen by then failed at once or never started.
-START_WINDOW = 120.0
+# Seconds within which MRS shows a scale it accepted (Huawei's Terraform provider polls first after 20 s and takes a
+# running cluster then for a finished scale): on a cluster that already showed scaling-error, a scale not seen by then
+# failed at once or never started. The wait's poll at 30 s decides.
+START_WINDOW = 30.0
 
 
 class WaitError(MrsError):

@@ -276,10 +276,12 @@ previous_count:
 count:
   description:
     - Nodes in the group at the end. The target when the module did not wait, and the prediction in check mode.
-    - The count before when a prepaid expand answered RV(order_id) (no node comes until the order is paid), and when the
-      answer of an expand on a yearly/monthly cluster was lost and no scale-out started after it (an order may wait to
-      be paid; the module warns and does not wait).
-  returned: success
+    - The count before when a prepaid expand answered RV(order_id) (no node comes until the order is paid), and when an
+      expand of a group that may be yearly/monthly was accepted with an answer that carries no order_id and no scale-out
+      started after it (an order may wait to be paid; the module warns and does not wait).
+    - On failure after MRS accepted the resize, the group's count as last read (for example the nodes a scale that ended
+      partly applied reached), when the answer had it.
+  returned: success, and on failure once a resize was accepted
   type: int
   sample: 5
 scale_type:
