@@ -439,7 +439,7 @@ def test_a_new_scaling_error_after_an_old_one_is_told_by_its_stage_text_or_the_s
     assert status == FAILED and 'the scale failed' in reason and "stageDesc 'Cluster expansion failed: ECS quota'" in reason
     now[0] = START_WINDOW
     status, reason = evaluate(parse_cluster(old))
-    assert status == FAILED and 'no scale showed within 120 s' in reason
+    assert status == FAILED and 'no scale showed within 30 s' in reason
 
 
 def test_a_later_update_time_alone_does_not_fail_a_running_cluster(cluster_raw):
