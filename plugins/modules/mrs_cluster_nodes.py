@@ -39,7 +39,7 @@ description:
     order is paid. The module then returns RV(order_id) with C(changed=true) and a warning saying how to pay it, and
     does not wait; run the task again once it is paid to wait for the nodes. A re-run before that is refused by MRS
     with 12000121 (unpaid order). An expand answer without C(order_id) on a group that may be prepaid (its cluster's
-    C(billingType) prepaid or unknown, not a Task group) is not taken for pay-per-use: when no scale-out starts within a
+    C(billingType) prepaid or unknown, not a Task group) is not taken for pay-per-use; when no scale-out starts within a
     few seconds, the module returns with a warning instead of waiting for nodes only payment brings.
   - With O(wait), waits until the cluster is running, no scale is in progress and the group has the target count.
     If a scale is already in progress when the task starts, it waits for that first and plans from the result.

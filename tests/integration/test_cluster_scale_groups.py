@@ -226,8 +226,8 @@ def test_a_custom_group_whose_nodes_run_no_datanode_is_not_counted_and_a_trimmed
         assert writes(mrs) == []
 
         gateway.clear()
-        gateway.add("GET", nodes, "set", times=None, values={"nodes.*.component_infos": [{"role_name": "NodeManager",
-                                                                                            "service_name": "Yarn"}]})
+        no_datanode = [{"role_name": "NodeManager", "service_name": "Yarn"}]
+        gateway.add("GET", nodes, "set", times=None, values={"nodes.*.component_infos": no_datanode})
         compute = role_via(playbook, tmp_path, "converge", env, cluster_scale_cluster_id=cid,
                            cluster_scale_node_groups={"node_group_1": 4})
     assert compute["failed"] is False, compute
