@@ -11,14 +11,17 @@ Two APIs resize a node group, and ``resolve_node_group`` picks one from the clus
 
 - ``PUT /v1.1/{project_id}/cluster_infos/{cluster_id}`` (the vendor's "adjust cluster nodes" document) for the
   default Core and Task groups it documents (``core_node_default_group`` / ``task_node_default_group``): the one
-  Core and the one Task group of an analysis or streaming cluster. Only it removes chosen Task nodes
-  (``server_ids``) and creates the Task group of a cluster that has none (``task_node_info``).
+  Core and the one Task group of an analysis or streaming cluster (``default_groups_apply``). Only it removes
+  chosen Task nodes (``server_ids``) and creates the Task group of a cluster that has none (``task_node_info``).
 - ``POST /v2/{project_id}/clusters/{cluster_id}/expand`` and ``/shrink`` for every other group: the named groups
-  of a custom cluster, either Core or Task group of a mixed cluster (two of each), any group the v1.1
-  document does not name. This is what Huawei's Terraform provider moved to for the same reason.
+  of a custom cluster, every group of a mixed cluster (two of each kind, which the default names cannot tell
+  apart), any group the v1.1 document does not name. This is what Huawei's Terraform provider moved to.
 
-Limits, one place each: MAX_CORE_TASK_NODES over every non-Master group; MIN_CORE_NODES for a Core group
-(and for a custom group whose nodes run the HDFS DataNode, read from the v2 node list; see ``nodes_needed``).
+A group's kind is the cluster view's (``_cluster._group_roles``: ``taskNodeGroups`` and ``clusterType``), never a
+custom group's name. Limits, one place each: MAX_CORE_TASK_NODES over every non-Master group; MIN_CORE_NODES for a
+group that holds HDFS data (``hdfs_evidence``: every Core group, and a custom group whose nodes run the HDFS
+DataNode or cannot say, read from the v2 node list; see ``nodes_needed``), which is also the role's removal guard
+(``check_hdfs_removals``).
 
 A plan that needs no change is a no-op: it never fails merely because the cluster could not be
 written to (prepaid, busy, not running), which keeps re-runs of a playbook idempotent.
