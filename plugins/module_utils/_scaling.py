@@ -309,6 +309,10 @@ class NodeScaler:
                 raise MrsError("%s. The cluster then showed a scale in progress, which may be this resize or another operation, "
                                "and it had not ended by wait_timeout (%s); nothing was re-sent. Run the task again to wait for "
                                "it." % (cause, describe(timeout.last or view, plan.node_group, plan.after)))
+            except MrsError as read_error:
+                raise MrsError("%s. The cluster then showed a scale in progress, which may be this resize or another operation, "
+                               "and reading the cluster while it ran failed (%s). Check the cluster before running again; "
+                               "nothing was re-sent." % (cause, read_error))
         if _group_moved(view, plan):
             return view
         raise MrsError("%s. The cluster then recorded a scale, but group %s still has %d nodes (%s): that scale was another "

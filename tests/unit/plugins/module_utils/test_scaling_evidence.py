@@ -229,3 +229,10 @@ def test_a_timeout_while_still_scaling_advises_waiting_and_a_failed_scale_advise
 def test_nothing_applied_adds_no_advice():
     error = failed(Client(custom(), write=[MrsApiError(400, "12000065", "prepaid")]))
     assert failure_advice(error.outcome, error.cause) == "" and reached_count(error.outcome, error.cause) is None
+
+
+def test_a_read_that_fails_while_a_scale_after_a_lost_answer_runs_says_both():
+    client = Client(custom(), scaling(), MrsApiError(401, "APIGW.0307", "expired"), write=[LOST])
+    error = failed(client)
+    assert error.outcome.applied is False and "reading the cluster while it ran failed" in str(error)
+    assert "connection reset" in str(error) and "nothing was re-sent" in str(error)
