@@ -13,10 +13,17 @@ keys are PascalCase in current responses and camelCase in older documents. Every
 read case-insensitively and with underscores ignored (``GroupName``, ``groupName`` and
 ``group_name`` are the same key), and every count is converted to an int or refused.
 
-Node groups have a role: ``master``, ``core`` or ``task`` from the MRS naming convention (``master_node_*``,
-``core_node_*``, ``task_node_*``), ``task`` for any group listed in ``taskNodeGroups`` whatever its name, and
-``custom`` for every other name (MRS 3.x custom clusters name their groups freely: ``node_group_1``,
-``hdfs_nodes``). The cluster type comes from ``clusterType`` (0 analysis, 1 streaming, 2 mixed, 3 custom).
+Node groups have a role, read from what the answer says, in one place (``_group_roles``): ``task`` for a group
+listed in ``taskNodeGroups`` whatever its name; ``master`` for the Master group (``master_node_*``, the name MRS gives
+it on every cluster type). The other groups of an analysis, streaming or mixed cluster have the names MRS gives each
+type (``core_node_analysis_group``, ``task_node_streaming_group``...), which say their kind there: ``core`` or ``task``.
+A custom cluster (MRS 3.x) names its groups freely, so there a name never decides a kind: every group that is neither
+Master nor listed in ``taskNodeGroups`` is ``custom`` (a Core-kind group whose HDFS data, if any, its nodes tell),
+``task_node_hdfs`` included. The cluster type comes from ``clusterType`` (0 analysis, 1 streaming, 2 mixed, 3 custom);
+an answer without it is read as a custom cluster's when it lists a group not named as MRS names the default groups.
+
+``billingType`` is read in both documented forms (``billing_mode``): ``11`` / yearly/monthly (prepaid) and ``12`` /
+pay-per-use (``Metered``); any other value, or none, is unknown, never taken for pay-per-use.
 
 A value the answer lacks is never read as 0 (a gateway that trims a body, an API change). A count
 that cannot be read at all is ``None`` in the view, and ``ClusterView.count`` refuses it with a
@@ -40,7 +47,14 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsErro
 
 SCALING_STATES = ('scaling-out', 'scaling-in')
 FAILURE_STATES = ('failed', 'abnormal', 'terminated', 'terminating', 'frozen')
-PREPAID_BILLING_WORDS = ('yearly', 'monthly')
+# billingType: 11 / 12 (Huawei's Terraform provider, docs/data-sources/mapreduce_clusters.md), the words of older answers
+# (an OTC example: Metered), and the v2 node list's on-period / on-quantity.
+PREPAID = 'prepaid'
+PAY_PER_USE = 'pay_per_use'
+PREPAID_BILLING_CODES = ('11',)
+PAY_PER_USE_BILLING_CODES = ('12',)
+PREPAID_BILLING_WORDS = ('yearly', 'monthly', 'on-period', 'prepaid')
+PAY_PER_USE_BILLING_WORDS = ('metered', 'on-quantity', 'on-demand', 'pay-per-use', 'postpaid')
 
 _GROUP_NAME_PREFIXES = (
     ('master_node_', 'master'),
@@ -127,8 +141,23 @@ class _Fields:
         return self.count(key) if self.has(key) else None
 
 
+def billing_mode(value):
+    """``PREPAID``, ``PAY_PER_USE`` or None (unknown) for a ``billingType`` (or a node's ``billing_type``) in any
+    documented form: ``11`` / ``12``, the words (``Yearly/Monthly``, ``Metered``), ``on-period`` / ``on-quantity``.
+    A value that is missing, empty or not one of these is unknown: never taken for pay-per-use."""
+    text = '' if value is None or isinstance(value, bool) else str(value).strip().lower()
+    if text in PREPAID_BILLING_CODES or any(word in text for word in PREPAID_BILLING_WORDS):
+        return PREPAID
+    if text in PAY_PER_USE_BILLING_CODES or any(word in text for word in PAY_PER_USE_BILLING_WORDS):
+        return PAY_PER_USE
+    return None
+
+
 def role_from_group_name(group_name):
-    """``master``/``core``/``task`` from the MRS naming convention, else ``custom``."""
+    """``master``/``core``/``task`` from the MRS naming convention, else ``custom``.
+
+    The names of the default groups only: what a name says where the answer says nothing else (a cluster read from
+    counts alone, a host without its group). A cluster answer's groups take their roles from ``_group_roles``."""
     lowered = (group_name or '').lower()
     for prefix, role in _GROUP_NAME_PREFIXES:
         if lowered.startswith(prefix):
@@ -158,12 +187,12 @@ class NodeGroup:
     root_volume_size: Optional[int] = None
 
 
-def _parse_node_group(raw, where, task_names=()):
+def _parse_node_group(raw, where, role_of):
     fields = _Fields(raw, where)
     name = fields.required_text('GroupName')
     return NodeGroup(
         name=name,
-        role='task' if name in task_names else role_from_group_name(name),
+        role=role_of(name),
         node_count=fields.count('NodeNum'),
         node_size=fields.text('NodeSize', None),
         data_volume_type=fields.text('DataVolumeType', None),
@@ -187,33 +216,76 @@ def _raw_group_lists(fields):
     return found
 
 
-def _task_group_names(lists):
-    """The names ``taskNodeGroups`` lists: those groups are Task groups whatever their names."""
-    names = set()
+def _group_names(lists, only=None):
+    """The names the lists (``_raw_group_lists``) give their groups, in order; ``only``: one list's key. None when
+    ``only`` is a list the answer does not have."""
+    if only is not None and only not in [key for key, _raw in lists]:
+        return None
+    names = []
     for key, raw_groups in lists:
-        if key != 'taskNodeGroups':
+        if only not in (None, key):
             continue
         for index, raw_group in enumerate(raw_groups):
-            names.add(_Fields(raw_group, 'cluster.%s[%d]' % (key, index)).required_text('GroupName'))
-    return frozenset(names)
+            names.append(_Fields(raw_group, 'cluster.%s[%d]' % (key, index)).required_text('GroupName'))
+    return names
 
 
-def _parse_node_groups(fields):
+def custom_layout(cluster_type, names, task_names=None):
+    """Whether the groups are a custom cluster's: ``clusterType`` says so, or, in an answer without it, a group is not
+    named as MRS names the default groups (``master_node_*``, ``core_node_*``, ``task_node_*``), or the Task groups the
+    answer lists (``task_names``, None when it lists none) are not the ``task_node_*`` ones: names that contradict the
+    answer's own lists are a custom cluster's, whose names say nothing."""
+    if cluster_type is not None:
+        return cluster_type == 'custom'
+    if any(role_from_group_name(name) == 'custom' for name in names):
+        return True
+    if task_names is None:
+        return False
+    listed = set(task_names)
+    return any((role_from_group_name(name) == 'task') != (name in listed) for name in names
+               if role_from_group_name(name) != 'master')
+
+
+def _group_roles(cluster_type, lists):
+    """(role_of(name), whether the answer says which groups are Task groups): the one reading of a group's kind.
+
+    ``taskNodeGroups`` lists the Task groups whatever their names; the Master group is named ``master_node_*`` on every
+    type. On an analysis, streaming or mixed cluster the other names are the ones MRS gives that type, and say the kind.
+    On a custom cluster they say nothing: a group that is neither Master nor listed in ``taskNodeGroups`` is ``custom``
+    (MRS counts it as a Core-kind group; whether it holds HDFS data its nodes tell), whatever its name. Without
+    ``taskNodeGroups`` a custom cluster's Task groups are not known, so they are ``custom`` too: the reading under which
+    no HDFS rule is lost.
+    """
+    task_names = _group_names(lists, 'taskNodeGroups')
+    tasks = frozenset(task_names or ())
+    custom = custom_layout(cluster_type, _group_names(lists), task_names)
+
+    def role_of(name):
+        if name in tasks:
+            return 'task'
+        by_name = role_from_group_name(name)
+        if by_name == 'master' or not custom:
+            return by_name
+        return 'custom'
+    return role_of, task_names is not None
+
+
+def _parse_node_groups(fields, cluster_type=None):
     """(groups, listed): ``nodeGroups`` holds every group; ``taskNodeGroups`` repeats the Task ones (and may be all there is).
 
-    ``listed`` says whether the answer listed its groups at all: a non-empty ``nodeGroups`` or a
-    ``taskNodeGroups`` list (which is empty on a cluster without Task groups). Only then does the
-    absence of a Task group mean 0 Task nodes. A group in both lists with two counts is refused.
+    ``listed`` says whether the answer says which groups are Task groups, so that the absence of one means 0 Task
+    nodes: a ``taskNodeGroups`` list (empty on a cluster without Task groups), or, on a cluster whose group names say
+    their kinds (not a custom one), a non-empty ``nodeGroups``. A group in both lists with two counts is refused.
     """
     groups, where = [], {}
-    listed = False
     lists = _raw_group_lists(fields)
-    task_names = _task_group_names(lists)
+    role_of, tasks_listed = _group_roles(cluster_type, lists)
+    custom = custom_layout(cluster_type, _group_names(lists), _group_names(lists, 'taskNodeGroups'))
+    listed = tasks_listed or (not custom and any(raw for key, raw in lists))
     for key, raw_groups in lists:
-        listed = listed or key == 'taskNodeGroups' or bool(raw_groups)
         for index, raw_group in enumerate(raw_groups):
             here = 'cluster.%s[%d]' % (key, index)
-            group = _parse_node_group(raw_group, here, task_names)
+            group = _parse_node_group(raw_group, here, role_of)
             if group.name not in where:
                 where[group.name] = (here, group)
                 groups.append(group)
@@ -273,11 +345,11 @@ class ClusterView:
     @property
     def is_custom(self):
         """A custom cluster (MRS 3.x): ``clusterType`` says so, or, in an answer without it, a group is listed that is not
-        named as MRS names the default groups (``core_node_*``, ``task_node_*``, ``master_node_*``). Old analysis
-        clusters without the field keep their default groups. The one rule every caller asks."""
-        if self.cluster_type is not None:
-            return self.cluster_type == 'custom'
-        return any(role_from_group_name(group.name) == 'custom' for group in self.node_groups)
+        named as MRS names the default groups (``core_node_*``, ``task_node_*``, ``master_node_*``), or the Task groups
+        contradict those names (``custom_layout``). Old analysis clusters without the field keep their default groups.
+        The one rule every caller asks."""
+        return custom_layout(self.cluster_type, [group.name for group in self.node_groups],
+                             [group.name for group in self.node_groups if group.role == 'task'] if self.node_groups else None)
 
     def resizable_total(self):
         """The nodes of every group but the Master ones: what MRS caps at 500.
@@ -295,10 +367,16 @@ class ClusterView:
         return max(listed, self.core_count + self.task_count)
 
     @property
+    def billing_mode(self):
+        """``PREPAID``, ``PAY_PER_USE`` or None when the answer does not say (``billing_mode``): never a guess."""
+        return billing_mode(self.billing_type)
+
+    @property
     def is_prepaid(self):
-        """Yearly/monthly clusters cannot be scaled through this API (error 12000065)."""
-        billing = (self.billing_type or '').lower()
-        return any(word in billing for word in PREPAID_BILLING_WORDS)
+        """Yearly/monthly (``billingType`` 11 or the words): such clusters cannot be scaled through the v1.1 API (error
+        12000065), and their non-Task groups grow through an order. False also when the answer does not say: ask
+        ``billing_mode`` where an unknown billing must be read as possibly prepaid."""
+        return self.billing_mode == PREPAID
 
     @property
     def is_scaling(self):
@@ -323,7 +401,10 @@ class ClusterView:
         return counts[role]
 
     def updated_since(self, other):
-        """Whether the API recorded a change of the cluster after ``other`` (``updateAt``; False when either lacks it)."""
+        """Whether the API recorded a change of the cluster after ``other`` (``updateAt``; False when either lacks it).
+
+        Anyone moves ``updateAt`` (another operator's policy change, a tag), so it is never evidence that a given change
+        happened or failed: shown for information only."""
         return self.update_at is not None and other.update_at is not None and self.update_at > other.update_at
 
     def summary(self):
@@ -364,14 +445,14 @@ def parse_cluster(raw):
     fields = _Fields(raw, 'cluster')
     cluster_id = fields.required_text('clusterId')
     state = fields.required_text('clusterState').strip().lower()
-    groups, listed = _parse_node_groups(fields)
+    cluster_type = _cluster_type(fields)
+    groups, listed = _parse_node_groups(fields, cluster_type)
     master = _role_count(fields, 'masterNodeNum', groups, 'master')
     core = _role_count(fields, 'coreNodeNum', groups, 'core')
     task = _sum_of_groups(groups, 'task')
     if task is None and listed:
         task = 0  # the groups are listed and none is a Task group: a cluster created without Task nodes
     _check_total(fields, groups, master, core, task)
-    cluster_type = _cluster_type(fields)
     return ClusterView(
         cluster_id=cluster_id,
         name=fields.text('clusterName'),

@@ -12,8 +12,8 @@ __metaclass__ = type
 
 import json
 
-# code: (what it means, what to do). Codes and meanings from the resize API's error table;
-# the advice is ours.
+# code: (what it means, what to do). Codes and meanings from the resize API's error table and the MRS error-code
+# appendix (OTC mapreduce-service api-ref/source/appendix/error_code.rst); the advice is ours.
 ERROR_CODES = {
     "12000001": ("identity verification failed", "check the credentials and that they belong to this project"),
     "12000002": ("invalid parameter (on the v2 expand/shrink also an unknown node group or a Master group)",
@@ -21,12 +21,16 @@ ERROR_CODES = {
                  "the documented rules, so report this if it got through"),
     "12000003": ("the cluster does not exist", "check cluster_id / cluster_name and the project (region) it lives in"),
     "12000009": ("invalid method parameter", "report this: the request did not match the documented shape"),
+    "12000012": ("tasks are running in the cluster, or it is not in a state that allows scaling (the cluster is busy)",
+                 "nothing was applied; with wait: true the module backs off and tries again, a few times and never past "
+                 "wait_timeout; otherwise wait for the cluster's jobs or operation to end and run again"),
     "12000013": ("scale-in of the cluster failed: the group would keep too few nodes, or a node to remove is not in it",
                  "check that enough nodes remain (every Core group, and a custom group holding HDFS data, keeps at least 3) "
                  "and that server_ids are Task nodes of the group, then retry"),
     "12000014": ("scale-out of the cluster failed", "check the cluster's event log in the MRS console and retry"),
     "12000017": ("only a running cluster can be scaled", "wait until the cluster is running again"),
-    "12000018": ("the cluster is already scaling", "wait for the running scale operation to finish (wait: true does that)"),
+    "12000018": ("the cluster is already scaling", "nothing was applied; with wait: true the module backs off and tries again, a "
+                 "few times and never past wait_timeout; otherwise wait for the running scale operation to finish"),
     "12000019": ("failed to get the cluster's host list", "retry later"),
     "12000028": ("the cluster would exceed its maximum number of nodes", "Core + Task nodes total at most 500; ask for fewer"),
     "12000029": ("failed to get the quota", "retry later"),
@@ -39,16 +43,33 @@ ERROR_CODES = {
     "12000065": ("yearly/monthly (prepaid) clusters cannot be scaled this way (the v1.1 resize; on v2, a shrink of a prepaid group)",
                  "change the billing mode to pay-per-use first; a prepaid group grows through its v2 expand, which answers an "
                  "order to pay"),
-    "12000067": ("the cluster version is too old to scale out", "upgrade the cluster first"),
-    "12000068": ("the cluster has nodes that are not running", "retry once every node is running"),
-    "12000121": ("the node group has an unpaid order (a yearly/monthly expand waits for it)",
+    "12000067": ("the cluster version does not support this (too old to scale out this way; skip_bootstrap_scripts and "
+                 "scale_without_start need MRS 1.7.2 or later)",
+                 "drop skip_bootstrap_scripts and scale_without_start, or upgrade the cluster"),
+    "12000068": ("the cluster has nodes that are not running", "nothing was applied and the module does not retry it (a node "
+                 "that is shut down, lost or in error does not come back by itself): start or repair the node in the MRS "
+                 "console, or remove it, then run again"),
+    "12000080": ("some nodes of the cluster are not running", "nothing was applied and the module does not retry it (a node "
+                 "that is shut down, lost or in error does not come back by itself): start or repair the node in the MRS "
+                 "console, or remove it, then run again"),
+    "12000082": ("node groups cannot be changed while the cluster is scaling in or out (the cluster is busy)",
+                 "nothing was applied; with wait: true the module backs off and tries again, a few times and never past "
+                 "wait_timeout; otherwise wait for the running scale operation to finish"),
+    "12000121": ("the yearly/monthly cluster has an unpaid order, which blocks every scale-out of the cluster until it is paid",
                  "pay the order in the Huawei Cloud console (Billing Center, Orders, Unpaid Orders) or through the BSS API, "
                  "or cancel it; then run the task again, which waits for the nodes"),
     "12000123": ("Task node information can only be set while the Task group has 0 nodes", "leave task_node_info to the module: it sends it only then"),
+    "12000125": ("Task node information cannot be updated while the cluster is scaling in or out (the cluster is busy)",
+                 "nothing was applied; with wait: true the module backs off and tries again, a few times and never past "
+                 "wait_timeout; otherwise wait for the running scale operation to finish"),
     "12000124": ("the node group's count is managed by its enabled auto-scaling policy, so a manual resize is refused",
                  "disable the policy with hwcloud.mrs.mrs_autoscaling_policy (enabled: false), use the cluster_scale role's burst, "
                  "or set the policy's min_capacity / max_capacity instead of the count"),
+    # The v2 routes answer codes of the form MRS.0000xxxx (Huawei's Terraform provider reads MRS.00005016 on the policy
+    # routes); any other MRS. code a resize meets is settled by reading the cluster (_scaling), never by a second write.
     "MRS.00005016": ("the auto-scaling policy does not exist", "create it with hwcloud.mrs.mrs_autoscaling_policy (state: present)"),
+    "MRS.0002": ("invalid parameter (the v2 cluster routes)", "check the values sent; the module validates the documented rules, "
+                 "so report this if it got through"),
     "MRS.101": ("insufficient quota", "request a quota increase"),
     "MRS.102": ("the user token is empty or invalid", "check the credentials, or re-authenticate"),
     "MRS.103": ("invalid user request", "check the request parameters"),
@@ -73,9 +94,20 @@ ERROR_CODES = {
                    "or run fewer tasks at once (forks, or a fleet's async jobs)"),
 }
 
+# Refusals that say another operation holds the cluster right now: nothing was applied, so a resize backs off, reads the
+# cluster again and plans again (bounded; _scaling). 12000068 / 12000080 (nodes not running) are not among them: a node that
+# is shut down, lost or in error does not come back by itself within a back-off.
+BUSY_CODES = ("12000018", "12000012", "12000082", "12000125")
+
 _CODE_MESSAGE_KEYS = (("error_code", "error_msg"), ("errorCode", "errorMsg"), ("code", "message"))
 # Statuses that say "not now" rather than "no": throttling and server-side trouble.
 TRANSIENT_STATUSES = frozenset((429, 500, 502, 503, 504))
+
+
+def known_code(code):
+    """Whether ``code`` is one this table explains: a documented refusal, which applied nothing. Any other code a write
+    meets is settled by reading what the write was meant to change."""
+    return code in ERROR_CODES
 
 
 class MrsError(Exception):

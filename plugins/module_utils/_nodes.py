@@ -11,7 +11,15 @@ shape of ``mrs_cluster_info`` (``NODE_KEYS``: name, group, status, private IP, r
 names its components run, ``DataNode``, ``NodeManager``...), cut from the same reading.
 
 A field the answer lacks is None, never made up: a node without ``component_infos`` has ``components`` None
-(unknown), not an empty list (none); a size that is not a whole number is None. An answer that is not a node list
+(unknown), not an empty list (none); a size that is not a whole number is None. MRS lists ``component_infos`` (and
+``cpu`` / ``mem``) only when asked (``query_node_detail`` / ``query_ecs_detail``), so an empty list is shown as the
+answer gave it, but no rule reads it as "no component" (``_planner.hdfs_evidence``).
+
+The shapes of the vendor SDK's v2 models are read, and the older shapes next to them: ``data_volumes`` holds one entry
+per volume type with ``count`` (``VolumeInfo``), so a node's data disks are the sum of the counts, and an entry without
+``count`` is one disk (an answer that lists each disk); ``server_info.server_type`` is ``ECS`` or ``BMS`` on MRS, not a
+flavor, so it is shown as the flavor only when it is not one of those (an older answer that put the flavor there);
+``node_detail`` (running status, usage figures) is not read, whatever its shape. An answer that is not a node list
 (an entry that is not an object, a node without a name, components that are not a list of named roles, a
 ``server_info``, ``root_volume`` or data volume that is not an object) is refused with a ``ClusterParseError`` naming
 the field.
@@ -50,6 +58,9 @@ def _components(raw, where):
     return components
 
 
+SERVER_TYPES = ('ecs', 'bms')  # what server_info.server_type holds on MRS (the vendor SDK's ServerInfo): no flavor
+
+
 def _data_volumes(raw, where):
     """The data volumes as a list of their ``_Fields``; None when the answer does not list them."""
     if raw is None:
@@ -57,6 +68,26 @@ def _data_volumes(raw, where):
     if not isinstance(raw, list):
         raise ClusterParseError('%s: expected a list, got %s' % (where, type(raw).__name__))
     return [_Fields(item, '%s[%d]' % (where, index)) for index, item in enumerate(raw)]
+
+
+def _disk_count(volumes):
+    """The data disks of a node: the sum of each entry's ``count`` (one entry per volume type), an entry without ``count``
+    counting as one disk; None when the answer does not list the volumes or a count is not a whole number."""
+    if volumes is None:
+        return None
+    total = 0
+    for volume in volumes:
+        count = as_whole_number(volume.get('count')) if volume.has('count') else 1
+        if count is None or count < 0:
+            return None
+        total += count
+    return total
+
+
+def _flavor(server):
+    """``server_info.server_type`` when it names a flavor; None for ``ECS`` / ``BMS`` (MRS's values), which are not one."""
+    value = server.text('server_type', None)
+    return None if value is None or value.strip().lower() in SERVER_TYPES else value
 
 
 def parse_node_details(raw_nodes):
@@ -81,13 +112,13 @@ def parse_node_details(raw_nodes):
             components=_components(fields.get('component_infos'), where),
             type=fields.text('node_type', None),
             billing_type=fields.text('billing_type', None),
-            flavor=server.text('server_type', None),
+            flavor=_flavor(server),
             cpu=as_whole_number(server.get('cpu')),
             memory_mb=as_whole_number(server.get('mem')),
             root_volume_gb=as_whole_number(root.get('size')),
             data_volume_type=first.text('type', None),
             data_volume_gb=as_whole_number(first.get('size')),
-            data_volume_count=None if volumes is None else len(volumes),
+            data_volume_count=_disk_count(volumes),
         ))
     return nodes
 

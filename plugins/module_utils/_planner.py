@@ -11,14 +11,17 @@ Two APIs resize a node group, and ``resolve_node_group`` picks one from the clus
 
 - ``PUT /v1.1/{project_id}/cluster_infos/{cluster_id}`` (the vendor's "adjust cluster nodes" document) for the
   default Core and Task groups it documents (``core_node_default_group`` / ``task_node_default_group``): the one
-  Core and the one Task group of an analysis or streaming cluster. Only it removes chosen Task nodes
-  (``server_ids``) and creates the Task group of a cluster that has none (``task_node_info``).
+  Core and the one Task group of an analysis or streaming cluster (``default_groups_apply``). Only it removes
+  chosen Task nodes (``server_ids``) and creates the Task group of a cluster that has none (``task_node_info``).
 - ``POST /v2/{project_id}/clusters/{cluster_id}/expand`` and ``/shrink`` for every other group: the named groups
-  of a custom cluster, either Core or Task group of a mixed cluster (two of each), any group the v1.1
-  document does not name. This is what Huawei's Terraform provider moved to for the same reason.
+  of a custom cluster, every group of a mixed cluster (two of each kind, which the default names cannot tell
+  apart), any group the v1.1 document does not name. This is what Huawei's Terraform provider moved to.
 
-Limits, one place each: MAX_CORE_TASK_NODES over every non-Master group; MIN_CORE_NODES for a Core group
-(and for a custom group whose nodes run the HDFS DataNode, read from the v2 node list; see ``nodes_needed``).
+A group's kind is the cluster view's (``_cluster._group_roles``: ``taskNodeGroups`` and ``clusterType``), never a
+custom group's name. Limits, one place each: MAX_CORE_TASK_NODES over every non-Master group; MIN_CORE_NODES for a
+group that holds HDFS data (``hdfs_evidence``: every Core group, and a custom group whose nodes run the HDFS
+DataNode or cannot say, read from the v2 node list; see ``nodes_needed``), which is also the role's removal guard
+(``check_hdfs_removals``).
 
 A plan that needs no change is a no-op: it never fails merely because the cluster could not be
 written to (prepaid, busy, not running), which keeps re-runs of a playbook idempotent.
@@ -48,6 +51,8 @@ DATA_VOLUME_COUNT_RANGE = (0, 20)
 DATA_VOLUME_SIZE_RANGE = (100, 32000)
 TASK_NODE_INFO_KEYS = ('node_size', 'data_volume_type', 'data_volume_count', 'data_volume_size')
 SCALE_OUT_ONLY_OPTIONS = ('skip_bootstrap_scripts', 'scale_without_start')
+# The resize API documents both flags for MRS 1.7.2 and later.
+FLAGS_MIN_VERSION = (1, 7, 2)
 # 7 days: longer than any scale, and far from what a float deadline cannot hold.
 MAX_WAIT_TIMEOUT = 604800
 # The groups a whole-cluster plan may resize, in the order capacity grows: Core (HDFS) before Task on the way out,
@@ -63,6 +68,8 @@ GROUP_NAME_PATTERN = re.compile(r'[A-Za-z0-9_-]{1,64}\Z')
 GROUP_NAME_RULE = 'core, task, or a node group name as mrs_cluster_info shows it (1 to 64 ASCII letters, digits, _ and -)'
 V11 = 'v1.1'
 V2 = 'v2'
+# The cluster types whose one Core and one Task group the v1.1 resize's default group names mean.
+V11_CLUSTER_TYPES = ('analysis', 'streaming')
 # The v2 node list's component that makes a custom group hold HDFS data: such a group keeps MIN_CORE_NODES nodes.
 HDFS_DATA_ROLE = 'DataNode'
 
@@ -88,6 +95,11 @@ class PlanError(MrsError, ValueError):
     def __init__(self, parameter, rule):
         super().__init__('%s: %s' % (parameter, rule), parameter=parameter)
         self.rule = rule
+
+
+class GroupNotListed(PlanError):
+    """``core`` / ``task`` on a cluster whose answer lists no group of that role: an analysis cluster without Task nodes,
+    a custom cluster (no default Core group; no Task group listed)."""
 
 
 @dataclass
@@ -215,33 +227,37 @@ def _choose_from(view):
     return 'groups that can be resized: %s' % (', '.join(names) if names else 'none listed in the cluster answer')
 
 
+def default_groups_apply(view):
+    """Whether the v1.1 resize's two default groups (``core_node_default_group`` / ``task_node_default_group``) are this
+    cluster's one Core and one Task group: an analysis or a streaming cluster.
+
+    The vendor documents the v1.1 resize for "streaming, analysis and hybrid clusters" (HWDOC mrs_02_0029), but only for
+    those two group names: a hybrid (mixed) cluster has an analysis and a streaming group of each kind, and which of them
+    a default name would change is not documented, so every group of a mixed cluster is resized by name through v2, as
+    every group of a custom cluster is. An answer without ``clusterType`` is taken for an analysis or streaming cluster
+    only when its groups are the default ones, at most one of each kind: the v1.1 path is never chosen from a field the
+    answer lacks."""
+    if view.cluster_type is not None:
+        return view.cluster_type in V11_CLUSTER_TYPES
+    return not view.is_custom and len(view.groups_of('core')) <= 1 and len(view.groups_of('task')) <= 1
+
+
 def resolve_node_group(view, value):
     """The ``GroupRef`` that ``value`` (``core``, ``task`` or a group name) means on the cluster ``view``; the API choice.
 
-    - ``core`` / ``task``: the cluster's one group of that role, on the v1.1 path. A cluster whose answer lists no
-      such group is resized as today on that path (a Task group that does not exist yet is created by it). Two
-      or more (a mixed cluster) are refused naming them: the name says which.
-    - a group name: that group. The only Core (or Task) group of an analysis or streaming cluster takes the v1.1
-      path, as ``core`` / ``task`` would; every other group the v2 path.
-    - On a custom cluster every group takes the v2 path (the v1.1 document covers only the default groups), and
-      ``core`` / ``task`` mean the one group of that role if the answer shows one.
+    The one resolution of node groups, for every module, the filters and the role. Kinds come from the answer
+    (``ClusterView`` roles: ``clusterType``, the group lists, ``taskNodeGroups``), never from a custom group's name.
+
+    - An analysis or streaming cluster (``default_groups_apply``): ``core`` / ``task`` and the name of its one Core or
+      Task group take the v1.1 path; a Task group the answer does not list yet is created by it (``task_node_info``).
+    - A mixed cluster: every group by its name, through v2; ``core`` / ``task`` are refused (it has two of each).
+    - A custom cluster: every group by its name, through v2; ``task`` means its one Task group (``taskNodeGroups``);
+      ``core`` names no group (the cluster has no default Core group).
     Master groups and names the cluster does not have are refused, naming the groups that can be resized.
-    An answer without ``clusterType`` is taken as a custom cluster's when it lists a group not named as MRS names the
-    default groups (``core_node_*``, ``task_node_*``): the v1.1 path is never chosen from a field the answer lacks.
     """
     value = check_node_group(value)
-    custom = view.is_custom
     if value in API_GROUP_NAMES:
-        groups = view.groups_of(value)
-        if len(groups) > 1:
-            raise PlanError('node_group', 'the cluster has %d %s groups (%s): give the name of the one to resize'
-                            % (len(groups), _ROLE_TITLES[value], ', '.join(group.name for group in groups)))
-        if custom:
-            if not groups:
-                raise PlanError('node_group', 'this custom cluster has no group MRS names as its %s group; give the group\'s '
-                                'name (%s)' % (_ROLE_TITLES[value], _choose_from(view)))
-            return GroupRef(groups[0].name, groups[0].name, value, V2)
-        return GroupRef(value, groups[0].name if groups else API_GROUP_NAMES[value], value, V11)
+        return _resolve_alias(view, value)
     group = view.group(value)
     if group is None:
         near = [name for name in _resizable(view) if name.lower() == value.lower()]
@@ -249,9 +265,30 @@ def resolve_node_group(view, value):
                         % (value, ', did you mean %r?' % near[0] if near else '', _choose_from(view)))
     if group.role == 'master':
         raise PlanError('node_group', '%s is a Master group: %s' % (group.name, _MASTER_RULE))
-    if group.role in API_GROUP_NAMES and not custom and len(view.groups_of(group.role)) == 1:
+    if group.role in API_GROUP_NAMES and default_groups_apply(view) and len(view.groups_of(group.role)) == 1:
         return GroupRef(group.role, group.name, group.role, V11)
     return GroupRef(group.name, group.name, group.role, V2)
+
+
+def _resolve_alias(view, role):
+    """``core`` / ``task`` on ``view`` (see ``resolve_node_group``)."""
+    groups = view.groups_of(role)
+    if len(groups) > 1:
+        raise PlanError('node_group', 'the cluster has %d %s groups (%s): give the name of the one to resize'
+                        % (len(groups), _ROLE_TITLES[role], ', '.join(group.name for group in groups)))
+    if default_groups_apply(view):
+        return GroupRef(role, groups[0].name if groups else API_GROUP_NAMES[role], role, V11)
+    if view.cluster_type == 'mixed' or not view.is_custom:
+        raise PlanError('node_group', 'a mixed cluster has an analysis and a streaming %s group, each resized by its name '
+                        'through v2 expand/shrink: give the name of the one to resize (%s)' % (_ROLE_TITLES[role], _choose_from(view)))
+    if role == 'task' and len(groups) == 1:
+        return GroupRef(groups[0].name, groups[0].name, 'task', V2)
+    if role == 'task':
+        raise GroupNotListed('node_group', 'this custom cluster lists no Task group (taskNodeGroups); give the name of the '
+                             'group to resize (%s)' % _choose_from(view))
+    raise GroupNotListed('node_group', 'a custom cluster has no default Core group (its groups are named at creation, and '
+                         'whether one holds HDFS data depends on the roles its nodes run): give the group\'s name (%s)'
+                         % _choose_from(view))
 
 
 def validate_task_node_info(info):
@@ -333,6 +370,21 @@ def check_wait_timeout(value, parameter='wait_timeout'):
     return number
 
 
+def _check_flags_version(view, flags):
+    """The scale-out flags need MRS 1.7.2 or later (the resize API's documentation; MRS refuses them with 12000067 on an
+    older cluster): refused up front, naming the flag, when the answer's ``clusterVersion`` says the cluster is older.
+    A version the answer lacks, or that cannot be read, leaves the decision to MRS."""
+    version = _version_tuple(view.version)
+    if flags and version is not None and version < FLAGS_MIN_VERSION:
+        raise PlanError(sorted(flags)[0], 'needs MRS %s or later, and this cluster runs %s (MRS refuses it with 12000067): drop '
+                        '%s' % ('.'.join(str(part) for part in FLAGS_MIN_VERSION), view.version, ' and '.join(sorted(flags))))
+
+
+def _version_tuple(text):
+    match = re.search(r'(\d+)\.(\d+)(?:\.(\d+))?', text or '')
+    return None if match is None else tuple(int(part or 0) for part in match.groups())
+
+
 def _scale_out_flags(request):
     """The scale-out-only booleans the user set, in the order the API documents them (the argument spec made them booleans)."""
     return dict((name, getattr(request, name)) for name in SCALE_OUT_ONLY_OPTIONS if getattr(request, name) is not None)
@@ -354,7 +406,14 @@ def _checked_server_ids(server_ids, group):
     return server_ids
 
 
-def _split_server_ids(ids, hosts, before):
+def _host_kind(view, host):
+    """A host's kind: its group's, as the cluster answer says it, when the host names a group the answer lists; else what
+    the host list says (``Host.role``, from its group's name or its type)."""
+    group = view.group(host.node_group) if host.node_group else None
+    return group.role if group is not None else host.role
+
+
+def _split_server_ids(view, ids, hosts, before):
     """(ids still in the cluster, ids already gone). Ids of non-Task nodes are refused.
 
     An id counts as gone only when the host list is complete for the Task group (as many Task hosts as
@@ -366,12 +425,13 @@ def _split_server_ids(ids, hosts, before):
     hosts_by_id = dict((host.id, host) for host in hosts)
     for server_id in ids:
         host = hosts_by_id.get(server_id)
-        if host is not None and host.role != 'task':
+        kind = None if host is None else _host_kind(view, host)
+        if host is not None and kind != 'task':
             raise PlanError('server_ids', '%s (%s) is a %s node, not a Task node: only Task nodes can be removed by id'
-                            % (server_id, host.name, _ROLE_TITLES.get(host.role, host.role)))
+                            % (server_id, host.name, _ROLE_TITLES.get(kind, kind)))
     present = tuple(server_id for server_id in ids if server_id in hosts_by_id)
     gone = tuple(server_id for server_id in ids if server_id not in hosts_by_id)
-    listed_task_hosts = sum(1 for host in hosts if host.role == 'task')
+    listed_task_hosts = sum(1 for host in hosts if _host_kind(view, host) == 'task')
     if gone and listed_task_hosts < before:
         raise PlanError('server_ids', 'the host list shows %d Task nodes but the Task group has %d, so it cannot tell whether %s '
                         'are gone; nothing was sent (run again, or check the host list)' % (listed_task_hosts, before, ', '.join(gone)))
@@ -435,23 +495,46 @@ def nodes_needed(view, request):
     return ref.role == 'custom' and request.count is not None and request.count < min(before, MIN_CORE_NODES)
 
 
-def _check_custom_minimum(ref, before, after, nodes):
-    """A custom group whose nodes run the HDFS DataNode keeps MIN_CORE_NODES nodes (``nodes``: the raw v2 node list, read
-    by ``_nodes.parse_nodes``, which refuses an answer that is not a node list). A node whose components the answer does
-    not list says nothing, so the shrink is refused rather than decided from what is missing."""
-    mine = [node for node in parse_nodes(nodes) if node['group'] == ref.name]
+def hdfs_evidence(ref, count, nodes):
+    """(holds, why): whether the group ``ref`` (a ``GroupRef``, with ``count`` nodes) holds HDFS data, and on what.
+
+    The one rule behind a group's minimum of MIN_CORE_NODES and the role's removal guard. ``holds`` is True for a Core
+    group (the Core groups of analysis, streaming and mixed clusters hold HDFS data), False for a Task group, and for a
+    custom group what its nodes say (``nodes``: the v2 node list as ``_nodes.parse_nodes`` reads it, as
+    mrs_cluster_info returns it, or None when it was not read): True when one of its
+    nodes runs the HDFS DataNode; False only when the list shows every node of the group and each one's components;
+    None (unknown) otherwise. A node whose components the answer leaves out or empties (MRS lists them only when asked,
+    with ``query_node_detail=true``) says nothing: unknown is never taken for "no DataNode".
+    """
+    if ref.role == 'core':
+        return True, 'a Core group'
+    if ref.role != 'custom':
+        return False, 'a Task group'
+    if nodes is None:
+        return None, 'the node list of group %s was not read' % ref.name
+    mine = [node for node in nodes if node.get('group') == ref.name]
     if any(HDFS_DATA_ROLE in (node['components'] or ()) for node in mine):
-        raise PlanError('count', 'node group %s runs the HDFS DataNode, so it holds HDFS data like a Core group: it can never go '
-                        'below %d nodes (asked for %d)' % (ref.name, MIN_CORE_NODES, after))
-    if len(mine) < before:
-        raise PlanError('count', 'the node list shows %d of the %d nodes of group %s, so it cannot tell whether the group holds '
-                        'HDFS data (then it keeps at least %d nodes); nothing was sent (run again, or check the node list)'
-                        % (len(mine), before, ref.name, MIN_CORE_NODES))
-    unknown = [node['name'] for node in mine if node['components'] is None]
+        return True, 'runs the HDFS DataNode'
+    if len(mine) < count:
+        return None, 'the node list shows %d of the %d nodes of group %s' % (len(mine), count, ref.name)
+    unknown = sorted(node['name'] for node in mine if not node['components'])
     if unknown:
-        raise PlanError('count', 'the node list does not say which components %s of group %s run, so it cannot tell whether the '
-                        'group holds HDFS data (then it keeps at least %d nodes); nothing was sent (run again, or check the '
-                        'node list)' % (', '.join(sorted(unknown)), ref.name, MIN_CORE_NODES))
+        return None, ('the node list does not say which components %s of group %s run (component_infos missing or empty; MRS '
+                      'lists them only with query_node_detail=true)' % (', '.join(unknown), ref.name))
+    return False, 'no node of it runs the HDFS DataNode'
+
+
+def _check_custom_minimum(ref, before, after, nodes):
+    """A custom group that holds HDFS data keeps MIN_CORE_NODES nodes (``nodes``: the parsed v2 node list). A group whose
+    nodes cannot say is taken as holding HDFS data: the shrink is refused rather than decided from what is missing."""
+    holds, why = hdfs_evidence(ref, before, nodes)
+    if holds:
+        raise PlanError('count', 'node group %s %s, so it holds HDFS data like a Core group: it can never go below %d nodes '
+                        '(asked for %d)' % (ref.name, why, MIN_CORE_NODES, after))
+    if holds is None:
+        raise PlanError('count', '%s, so it cannot tell whether the group holds HDFS data; taking the safe reading that it does, '
+                        'it keeps at least %d nodes (asked for %d): nothing was sent (run again, or check the node list with '
+                        'hwcloud.mrs.mrs_cluster_info include_nodes)' % (why, MIN_CORE_NODES, after))
 
 
 def _check_node_limits(view, ref, before, after, nodes=None):
@@ -560,13 +643,14 @@ def plan_resize(view, request, hosts=None, nodes=None):
     request = validate_request(request)
     ref = resolve_node_group(view, request.node_group)
     _check_v2_options(ref, request)
+    nodes = None if nodes is None else parse_nodes(nodes)  # refuses an answer that is not a node list, naming the field
     group, count, current_count, task_node_info = ref.key, request.count, request.current_count, request.task_node_info
     if request.server_ids and group != 'task':
         raise PlanError('server_ids', 'only Task nodes can be removed by id: %s is the %s group; use the Task group, or drop '
                         'server_ids' % (ref.name, _title(ref.role)))
     flags = _scale_out_flags(request)
     before = view.count_of(group)
-    present_ids, already_gone = _split_server_ids(request.server_ids, hosts, before)
+    present_ids, already_gone = _split_server_ids(view, request.server_ids, hosts, before)
     # An empty server_ids list names no node: with count, count decides alone; without count, there is nothing to remove.
     by_id = bool(present_ids or already_gone) or (count is None and request.server_ids is not None)
     after = _target_count(before, count, present_ids, by_id)
@@ -580,6 +664,8 @@ def plan_resize(view, request, hosts=None, nodes=None):
 
     instances = abs(after - before)
     scale_type = 'scale_out' if after > before else 'scale_in'
+    if scale_type == 'scale_out':
+        _check_flags_version(view, flags)
     warnings = () if scale_type == 'scale_out' else tuple(
         '%s applies to scale-out only; it is not sent with this scale-in' % name for name in flags)
     if ref.api == V2:
@@ -593,10 +679,6 @@ def plan_resize(view, request, hosts=None, nodes=None):
 
 
 POLICY_MODULE = 'hwcloud.mrs.mrs_autoscaling_policy'
-
-
-class GroupNotListed(PlanError):
-    """``core`` / ``task`` on a cluster whose answer lists no group of that role (an analysis cluster without Task nodes)."""
 
 
 def listed_group(view, group):
@@ -858,10 +940,10 @@ def plan_cluster(current, target, step=0, task_node_info=None, check_spec=True):
         if group.role != 'master':
             ref = resolve_node_group(view, group.name)
             every.setdefault(ref.key, ref)
-    # A role the answer lists no group of counts by its v1.1 count (a Task group MRS creates from 0 nodes), unless the
-    # cluster is custom (ClusterView.is_custom).
+    # A role the answer lists no group of counts by its v1.1 count (a Task group MRS creates from 0 nodes), on the
+    # clusters whose default groups the v1.1 resize means (default_groups_apply).
     listed = set(ref.role for ref in every.values())
-    default_groups = not view.is_custom
+    default_groups = default_groups_apply(view)
     for role in API_GROUP_NAMES:
         if default_groups and role not in listed and getattr(view, '%s_count' % role) is not None:
             every[role] = GroupRef(role, API_GROUP_NAMES[role], role, V11)
@@ -877,3 +959,71 @@ def plan_cluster(current, target, step=0, task_node_info=None, check_spec=True):
     steps = [move for moves in ordered for move in moves]
     _check_each_step(view, refs, labels, steps, spec, check_spec)
     return steps
+
+
+def hdfs_removals(view, steps, nodes=None):
+    """What a whole-cluster plan removes from groups that may hold HDFS data, by the rule of ``hdfs_evidence`` (the rule
+    that gives such a group its minimum of MIN_CORE_NODES).
+
+    ``steps``: the plan (``Step``, or dicts with ``node_group``, ``from`` and ``count`` as the scale_steps filter returns
+    them); ``nodes``: the parsed v2 node list, or None when it was not read. One dict per group the plan shrinks, in the
+    plan's order: ``node_group`` (the step key), ``name`` (as MRS names it), ``kind`` (its role), ``from``, ``count`` (after the plan),
+    ``removed``, ``holds_hdfs`` (True, False or None: unknown) and ``why``.
+    """
+    order, ends = [], {}
+    for move in steps:
+        key, before, after = (move['node_group'], move['from'], move['count']) if isinstance(move, dict) else (
+            move.node_group, move.before, move.after)
+        if key not in ends:
+            order.append(key)
+            ends[key] = [before, after]
+        ends[key][1] = after
+    found = []
+    for key in order:
+        before, after = ends[key]
+        if after >= before:
+            continue
+        ref = resolve_node_group(view, key)
+        holds, why = hdfs_evidence(ref, view.count_of(ref.key), nodes)
+        found.append({'node_group': key, 'name': ref.name, 'kind': ref.role, 'from': before, 'count': after,
+                      'removed': before - after, 'holds_hdfs': holds, 'why': why})
+    return found
+
+
+def check_hdfs_removals(view, steps, nodes=None, limit=None, names=None, label=None):
+    """``hdfs_removals`` of the plan, checked before its first resize: a group that holds HDFS data (or whose nodes cannot
+    say, the safe reading) keeps MIN_CORE_NODES nodes once its node list was read, and the plan removes at most ``limit``
+    nodes from such groups (None: no limit). Refusals are PlanErrors naming ``target.<key>`` or ``removal_limit``;
+    ``names`` may rename ``removal_limit`` and name ``allow_removal`` (the setting that lifts the limit) in the advice;
+    ``label`` is added to the list of changes (e.g. the profile). Returns the removals.
+    """
+    names = dict({'removal_limit': 'removal_limit'}, **(names or {}))
+    removals = hdfs_removals(view, steps, nodes)
+    for item in removals:
+        if item['kind'] == 'custom' and item['count'] < MIN_CORE_NODES and item['holds_hdfs'] is not False and nodes is not None:
+            ref = resolve_node_group(view, item['node_group'])
+            try:
+                _check_custom_minimum(ref, item['from'], item['count'], nodes)
+            except PlanError as error:
+                raise PlanError('target.%s' % item['node_group'], '%s (resize %s %d -> %d)'
+                                % (error.rule, item['node_group'], item['from'], item['count']))
+    counted = [item for item in removals if item['holds_hdfs'] is not False]
+    total = sum(item['removed'] for item in counted)
+    if limit is not None and total > limit:
+        raise PlanError(names['removal_limit'], _removal_refusal(counted, total, limit, names, label))
+    return removals
+
+
+def _removal_refusal(counted, total, limit, names, label):
+    core_only = all(item['kind'] == 'core' for item in counted)
+    changes = ', '.join('%s%d -> %d' % ('' if item['node_group'] == 'core' else item['node_group'] + ' ', item['from'], item['count'])
+                        for item in counted)
+    notes = ''.join(' %s counts: %s%s.' % (item['name'], item['why'], '' if item['holds_hdfs'] else ', so it is taken as holding HDFS data')
+                    for item in counted if item['kind'] != 'core')
+    allow = ', or set %s to true for this run' % names['allow_removal'] if names.get('allow_removal') else ''
+    return ('this run would remove %d %s (%s%s) and at most %d may go in one run. Nothing was changed.%s %s hold HDFS data: MRS '
+            'decommissions each one before removing it, copying its blocks to the remaining DataNodes, which takes minutes to '
+            'hours depending on the data, and the cluster keeps less redundancy while it runs. To remove them in one run, set '
+            '%s to %d or more (for example with the profile or in group_vars)%s.'
+            % (total, 'Core nodes' if core_only else 'nodes that hold HDFS data', changes, ', %s' % label if label else '', limit,
+               notes, 'Core nodes' if core_only else 'Such nodes', names['removal_limit'], total, allow))

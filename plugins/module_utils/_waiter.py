@@ -22,6 +22,10 @@ PENDING = 'pending'
 FAILED = 'failed'
 
 _ROLE_TITLES = {'core': 'Core', 'task': 'Task', 'master': 'Master'}
+# Seconds within which MRS shows a scale it accepted (Huawei's Terraform provider polls first after 20 s and takes a
+# running cluster then for a finished scale): on a cluster that already showed scaling-error, a scale not seen by then
+# failed at once or never started. The wait's poll at 30 s decides.
+START_WINDOW = 30.0
 
 
 class WaitError(MrsError):
@@ -159,33 +163,78 @@ def describe(view, node_group=None, target=None):
     return '%s, %s nodes %s (target %d)' % (text, _title(node_group), _known(_count_or_none(view, node_group)), target)
 
 
+# Where a group's count stands against a resize (``progress``): the words of the failure messages and of their advice.
+UNKNOWN = 'unknown'        # the answer has no readable count for the group
+UNCHANGED = 'unchanged'    # still the count before the resize
+PARTIAL = 'partial'        # moved toward the target, not all the way: the resize is partly applied
+REACHED = 'reached'        # the target
+BEYOND = 'beyond'          # past the target: another operation changed the group as well
+AGAINST = 'against'        # moved the other way: another operation changed the group
+
+
+def progress(before, target, count):
+    """Where ``count`` stands on the way from ``before`` to ``target``: UNKNOWN, UNCHANGED, PARTIAL, REACHED, BEYOND or
+    AGAINST. Only the group's own count: nothing another group or the cluster shows."""
+    if count is None:
+        return UNKNOWN
+    if count == target:
+        return REACHED
+    if count == before:
+        return UNCHANGED
+    upward = target > before
+    if (count > before) != upward:
+        return AGAINST
+    return PARTIAL if (count < target) == upward else BEYOND
+
+
+def where_it_ended(before, target, count, node_group):
+    """One sentence on a group's count that is not the target (see ``progress``), for failure messages."""
+    title, place = _title(node_group), progress(before, target, count)
+    if place == PARTIAL:
+        return 'the scale ended partly applied: %d %s nodes of the target %d (from %d)' % (count, title, target, before)
+    if place in (BEYOND, AGAINST):
+        return ('%s has %d nodes (%d before this resize, target %d): another operation (another operator, or an auto-scaling '
+                'policy) changed it as well' % (title, count, before, target))
+    if place == UNCHANGED:
+        return 'none of it was applied (%s %d, target %d)' % (title, count, target)
+    return 'the %s count is %s (target %d)' % (title, _known(count), target)
+
+
 class ResizeEvaluator:
     """Judge the progress of a resize this module started, one cluster view at a time.
 
-    Right after the PUT the API may still show the old picture: ``running`` with the old count,
+    Right after the write the API may still show the old picture: ``running`` with the old count,
     and a ``scaling-error`` left from an earlier failure. Both mean "not started yet" until a scale
     has been seen (a scaling state, or the group count moving away from ``before_view``); after
     that, an idle cluster with the wrong count, or a ``scaling-error``, means the scale failed.
 
     A scale that fails between two polls is never seen scaling. On a cluster that already showed
-    ``scaling-error``, what tells its failure from the old one is the record of it: ``updateAt``
-    later than in ``before_view`` (MRS, like the emulator, stamps the end of an operation there),
-    or a ``stageDesc`` that changed (it carries the failure, e.g. 'Cluster expansion failed').
-    Only the ``scaling-error`` verdict uses that signal: a later ``updateAt`` on a running cluster
-    with the old count is not taken to mean anything else.
+    ``scaling-error``, what tells its failure from the old one is a ``stageDesc`` that changed (it
+    carries the failure, e.g. 'Cluster expansion failed'), or time: MRS shows an accepted scale within
+    seconds (Huawei's Terraform provider polls first after 20 s), so a scale that has not shown within
+    START_WINDOW seconds on such a cluster failed at once or never started. ``updateAt`` is not used:
+    anyone moves it (another operator's policy change), so it is no evidence about this resize.
+    A failure says where the group's count stands (``where_it_ended``): partly applied, or changed by
+    another operation as well.
     """
 
-    def __init__(self, node_group, target, before_view):
+    def __init__(self, node_group, target, before_view, clock=time.monotonic, start_window=None):
         self.node_group = node_group
         self.target = target
         self.scale_seen = False
         self._before = before_view
         self._before_count = before_view.count_of(node_group)
         self._error_before = before_view.scale == 'scaling-error'
+        self._clock = clock
+        self._started = clock()
+        self._start_window = START_WINDOW if start_window is None else start_window
 
     def _new_record(self, view):
-        """Whether the cluster shows an operation recorded after ``before_view`` was read."""
-        return view.updated_since(self._before) or (bool(view.stage_desc) and view.stage_desc != self._before.stage_desc)
+        """Whether the cluster shows a failure recorded after ``before_view`` was read: a new ``stageDesc``."""
+        return bool(view.stage_desc) and view.stage_desc != self._before.stage_desc
+
+    def _ended(self, count):
+        return where_it_ended(self._before_count, self.target, count, self.node_group)
 
     def __call__(self, view):
         count = view.count_of(self.node_group)
@@ -193,24 +242,30 @@ class ResizeEvaluator:
             self.scale_seen = True
         where = describe(view, self.node_group, self.target)
         if view.is_failed:
-            return FAILED, 'the cluster is no longer usable: %s' % where
+            moved = '' if count in (self._before_count, self.target) else '; %s' % self._ended(count)
+            return FAILED, 'the cluster is no longer usable%s: %s' % (moved, where)
         if view.is_scaling:
             return PENDING, 'scaling: %s' % where
         if view.scale == 'scaling-error' and (self.scale_seen or not self._error_before or self._new_record(view)):
-            return FAILED, 'the scale failed: %s' % where
+            moved = '' if count == self._before_count else ' (%s)' % self._ended(count)
+            return FAILED, 'the scale failed%s: %s' % (moved, where)
+        if view.scale == 'scaling-error' and self._clock() - self._started >= self._start_window:
+            return FAILED, ('no scale showed within %s s after MRS accepted the resize and the cluster still shows its earlier '
+                            'scaling-error, so the scale failed at once or never started: %s' % (seconds(self._start_window), where))
         if view.state != 'running':
             return PENDING, 'waiting for the cluster to run: %s' % where
         if count == self.target:
             return DONE, 'scaled: %s' % where
         if self.scale_seen:
-            return FAILED, 'the scale ended with %d %s nodes, not the target %d: %s' % (count, _title(self.node_group), self.target, where)
+            return FAILED, 'the scale ended with %d %s nodes, not the target %d; %s: %s' % (
+                count, _title(self.node_group), self.target, self._ended(count), where)
         return PENDING, 'waiting for the scale to start: %s' % where
 
 
-def resize_evaluator(node_group, target, before_view):
+def resize_evaluator(node_group, target, before_view, clock=time.monotonic):
     """An ``evaluate(view)`` for ``wait_for`` after a resize of ``node_group`` (a role key, core or task, or on the v2 path
-    a group name) to ``target`` nodes."""
-    return ResizeEvaluator(node_group, target, before_view)
+    a group name) to ``target`` nodes; ``clock`` is the wait's (the start window counts from the call)."""
+    return ResizeEvaluator(node_group, target, before_view, clock)
 
 
 def _evaluate_idle(view):

@@ -195,9 +195,10 @@ clusters:
           type: str
         kind:
           description:
-            - V(master), V(core) or V(task) from the MRS group names (C(master_node_*), C(core_node_*), C(task_node_*));
-              V(task) for any group MRS lists as a Task group; V(custom) for any other group (custom clusters name
-              their groups freely).
+            - V(task) for any group MRS lists as a Task group (C(taskNodeGroups)); V(master) for the Master group; on
+              analysis, streaming and mixed clusters V(core) or V(task) from the names MRS gives their groups
+              (C(core_node_*), C(task_node_*)); on a custom cluster V(custom) for every other group, whatever its
+              name (custom clusters name their groups freely).
           type: str
           version_added: 1.1.0
         role:

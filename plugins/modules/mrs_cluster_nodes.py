@@ -21,30 +21,41 @@ description:
   - 'Which API: the default Core and Task groups of an analysis or streaming cluster (the one Core and the one Task
     group) go through C(PUT /v1.1/{project_id}/cluster_infos/{cluster_id}), the resize the vendor documents for them,
     which alone can remove chosen Task nodes (O(server_ids)) and create a Task group that does not exist yet
-    (O(task_node_info)). Every other group (the named groups of a custom cluster, both Core and both Task groups of a
-    mixed cluster) goes through C(POST /v2/{project_id}/clusters/{cluster_id}/expand) or C(/shrink), which take any
-    group by name; MRS picks the nodes a shrink removes. RV(api) says which one was used.'
+    (O(task_node_info)). Every other group (the named groups of a custom cluster, every group of a mixed cluster) goes
+    through C(POST /v2/{project_id}/clusters/{cluster_id}/expand) or C(/shrink), which take any group by name; MRS
+    picks the nodes a shrink removes. RV(api) says which one was used.'
+  - A group's kind comes from the cluster answer (C(taskNodeGroups), C(clusterType)), never from a custom group's name.
   - Every documented limit is checked before the call, with a message naming the option and the rule.
     Master nodes cannot be changed; every Core group keeps at least 3 nodes; the groups other than Master together
     never exceed 500 nodes; nodes are removed by id only from the Task group on the v1.1 path; prepaid
-    (yearly/monthly) clusters cannot be scaled through the v1.1 API.
-  - A custom group's kind is not in the cluster answer. Before shrinking one below 3 nodes the module reads its nodes
-    (C(GET /v2/{project_id}/clusters/{cluster_id}/nodes)); a group whose nodes run the HDFS DataNode holds HDFS data and
-    keeps at least 3 nodes, as MRS requires (it answers 12000013 otherwise).
+    (yearly/monthly, C(billingType) 11 or the words) clusters cannot be scaled through the v1.1 API;
+    O(skip_bootstrap_scripts) and O(scale_without_start) need MRS 1.7.2 or later.
+  - Whether a custom group holds HDFS data is not in the cluster answer. Before shrinking one below 3 nodes the module
+    reads its nodes (C(GET /v2/{project_id}/clusters/{cluster_id}/nodes)); a group whose nodes run the HDFS DataNode
+    holds HDFS data and keeps at least 3 nodes, as MRS requires (it answers 12000013 otherwise). A node list that does
+    not show every node of the group with its components (C(component_infos) missing or empty) cannot say, and the
+    group is taken as holding HDFS data.
   - A v2 expand of a yearly/monthly (prepaid) group answers an order instead of starting, and its nodes come only once the
     order is paid. The module then returns RV(order_id) with C(changed=true) and a warning saying how to pay it, and
     does not wait; run the task again once it is paid to wait for the nodes. A re-run before that is refused by MRS
-    with 12000121 (unpaid order).
+    with 12000121 (unpaid order). An expand answer without C(order_id) on a group that may be prepaid (its cluster's
+    C(billingType) prepaid or unknown, not a Task group) is not taken for pay-per-use; when no scale-out starts within a
+    few seconds, the module returns with a warning instead of waiting for nodes only payment brings.
   - With O(wait), waits until the cluster is running, no scale is in progress and the group has the target count.
     If a scale is already in progress when the task starts, it waits for that first and plans from the result.
-  - A resize whose answer is lost in the network is never sent again blindly. The module reads the cluster to
-    decide whether it took effect, and fails clearly when it cannot tell.
-  - A resize refused because the cluster is busy (error 12000018) applied nothing. With O(wait), the module backs off
-    (5 s doubling to 60 s, jittered), reads the cluster and plans again, at most 5 times and never past O(wait_timeout).
+  - A resize whose answer is lost in the network, or that MRS refuses with a code this collection does not know (the v2
+    routes may answer C(MRS.0000xxxx)), is never sent again. The module decides whether it took effect from the group's
+    own count, never from cluster-wide fields another operator moves (C(updateAt), another group), and fails clearly
+    when it cannot tell.
+  - A resize refused because the cluster is busy (12000018, 12000012, 12000082, 12000125) applied nothing. With O(wait),
+    the module backs off (5 s doubling to 60 s, jittered), reads the cluster and plans again, at most 5 times and never
+    past O(wait_timeout). Nodes that are not running (12000068, 12000080) are not waited for.
   - Once a resize was accepted, the task reports C(changed=true) on every path, also when it then fails (a timeout,
-    an API error, a failed scale); the failure result carries RV(request), RV(scale_type) and the counts. A re-run
-    finds the scale in progress, waits for it and then plans; if the target was reached it changes nothing and says
-    C(changed=false), because this run changed nothing.
+    an API error, a failed scale); the failure result carries RV(request), RV(scale_type), RV(previous_count) and
+    RV(count), and the message says whether the scale ended partly applied or another operation changed the group as
+    well, and never advises a re-run that would undo another operator's change. A re-run finds the scale in progress,
+    waits for it and then plans; if the target was reached it changes nothing and says C(changed=false), because this
+    run changed nothing.
   - Nothing is decided from a value the API answer lacks. A cluster answer without the group's count, or whose counts
     contradict each other, is a clear failure before any write, never a count of 0.
   - When a change is planned (in check mode too), the module reads the cluster's auto-scaling policies once
@@ -84,11 +95,12 @@ options:
   node_group:
     description:
       - The node group to scale. V(core) and V(task) (any case; also the v1.1 API's names V(core_node_default_group)
-        and V(task_node_default_group)) mean the cluster's one Core or Task group.
+        and V(task_node_default_group)) mean the one Core or Task group of an analysis or streaming cluster.
       - Or the group's name exactly as MRS writes it and M(hwcloud.mrs.mrs_cluster_info) shows it (case-sensitive), for
         example V(node_group_1) on a custom cluster or V(core_node_streaming_group) on a mixed cluster. Since 1.1.0.
-      - A mixed cluster has two Core and two Task groups, so it needs the group's name; a custom cluster names its
-        groups freely, so V(core) there means only a group MRS names C(core_node_*).
+      - A mixed cluster has two Core and two Task groups, so it needs the group's name. A custom cluster names its
+        groups freely and has no default Core group, so V(core) is refused there and V(task) means its one group listed
+        among its Task groups.
       - Master groups cannot be scaled; an unknown name is refused, listing the groups that can be resized. No write
         is made in either case.
     type: str
@@ -276,10 +288,12 @@ previous_count:
 count:
   description:
     - Nodes in the group at the end. The target when the module did not wait, and the prediction in check mode.
-    - The count before when a prepaid expand answered RV(order_id) (no node comes until the order is paid), and when the
-      answer of an expand on a yearly/monthly cluster was lost and no scale-out started after it (an order may wait to
-      be paid; the module warns and does not wait).
-  returned: success
+    - The count before when a prepaid expand answered RV(order_id) (no node comes until the order is paid), and when an
+      expand of a group that may be yearly/monthly was accepted with an answer that carries no order_id and no scale-out
+      started after it (an order may wait to be paid; the module warns and does not wait).
+    - On failure after MRS accepted the resize, the group's count as last read (for example the nodes a scale that ended
+      partly applied reached), when the answer had it.
+  returned: success, and on failure once a resize was accepted
   type: int
   sample: 5
 scale_type:
@@ -386,7 +400,7 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsErro
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
     DATA_VOLUME_TYPES, ResizeRequest, check_id, check_text, check_wait_timeout, validate_request)
-from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler, ScaleFailed
+from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler, ScaleFailed, failure_advice, reached_count
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import WaitError, seconds
 
 ARGUMENT_SPEC = dict(
@@ -436,11 +450,11 @@ ORDER_WARNING = ("the expand of node group %s answered order %s: it is a yearly/
                  "changed=false once they are in. Until the order is paid, a re-run is refused by MRS with 12000121 (unpaid order)")
 
 
-ORDER_LOST_WARNING = ("the answer to the expand of node group %s was lost, and on this yearly/monthly (prepaid) cluster an "
-                      "expand may answer an order instead of starting: the cluster recorded a change but no scale-out "
-                      "started, so the task did not wait for nodes that come only once an order is paid, and it re-sent "
-                      "nothing. Look for an unpaid MRS order in the Huawei Cloud console (Billing Center, Orders, Unpaid "
-                      "Orders), pay it, then run the task again: it waits for the nodes")
+ORDER_LOST_WARNING = ("MRS accepted the expand of node group %s, but its answer carried no order_id, and no scale-out "
+                      "started: the group may be yearly/monthly (prepaid), whose expand answers an order and adds nodes only "
+                      "once it is paid, so the task did not wait for them and re-sent nothing. Look for an unpaid MRS order "
+                      "in the Huawei Cloud console (Billing Center, Orders, Unpaid Orders), pay it, then run the task again: "
+                      "it waits for the nodes")
 
 
 def _group_fields(plan, given):
@@ -491,9 +505,11 @@ def failure(error, elapsed, given=None):
         msg = "%s (cluster %s, waited %s s in %d polls)" % (cause.message, outcome.cluster_id, seconds(cause.elapsed), cause.polls)
     else:
         msg = str(cause)
-    if outcome.applied:
-        msg += ". The resize was accepted, so the cluster changed (changed=true): run the task again to wait for it and check the result"
+    msg += failure_advice(outcome, cause)
     result = dict(msg=msg, changed=bool(outcome.applied), cluster_id=outcome.cluster_id, elapsed=round(elapsed, 2), polls=outcome.polls)
+    count = reached_count(outcome, cause)
+    if count is not None:
+        result["count"] = count
     last = cause.last if isinstance(cause, WaitError) and cause.last is not None else outcome.last
     result["cluster"] = last.summary() if last is not None else None
     plan = outcome.plan

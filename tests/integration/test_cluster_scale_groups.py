@@ -62,10 +62,11 @@ def test_converge_a_custom_group_then_two_groups_stepwise_and_rerun_changes_noth
     assert again["failed"] is False and again["result"]["changed"] is False and again["result"]["steps"] == [], again
     assert [entry["method"] for entry in mrs.requests_log()] == ["GET"]  # one read of the cluster, by its id
 
-    # two groups in steps of 2: node_group_2 grows first (capacity first), node_group_1 shrinks after it
+    # two groups in steps of 2: node_group_2 grows first (capacity first), node_group_1 shrinks after it. node_group_1's
+    # nodes run the DataNode, so its 2 removed nodes count against the HDFS removal limit (#20 class 7): raised to 2
     mrs.clear_requests()
     both = role(playbook, tmp_path, "converge", cluster_scale_cluster_id=cid, cluster_scale_step=2,
-                cluster_scale_node_groups={"node_group_1": 3, "node_group_2": 4})
+                cluster_scale_core_removal_limit=2, cluster_scale_node_groups={"node_group_1": 3, "node_group_2": 4})
     assert both["failed"] is False, both
     assert [(step["node_group"], step["from"], step["count"]) for step in both["result"]["steps"]] == [
         ("node_group_2", 1, 3), ("node_group_2", 3, 4), ("node_group_1", 5, 3)]
@@ -74,6 +75,8 @@ def test_converge_a_custom_group_then_two_groups_stepwise_and_rerun_changes_noth
                            ("POST", "shrink", {"node_group_name": "node_group_1", "count": 2})]
     assert counts(mrs, cid) == {"master_node_default_group": 3, "node_group_1": 3, "node_group_2": 4}
     assert both["result"]["after"] == {"node_group_1": 3, "node_group_2": 4}
+
+    assert any(entry["path"].endswith("/nodes") for entry in mrs.requests_log())  # the node list told the guard
 
     mrs.clear_requests()
     rerun = role(playbook, tmp_path, "converge", cluster_scale_cluster_id=cid, cluster_scale_step=2,
@@ -169,3 +172,63 @@ def test_a_named_groups_policy_is_refused_or_paused_and_restored(mrs, playbook, 
     assert counts(mrs, cid) == {"master_node_default_group": 3, "node_group_1": 4, "node_group_2": 3}
     held = [entry for entry in mrs.token_session().get(url, timeout=10).json() if entry["node_group_name"] == "node_group_2"]
     assert held[0]["auto_scaling_policy"]["auto_scaling_enable"] is True
+
+
+# --- #20 class 7: the HDFS removal guard covers every group that holds HDFS data ---------------------------------------
+
+def role_via(playbook, tmp_path, entry, env, **role_vars):
+    result_file = tmp_path / ("%s-via.json" % entry)
+    if result_file.exists():
+        result_file.unlink()
+    run = playbook("role_entry", env=env, entry=entry, result_file=str(result_file), job_fails=False,
+                   cluster_scale_burst_tasks_file=JOB, **role_vars)
+    assert run.rc == 0, run
+    return json.loads(result_file.read_text())
+
+
+NIGHT = {"day": {"node_groups": {"node_group_1": 6}}, "night": {"node_groups": {"node_group_1": 3}}}
+
+
+def test_issue20_the_night_profile_taking_a_datanode_custom_group_from_6_to_3_is_refused_before_any_change(mrs, playbook, tmp_path):
+    """Was: node_group_1 6 -> 3 in one shrink with the default limit of 1 (the guard saw only Core-kind groups)."""
+    cid = mrs.create_cluster(name="lake", type="custom", scale_seconds=0, node_groups=[
+        GROUPS[0], dict(GROUPS[1], count=6), GROUPS[2]])["clusterId"]
+    mrs.clear_requests()
+    night = role(playbook, tmp_path, "profile", cluster_scale_cluster_id=cid, cluster_scale_profiles=NIGHT,
+                 cluster_scale_profile="night")
+    assert night["failed"] is True, night
+    assert night["msg"].startswith("cluster_scale_core_removal_limit: this run would remove 3 nodes that hold HDFS data "
+                                   "(node_group_1 6 -> 3, profile night) and at most 1 may go in one run. Nothing was changed. "
+                                   "node_group_1 counts: runs the HDFS DataNode."), night["msg"]
+    assert "set cluster_scale_core_removal_limit to 3 or more" in night["msg"]
+    assert "cluster_scale_allow_core_removal to true" in night["msg"]
+    assert writes(mrs) == [] and counts(mrs, cid)["node_group_1"] == 6
+
+    raised = role(playbook, tmp_path, "profile", cluster_scale_cluster_id=cid, cluster_scale_profiles=NIGHT,
+                  cluster_scale_profile="night", cluster_scale_core_removal_limit=3)
+    assert raised["failed"] is False, raised
+    assert writes(mrs) == [("POST", "shrink", {"node_group_name": "node_group_1", "count": 3})]
+
+
+def test_a_custom_group_whose_nodes_run_no_datanode_is_not_counted_and_a_trimmed_node_list_is(mrs, playbook, tmp_path):
+    """The same rule as the minimum: a custom group counts when its nodes run the DataNode, or when they cannot say."""
+    from gateway import Gateway
+    cid = mrs.create_cluster(name="lake", type="custom", scale_seconds=0, node_groups=[
+        GROUPS[0], dict(GROUPS[1], count=6), GROUPS[2]])["clusterId"]
+    nodes = r"/clusters/%s/nodes$" % cid
+    with Gateway(mrs.url) as gateway:
+        env = dict(HW_MRS_ENDPOINT=gateway.url, HW_AUTH_URL=gateway.url)
+        gateway.add("GET", nodes, "set", times=None, values={"nodes.*.component_infos": []})
+        trimmed = role_via(playbook, tmp_path, "converge", env, cluster_scale_cluster_id=cid,
+                           cluster_scale_node_groups={"node_group_1": 4})
+        assert trimmed["failed"] is True and "this run would remove 2 nodes that hold HDFS data" in trimmed["msg"], trimmed
+        assert "does not say which components" in trimmed["msg"] and "so it is taken as holding HDFS data" in trimmed["msg"]
+        assert writes(mrs) == []
+
+        gateway.clear()
+        no_datanode = [{"role_name": "NodeManager", "service_name": "Yarn"}]
+        gateway.add("GET", nodes, "set", times=None, values={"nodes.*.component_infos": no_datanode})
+        compute = role_via(playbook, tmp_path, "converge", env, cluster_scale_cluster_id=cid,
+                           cluster_scale_node_groups={"node_group_1": 4})
+    assert compute["failed"] is False, compute
+    assert writes(mrs) == [("POST", "shrink", {"node_group_name": "node_group_1", "count": 2})]

@@ -208,8 +208,10 @@ def test_wait_timeout_0_after_an_accepted_resize_is_changed(mrs, scale, puts):
     assert failed["changed"] is True and failed["request"]["parameters"]["instances"] == "1"
 
 
-def test_a_new_failure_on_a_cluster_already_in_scaling_error_fails_at_once(mrs, scale, puts):
-    """Issue #11: the earlier failure left scaling-error; the new scale fails between two polls. Was: waited until the timeout."""
+def test_a_new_failure_on_a_cluster_already_in_scaling_error_fails_within_the_start_window(mrs, scale, puts):
+    """Issue #11: the earlier failure left scaling-error; the new scale fails between two polls. Was: waited until the timeout.
+    The failure leaves the same stageDesc; updateAt is no evidence (#20 class 2: anyone moves it), so the scale that never
+    showed is judged failed at the wait's poll at START_WINDOW (30 s), far from the timeout."""
     cluster_id = mrs.create_cluster(name="example", core=3, scale_seconds=1)["clusterId"]
     mrs.patch_cluster(cluster_id, fail_next_scale="scaling-error")
     first, _result = scale(cluster_id=cluster_id, node_group="core", count=4)
@@ -218,11 +220,11 @@ def test_a_new_failure_on_a_cluster_already_in_scaling_error_fails_at_once(mrs, 
 
     mrs.patch_cluster(cluster_id, fail_next_scale="scaling-error")
     started = time.monotonic()
-    run, _result = scale(cluster_id=cluster_id, node_group="core", count=4, wait_timeout=120)
+    run, _result = scale(cluster_id=cluster_id, node_group="core", count=4, wait_timeout=600)
     took = time.monotonic() - started
 
-    assert run.rc == 2 and "the scale failed" in run.output and "Core nodes 3 (target 4)" in run.output, run
-    assert took < 30, "waited %.0f s for a scale that had failed" % took
+    assert run.rc == 2 and "the scale failed at once or never started" in run.output and "Core nodes 3 (target 4)" in run.output, run
+    assert took < 90, "waited %.0f s for a scale that had failed" % took
     assert len(puts()) == 2
     failed = failed_result(run)
     assert failed["changed"] is True and failed["request"] is not None

@@ -183,11 +183,11 @@ def test_custom_groups_grow_after_core_and_before_task_and_shrink_the_other_way(
                       group("core_node_streaming_group", "core", 3), group("hdfs_nodes", "custom", 3),
                       group("task_node_analysis_group", "task", 4))
     out = scale_steps(current, {"task_node_analysis_group": 6, "hdfs_nodes": 4, "core_node_streaming_group": 4})
-    # the one Task group keeps its v1.1 key, task
-    assert [move["node_group"] for move in out] == ["core_node_streaming_group", "hdfs_nodes", "task"]
+    # every group of a mixed cluster, its one listed Task group too, is resized by its name (v2): never the v1.1 key task
+    assert [move["node_group"] for move in out] == ["core_node_streaming_group", "hdfs_nodes", "task_node_analysis_group"]
     back = scale_steps(current, {"task_node_analysis_group": 1, "hdfs_nodes": 2, "core_node_analysis_group": 3,
                                  "core_node_streaming_group": 4})
-    assert [move["node_group"] for move in back] == ["core_node_streaming_group", "task", "hdfs_nodes"]
+    assert [move["node_group"] for move in back] == ["core_node_streaming_group", "task_node_analysis_group", "hdfs_nodes"]
 
 
 def test_a_custom_cluster_whose_answer_lacks_its_type_is_still_told_by_its_groups():

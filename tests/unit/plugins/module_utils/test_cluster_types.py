@@ -96,12 +96,14 @@ def test_core_node_num_beyond_the_core_and_custom_groups_is_refused():
         parse_cluster(raw)
 
 
-def test_core_node_num_below_the_core_named_groups_is_refused_next_to_custom_groups():
+def test_on_a_custom_cluster_a_core_named_group_is_a_custom_group_and_core_node_num_still_bounds_them():
+    """Names never decide a custom group's kind: core_node_x is a custom group like extra (#20 class 6)."""
     raw = emulated(type="custom", node_groups=[{"name": "master_node_default_group", "count": 3, "kind": "master"},
                                                {"name": "core_node_x", "count": 3, "kind": "core"},
                                                {"name": "extra", "count": 2, "kind": "core"}])
-    raw["coreNodeNum"] = "2"
-    with pytest.raises(ClusterParseError, match="coreNodeNum is 2"):
+    assert roles(parse_cluster(raw))[1:] == [("core_node_x", "custom", 3), ("extra", "custom", 2)]
+    raw["coreNodeNum"] = "6"
+    with pytest.raises(ClusterParseError, match="coreNodeNum is 6 but the Core groups in nodeGroups have 0 nodes and the custom groups 5"):
         parse_cluster(raw)
 
 

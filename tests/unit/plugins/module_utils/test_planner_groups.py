@@ -73,10 +73,10 @@ def test_on_a_custom_cluster_every_group_takes_v2():
 
 
 def test_core_on_a_custom_cluster_names_the_groups_to_choose_from():
-    with pytest.raises(PlanError) as caught:
+    with pytest.raises(GroupNotListed) as caught:
         resolve_node_group(emulated(type="custom"), "core")
     assert caught.value.parameter == "node_group"
-    assert "no group MRS names as its Core group" in caught.value.rule and "node_group_1" in caught.value.rule
+    assert "a custom cluster has no default Core group" in caught.value.rule and "node_group_1" in caught.value.rule
 
 
 @pytest.mark.parametrize("value, names", [("core", "core_node_analysis_group, core_node_streaming_group"),

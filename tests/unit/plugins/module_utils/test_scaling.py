@@ -133,7 +133,8 @@ def test_lost_answer_of_an_applied_resize_is_not_resent():
 def test_lost_answer_of_a_resize_that_did_not_apply_fails_clearly_without_resending():
     lost = ResizeOutcomeUnknown("PUT failed: ConnectionError; the request may or may not have been applied")
     client = FakeClient(details(core=3), resize_error=[lost])
-    with pytest.raises(ScaleFailed, match="showed no sign of this resize .*outcome is unknown; nothing was re-sent") as caught:
+    with pytest.raises(ScaleFailed, match="showed no sign of this resize .*so it was not applied as far as the cluster shows; "
+                       "nothing was re-sent") as caught:
         scaler(client).converge("c1", CORE_TO_5)
     assert caught.value.outcome.applied is False and caught.value.outcome.sent
     assert len(client.resizes) == 1
@@ -334,9 +335,57 @@ def test_every_failure_after_an_accepted_resize_says_it_was_applied(after_resize
 
 def test_a_resize_confirmed_after_a_lost_answer_is_applied_when_the_wait_then_fails():
     lost = ResizeOutcomeUnknown("PUT failed: ReadTimeout; the request may or may not have been applied")
-    client = FakeClient(details(core=3), SCALING, MrsApiError(401, "APIGW.0307", "expired"), resize_error=[lost])
+    moving = details(core=4, state="scaling-out", scale="scaling-out")  # the Core count moved: this resize shows
+    client = FakeClient(details(core=3), moving, MrsApiError(401, "APIGW.0307", "expired"), resize_error=[lost])
     error = failure(client)
     assert error.outcome.applied is True and len(client.resizes) == 1
+
+
+def test_a_scale_in_progress_after_a_lost_answer_is_awaited_and_judged_by_the_groups_count():
+    """#20 class 2: a scale in progress is the cluster's, not the group's (it may be another operator's). The task waits for
+    it to end and decides from the Core count: unchanged, so this resize was not applied (changed=false), nothing re-sent."""
+    lost = ResizeOutcomeUnknown("PUT failed: ReadTimeout; the request may or may not have been applied")
+    client = FakeClient(details(core=3), SCALING, SCALING, details(core=3, task=2), resize_error=[lost])
+    error = failure(client)
+    assert error.outcome.applied is False and len(client.resizes) == 1
+    assert "that scale was another operation's, or this resize applied nothing; nothing was re-sent" in str(error)
+
+
+def test_a_scale_in_progress_after_a_lost_answer_that_then_shows_the_change_is_applied():
+    lost = ResizeOutcomeUnknown("PUT failed: ReadTimeout; the request may or may not have been applied")
+    client = FakeClient(details(core=3), SCALING, SCALING, details(core=5), resize_error=[lost])
+    outcome = scaler(client).converge("c1", CORE_TO_5)
+    assert outcome.applied and outcome.final.core_count == 5 and len(client.resizes) == 1
+
+
+def test_a_scale_the_other_way_after_a_lost_answer_is_not_this_resize():
+    lost = ResizeOutcomeUnknown("PUT failed: ReadTimeout; the request may or may not have been applied")
+    client = FakeClient(details(core=3), details(core=3, state="scaling-in", scale="scaling-in"), resize_error=[lost])
+    error = failure(client)
+    assert error.outcome.applied is False and "which MRS runs one at a time, so this resize was not applied" in str(error)
+
+
+def test_without_wait_a_scale_in_progress_after_a_lost_answer_is_an_unknown_outcome_never_a_change():
+    lost = ResizeOutcomeUnknown("PUT failed: ReadTimeout; the request may or may not have been applied")
+    client = FakeClient(details(core=3), SCALING, resize_error=[lost])
+    error = failure(client, wait=False)
+    assert error.outcome.applied is False and len(client.resizes) == 1
+    assert "may be this resize or another operation; with wait: false the task does not wait" in str(error)
+
+
+@pytest.mark.parametrize("elsewhere", [
+    dict(updateAt="1700000090"),                       # another operator changed a policy: the cluster's updateAt moved
+    dict(updateAt="1700000090", taskNodeGroups=[]),    # and the answer changed shape
+])
+def test_a_lost_answer_is_never_settled_by_updateat(elsewhere):
+    """#20 class 2: was reported accepted (changed: true, then a full wait) because updateAt moved."""
+    lost = ResizeOutcomeUnknown("PUT failed: ReadTimeout; the request may or may not have been applied")
+    before = dict(details(core=3), updateAt="1700000000")
+    client = FakeClient(before, dict(before, **elsewhere), resize_error=[lost])
+    scaling, clock = timed_scaler(client)
+    with pytest.raises(ScaleFailed, match="showed no sign of this resize") as caught:
+        scaling.converge("c1", CORE_TO_5)
+    assert caught.value.outcome.applied is False and clock.now < 30
 
 
 def test_a_failure_before_the_resize_is_not_applied():
@@ -419,15 +468,25 @@ def test_the_client_gets_the_task_deadline():
 
 # a new failure on a cluster already in scaling-error
 
-def test_a_quick_new_failure_on_a_cluster_already_in_scaling_error_fails_at_once():
-    """Was: waited until the timeout. The earlier failure left scaling-error; the new one fails between two polls."""
+def test_a_quick_new_failure_on_a_cluster_already_in_scaling_error_fails_within_the_start_window():
+    """Was: waited until the timeout. The earlier failure left scaling-error; the new one fails between two polls, with the
+    same stageDesc. updateAt is no evidence (anyone moves it), so the scale that never showed fails after START_WINDOW."""
     before = dict(details(core=3, scale="scaling-error"), updateAt="1700000000", stageDesc="Cluster expansion failed")
     after = dict(before, updateAt="1700000090")
     client = FakeClient(before, after)
     scaling, clock = timed_scaler(client)
-    with pytest.raises(ScaleFailed, match="the scale failed") as caught:
+    with pytest.raises(ScaleFailed, match="no scale showed within 30 s after MRS accepted the resize") as caught:
         scaling.converge("c1", CORE_TO_5)
-    assert caught.value.outcome.applied and clock.now < 10
+    assert caught.value.outcome.applied and 30 <= clock.now < 60
+
+
+def test_an_updateat_moved_by_another_operator_on_an_old_scaling_error_is_no_failure():
+    """#20 class 2: a policy change elsewhere moves updateAt while the accepted scale has not shown yet (accept delay)."""
+    before = dict(details(core=3, scale="scaling-error"), updateAt="1700000000", stageDesc="Cluster expansion failed")
+    moved = dict(before, updateAt="1700000010")
+    client = FakeClient(before, moved, moved, dict(SCALING, updateAt="1700000020"), details(core=5))
+    outcome = scaler(client).converge("c1", CORE_TO_5)
+    assert outcome.final.core_count == 5 and len(client.resizes) == 1
 
 
 def test_an_old_scaling_error_with_nothing_new_is_still_not_started():
@@ -445,13 +504,18 @@ def test_a_new_stage_text_on_an_old_scaling_error_is_a_new_failure():
         scaler(client).converge("c1", CORE_TO_5)
 
 
-def test_a_quick_failure_after_a_lost_answer_is_recognised_as_applied():
+def test_a_quick_failure_after_a_lost_answer_settles_at_once_by_the_groups_count():
+    """A failed scale recorded after a lost answer may be this one's or another operation's: the Core count, unchanged,
+    says this resize applied nothing (changed=false); the task says so at once, without waiting out the grace period."""
     lost = ResizeOutcomeUnknown("PUT failed; the request may or may not have been applied")
     before = dict(details(core=3), updateAt="1700000000")
     after = dict(before, updateAt="1700000030", scale="scaling-error", stageDesc="Cluster expansion failed")
     client = FakeClient(before, after, resize_error=[lost])
-    error = failure(client)
-    assert error.outcome.applied is True and "the scale failed" in str(error)
+    scaling, clock = timed_scaler(client)
+    with pytest.raises(ScaleFailed) as caught:
+        scaling.converge("c1", CORE_TO_5)
+    assert caught.value.outcome.applied is False and clock.now < 5
+    assert "recorded a scale, but group core_node_analysis_group still has 3 nodes" in str(caught.value)
 
 
 def test_find_cluster_refuses_an_entry_without_an_id():

@@ -425,17 +425,25 @@ def test_wait_errors_are_collection_errors():
     assert issubclass(WaitTimeout, MrsError) and issubclass(WaitFailed, MrsError)
 
 
-def test_a_new_scaling_error_after_an_old_one_fails_at_once(cluster_raw):
+def test_a_new_scaling_error_after_an_old_one_is_told_by_its_stage_text_or_the_start_window(cluster_raw):
+    """updateAt is no evidence (#20 class 2: anyone moves it). A new stageDesc is; so is a scale that has not shown
+    within START_WINDOW seconds on a cluster that already showed scaling-error."""
     from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster
+    from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import START_WINDOW
+    now = [0.0]
     old = dict(cluster_raw(core=3, scale='scaling-error', stage_desc='Cluster expansion failed'), updateAt='1700000000')
-    evaluate = resize_evaluator('core', 5, parse_cluster(old))
+    evaluate = resize_evaluator('core', 5, parse_cluster(old), clock=lambda: now[0])
     assert evaluate(parse_cluster(old))[0] == PENDING  # nothing new yet: the old failure
-    status, reason = evaluate(parse_cluster(dict(old, updateAt='1700000100')))
-    assert status == FAILED and 'the scale failed' in reason and "stageDesc 'Cluster expansion failed'" in reason
+    assert evaluate(parse_cluster(dict(old, updateAt='1700000100')))[0] == PENDING  # another operator's change
+    status, reason = evaluate(parse_cluster(dict(old, stageDesc='Cluster expansion failed: ECS quota')))
+    assert status == FAILED and 'the scale failed' in reason and "stageDesc 'Cluster expansion failed: ECS quota'" in reason
+    now[0] = START_WINDOW
+    status, reason = evaluate(parse_cluster(old))
+    assert status == FAILED and 'no scale showed within 30 s' in reason
 
 
 def test_a_later_update_time_alone_does_not_fail_a_running_cluster(cluster_raw):
-    """The signal is used only for the scaling-error verdict: a running cluster with the old count is still pending."""
+    """A running cluster with the old count is still pending, whatever updateAt says."""
     from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster
     before = dict(cluster_raw(core=3), updateAt='1700000000')
     evaluate = resize_evaluator('core', 5, parse_cluster(before))
