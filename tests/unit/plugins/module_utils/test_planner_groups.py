@@ -40,7 +40,9 @@ def emulated(**fields):
 
 
 def nodes_of(rec):
-    return json.loads(json.dumps([node_view(rec, host, False) for host in sorted_hosts(rec)]))
+    """The v2 node list of ``rec`` as MRS answers it with query_node_detail=true, which the collection always sends (without
+    it MRS, and the emulator, leave component_infos empty)."""
+    return json.loads(json.dumps([node_view(rec, host, detail=True) for host in sorted_hosts(rec)]))
 
 
 def refusal(view, request, **kwargs):

@@ -45,8 +45,9 @@ def emulated(trim=(), **fields):
 
 
 def nodes_of(rec, drop=None):
-    """The v2 node list of ``rec``, as parse_nodes reads it; ``drop``: a component_infos value to put on every node."""
-    raw = json.loads(json.dumps([node_view(rec, host, False) for host in sorted_hosts(rec)]))
+    """The v2 node list of ``rec``, as MRS answers it with query_node_detail=true (which the collection always sends) and
+    parse_nodes reads it; ``drop``: a component_infos value to put on every node."""
+    raw = json.loads(json.dumps([node_view(rec, host, detail=True) for host in sorted_hosts(rec)]))
     for node in raw:
         if drop == "missing":
             node.pop("component_infos", None)
@@ -216,7 +217,7 @@ def test_hdfs_evidence_is_true_only_on_a_datanode_false_only_on_a_complete_list(
 @pytest.mark.parametrize("drop", ["missing", []])
 def test_a_shrink_below_three_from_a_list_without_components_is_refused_and_says_which_reading(drop):
     rec = record(type="custom", node_groups=CUSTOM)
-    raw = json.loads(json.dumps([node_view(rec, host, False) for host in sorted_hosts(rec)]))
+    raw = json.loads(json.dumps([node_view(rec, host, detail=True) for host in sorted_hosts(rec)]))
     for node in raw:
         if drop == "missing":
             node.pop("component_infos")
