@@ -427,6 +427,7 @@ class ClusterView:
             'scale': self.scale,
             'stage_desc': self.stage_desc,
             'billing_type': self.billing_type,
+            'billing_mode': self.billing_mode,
             'version': self.version,
             'master_count': self.master_count,
             'core_count': self.core_count,

@@ -164,9 +164,21 @@ clusters:
       type: str
       sample: null
     billing_type:
-      description: Billing mode, for example V(Metered) or V(Yearly/Monthly) (prepaid clusters cannot be scaled).
+      description:
+        - C(billingType) as MRS answers it, unchanged; V(11) (yearly/monthly) and V(12) (pay-per-use) on today's API, the
+          words V(Yearly/Monthly) or V(Metered) in older answers. RV(clusters[].billing_mode) is its reading.
       type: str
-      sample: Metered
+      sample: "12"
+    billing_mode:
+      description:
+        - The billing mode read from C(billingType) in either form, as every module of this collection reads it
+          (one reading, the one the resize path uses). V(prepaid) for V(11) or yearly/monthly, V(pay_per_use) for
+          V(12) or metered; null when the answer lacks the field or holds a value no source documents, never a guess.
+        - A prepaid cluster cannot be resized through the v1.1 API (MRS answers 12000065), and a prepaid group's v2
+          expand waits for its order to be paid; M(hwcloud.mrs.mrs_cluster_nodes) treats an unknown mode as possibly prepaid.
+      type: str
+      sample: pay_per_use
+      version_added: 1.1.0
     version:
       description: MRS version.
       type: str

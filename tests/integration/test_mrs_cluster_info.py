@@ -47,10 +47,11 @@ def test_reads_clusters_groups_and_hosts_as_documented(mrs, playbook, tmp_path):
     (cluster,) = result["by_id"]["clusters"]
     assert result["by_id"]["changed"] is False
     assert sorted(cluster) == returned_keys(contains, "include_hosts")
-    assert {key: cluster[key] for key in ("id", "name", "state", "scale", "stage_desc", "billing_type", "version",
-                                          "master_count", "core_count", "task_count")} == {
-        "id": big, "name": "analytics", "state": "running", "scale": "", "stage_desc": None, "billing_type": "Metered",
-        "version": "MRS 3.1.0", "master_count": 2, "core_count": 120, "task_count": 2}
+    # billing: MRS's own code (Terraform documents 11 yearly/monthly, 12 pay-per-use) and its one reading
+    assert {key: cluster[key] for key in ("id", "name", "state", "scale", "stage_desc", "billing_type", "billing_mode",
+                                          "version", "master_count", "core_count", "task_count")} == {
+        "id": big, "name": "analytics", "state": "running", "scale": "", "stage_desc": None, "billing_type": "12",
+        "billing_mode": "pay_per_use", "version": "MRS 3.1.0", "master_count": 2, "core_count": 120, "task_count": 2}
     groups = {group["role"]: group for group in cluster["node_groups"]}
     assert sorted(groups) == ["core", "master", "task"]
     for group in cluster["node_groups"]:
@@ -197,17 +198,19 @@ POLICY_PLAN = {"start_time": "9:00", "end_time": "18:00", "min_capacity": 3, "ma
 
 
 def test_include_policies_shows_what_mrs_autoscaling_policy_created(mrs, playbook, tmp_path):
+    # MRS takes policies on Task groups only: the Task group holds two, one per resource pool (the default pool's
+    # disabled, the other pool's enabled, and sorted before it), the Core and Master groups none
     cid = mrs.create_cluster(name="policies-info", core=3, task=2)["clusterId"]
     bare = mrs.create_cluster(name="policies-none", core=3)["clusterId"]
     policies_file = tmp_path / "policies.json"
     created = playbook("autoscaling_policy", result_file=str(policies_file), policies=[
-        dict(cluster_id=cid, node_group="task", min_capacity=1, max_capacity=10, rules=[POLICY_RULE], resources_plans=[POLICY_PLAN]),
-        dict(cluster_id=cid, node_group="core", enabled=False, min_capacity=3, max_capacity=6, rules=[POLICY_RULE]),
-        dict(cluster_id=cid, node_group="core", resource_pool_name="pool_b", min_capacity=3, max_capacity=4, rules=[POLICY_RULE]),
+        dict(cluster_id=cid, node_group="task", enabled=False, min_capacity=1, max_capacity=10, rules=[POLICY_RULE],
+             resources_plans=[POLICY_PLAN]),
+        dict(cluster_id=cid, node_group="task", resource_pool_name="analytics", min_capacity=2, max_capacity=4, rules=[POLICY_RULE]),
     ])
     assert created.rc == 0, created
     held = json.loads(policies_file.read_text())
-    assert [entry.get("failed") for entry in held] == [None, None, None] or not any(entry.get("failed") for entry in held), held
+    assert not any(entry.get("failed") for entry in held) and all(entry["changed"] for entry in held), held
     mrs.clear_requests()
 
     plain, with_policies, none, in_check_mode = info_calls(playbook, tmp_path, [
@@ -228,13 +231,13 @@ def test_include_policies_shows_what_mrs_autoscaling_policy_created(mrs, playboo
                 "max_capacity": policy["max_capacity"], "rule_count": len(policy["rules"]),
                 "plan_count": len(policy["resources_plans"])}
 
-    task_created, core_created, pool_created = held
-    expected = {"resource_pool": "default", "enabled": True, "min_capacity": 1, "max_capacity": 10, "rule_count": 1, "plan_count": 1}
-    assert groups["task"]["policy"] == summary(task_created) == expected
-    assert groups["task"]["policies"] == [groups["task"]["policy"]]
-    # two resource pools: `policy` is the default pool's, `policies` lists both
-    assert groups["core"]["policy"] == summary(core_created) and groups["core"]["policy"]["enabled"] is False
-    assert groups["core"]["policies"] == [summary(core_created), summary(pool_created, "pool_b")]
+    default_created, pool_created = held
+    expected = {"resource_pool": "default", "enabled": False, "min_capacity": 1, "max_capacity": 10, "rule_count": 1, "plan_count": 1}
+    # two resource pools: `policy` is the default pool's (disabled, listed second), `policies` lists both by pool
+    assert groups["task"]["policy"] == summary(default_created) == expected
+    assert groups["task"]["policies"] == [summary(pool_created, "analytics"), groups["task"]["policy"]]
+    assert groups["task"]["policies"][0]["enabled"] is True
+    assert groups["core"]["policy"] is None and groups["core"]["policies"] == []
     assert groups["master"]["policy"] is None and groups["master"]["policies"] == []
     # "policy not found" is no policy; check mode reads as usual
     assert all(group["policy"] is None for group in none["clusters"][0]["node_groups"]) and not none.get("failed")

@@ -143,6 +143,18 @@ def test_absent_scale_is_empty(cluster_raw):
     assert parse_cluster(raw).scale == ''
 
 
+@pytest.mark.parametrize('billing_type, mode', [
+    ('11', 'prepaid'), ('12', 'pay_per_use'), (11, 'prepaid'), ('Yearly/Monthly', 'prepaid'), ('Metered', 'pay_per_use'),
+    (None, None), ('', None), ('13', None), ('free', None)])
+def test_the_info_view_shows_mrs_billing_type_as_answered_and_the_one_reading_of_it(details_response, billing_type, mode):
+    raw = dict(details_response['cluster'], billingType=billing_type)
+    if billing_type is None:
+        del raw['billingType']
+    result = parse_cluster(raw).to_dict()
+    assert result['billing_mode'] == mode == parse_cluster(raw).billing_mode
+    assert result['billing_type'] == (None if billing_type in (None, '') else str(billing_type))
+
+
 @pytest.mark.parametrize('stage_desc, expected', [(None, None), ('', None), ('Creating VM', 'Creating VM')])
 def test_stage_desc_is_none_when_null_or_empty(cluster_view, stage_desc, expected):
     assert cluster_view(stage_desc=stage_desc).stage_desc == expected
@@ -197,7 +209,7 @@ def test_to_dict_is_json_safe_with_snake_case_node_groups(details_response):
 
     assert json.loads(json.dumps(result)) == result
     assert result['id'] == 'b4bd2ed6-d39b-4e8b-9e63-4bd5f8c7a0d1'
-    assert (result['core_count'], result['task_count'], result['billing_type']) == (3, 2, 'Metered')
+    assert (result['core_count'], result['task_count'], result['billing_type'], result['billing_mode']) == (3, 2, 'Metered', 'pay_per_use')
     assert result['node_groups'][1] == {
         'name': 'core_node_analysis_group', 'role': 'core', 'node_count': 3, 'node_size': 'c6.4xlarge.4.linux.bigdata',
         'data_volume_type': 'SAS', 'data_volume_count': 1, 'data_volume_size': 600,
