@@ -79,8 +79,10 @@ def test_groups_and_host_vars_as_documented(mrs, ansible_env, tmp_path):
     assert isinstance(task["mrs_disk_gb"], int) and task["mrs_disk_gb"] > task["mrs_root_volume_gb"]
     assert (task["mrs_resource_id"], task["mrs_server_id"], task["mrs_status"]) == (api["resource_id"], api["id"], "ACTIVE")
     assert task["mrs_flavor"] == "c6.2xlarge.4.linux.bigdata" and task["mrs_billing_type"] == "on-quantity"
-    assert task["mrs_components"] == [{"role": "NodeManager", "service": "Yarn", "status": "Good", "ha_status": "unknown",
-                                       "config_status": "Synchronized"}]
+    # the components as MRS lists them with query_node_detail=true (running_status, ha_status and config_status in the
+    # values Terraform's docs list), passed on unchanged
+    assert task["mrs_components"] == [{"role": "NodeManager", "service": "Yarn", "status": "running", "ha_status": "UNKNOWN",
+                                       "config_status": "SYNCHRONIZED"}]
     assert task["ansible_connection"] == "local"
     streaming_core = [vars_ for vars_ in hostvars.values() if vars_["mrs_cluster_id"] == stream["clusterId"] and vars_["mrs_kind"] == "core"]
     assert len(streaming_core) == 3 and streaming_core[0]["mrs_type"] == "Streaming_Core"
