@@ -99,8 +99,9 @@ options:
 notes:
   - Host variables, each present when the API tells it, numbers as integers.
     C(mrs_cluster_id), C(mrs_cluster_name), C(mrs_cluster_state), C(mrs_cluster_tags) (a mapping), C(mrs_region),
-    C(mrs_name), C(mrs_node_group), C(mrs_kind) (V(master), V(core), V(task) or V(custom), from the node group's name
-    C(master_node_*), C(core_node_*), C(task_node_*), else from the host type, else V(custom); the role
+    C(mrs_name), C(mrs_node_group), C(mrs_kind) (V(master), V(core), V(task) or V(custom), the kind of the node group
+    as the cluster answer reads it (C(taskNodeGroups), C(clusterType)), never from a custom group's name; where that
+    kind is V(custom), the host type says which, for example V(core) for C(Core); the role
     M(hwcloud.mrs.mrs_cluster_info) gives the host), C(mrs_type) (the API's
     host type, for example V(Streaming_Core)), C(mrs_status) (the hosts API's status, for example V(ACTIVE)),
     C(mrs_node_status) (the nodes API's, for example V(started)), C(mrs_private_ip), C(mrs_flavor), C(mrs_cpu),
@@ -145,13 +146,15 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils import _client
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import (
-    ClusterParseError, _Fields, _host_role, as_whole_number, parse_cluster, parse_hosts)
+    ClusterParseError, _Fields, as_whole_number, host_kind, parse_cluster, parse_hosts)
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._nodes import parse_node_details
 from ansible_collections.hwcloud.mrs.plugins.module_utils._paging import cluster_node_total
 
 PREFIX = "mrs_"
-CACHE_FORMAT = 2  # 2: lists read by the paged reader (each entry once, counts checked); a cache of format 1 is read again
+# 2: lists read by the paged reader (each entry once, counts checked); 3: each cluster's group kinds (mrs_kind from the
+# cluster answer). A cache of an older format is read again.
+CACHE_FORMAT = 3
 CONSTRUCTED = ("plugin", "regions", "clusters", "cluster_states", "node_groups", "tags", "hostnames", "default_groups", "compose",
                "groups", "keyed_groups", "strict", "use_extra_vars", "leading_separator", "cache", "cache_plugin", "cache_timeout",
                "cache_connection", "cache_prefix")
@@ -260,7 +263,8 @@ def _parsed(parse, raw, what, cluster_label):
 
 
 def host_records(entry):
-    """The host variables (mrs_*) of every host of one cluster entry {region, cluster, hosts, nodes} (raw answers)."""
+    """The host variables (mrs_*) of every host of one cluster entry {region, cluster, kinds, hosts, nodes} (raw answers;
+    ``kinds``: ``ClusterView.group_kinds()`` of the cluster answer, which gives each host its kind)."""
     cluster, region = entry["cluster"], entry.get("region")
     label = "%s (%s)" % (cluster.get("clusterName"), cluster.get("clusterId"))
     hosts = _parsed(_hosts, entry.get("hosts") or [], "hosts", label)
@@ -275,10 +279,10 @@ def host_records(entry):
         node = next((by_key[key] for key in (host["resource_id"], host["id"], host["name"]) if key and key in by_key), None)
         if node is not None:
             used.add(id(node))
-        records.append(_record(cluster, region, host, node or {}))
+        records.append(_record(cluster, region, host, node or {}, entry.get("kinds")))
     for node in nodes:
         if id(node) not in used:
-            records.append(_record(cluster, region, {}, node))
+            records.append(_record(cluster, region, {}, node, entry.get("kinds")))
     return records
 
 
@@ -286,8 +290,9 @@ def _first(*values):
     return next((value for value in values if value not in (None, "")), None)
 
 
-def _record(cluster, region, host, node):
-    """One host's variables: the hosts answer first, the node list where the hosts answer is silent."""
+def _record(cluster, region, host, node, kinds=None):
+    """One host's variables: the hosts answer first, the node list where the hosts answer is silent; its kind from the
+    cluster answer's group kinds (``host_kind``)."""
     def either(key, node_key=None):
         return _first(host.get(key), node.get(node_key or key))
 
@@ -295,7 +300,7 @@ def _record(cluster, region, host, node):
     values = dict(
         cluster_id=cluster.get("clusterId"), cluster_name=cluster.get("clusterName"), cluster_state=cluster.get("clusterState"),
         cluster_tags=parse_tags_text(cluster.get("tags")), region=region,
-        name=either("name"), node_group=group, kind=_host_role(group, host_type), type=host_type, status=host.get("status"),
+        name=either("name"), node_group=group, kind=host_kind(group, host_type, kinds), type=host_type, status=host.get("status"),
         node_status=node.get("status"), private_ip=either("ip"), flavor=either("flavor"), cpu=either("cpu"),
         memory_mb=either("memory_mb"), root_volume_gb=either("root_volume_gb"), data_volume_type=either("data_volume_type"),
         data_volume_gb=either("data_volume_gb"), data_volume_count=either("data_volume_count"), resource_id=either("resource_id"),
@@ -457,8 +462,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             for cluster in chosen:
                 label = "cluster %s (%s) in %s" % (cluster.get("clusterName"), cluster["clusterId"], where)
                 try:
+                    view = parse_cluster(cluster)
                     # the hosts and nodes of an idle cluster must be as many as its counts (Master included) say
-                    expected = cluster_node_total(parse_cluster(cluster))
+                    expected = cluster_node_total(view)
                 except MrsError as error:
                     raise AnsibleParserError("hwcloud.mrs.mrs, %s: its entry in the cluster list cannot be read: %s"
                                              % (label, _plain(error)))
@@ -468,7 +474,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 except MrsError as error:
                     raise AnsibleParserError("hwcloud.mrs.mrs, %s: cannot read its hosts: %s" % (label, _plain(error)))
                 summary = dict((key, cluster.get(key)) for key in ("clusterId", "clusterName", "clusterState", "tags"))
-                entries.append(dict(region=region, cluster=summary, hosts=hosts, nodes=nodes))
+                entries.append(dict(region=region, cluster=summary, kinds=view.group_kinds(), hosts=hosts, nodes=nodes))
         missing = [entry for entry in wanted if entry not in found]
         if missing:
             raise AnsibleParserError("clusters: no cluster has the id or name %s in %s (given: %s)"

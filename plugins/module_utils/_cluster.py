@@ -351,6 +351,11 @@ class ClusterView:
         return custom_layout(self.cluster_type, [group.name for group in self.node_groups],
                              [group.name for group in self.node_groups if group.role == 'task'] if self.node_groups else None)
 
+    def group_kinds(self):
+        """What ``host_kind`` needs from this answer, JSON-safe (the inventory caches it): every listed group's role, the
+        one reading of ``_group_roles``, and whether the cluster is custom (its group names say no kind)."""
+        return {'custom': self.is_custom, 'groups': dict((group.name, group.role) for group in self.node_groups)}
+
     def resizable_total(self):
         """The nodes of every group but the Master ones: what MRS caps at 500.
 
@@ -545,13 +550,35 @@ class Host:
 
 
 def _host_role(node_group, host_type):
-    """The group name is the better witness; the host type is the fallback (older APIs lack the name)."""
+    """Without a cluster answer: a default group's name (``master_node_*``, ``core_node_*``, ``task_node_*``) is the better
+    witness; the host type is the fallback (older APIs lack the name)."""
     role = role_from_group_name(node_group)
     return role if role != 'custom' else role_from_host_type(host_type)
 
 
-def parse_hosts(raw_hosts):
-    """Turn the ``hosts`` list of the host-list response into a tuple of ``Host``."""
+def host_kind(node_group, host_type, kinds=None):
+    """A host's kind (``Host.role``; the inventory's ``mrs_kind``): ``master``, ``core``, ``task`` or ``custom``.
+
+    ``kinds`` is ``ClusterView.group_kinds()`` of the host's cluster. A host of a group the answer lists has that group's
+    role (``_group_roles``: ``taskNodeGroups``, ``clusterType``, never a custom group's name); where the role is
+    ``custom`` (a custom cluster's group neither Master nor a listed Task group), the host's own type says which
+    (``Core``), else it stays ``custom``. A group the answer does not list is read by its host type on a custom cluster,
+    whose names say nothing, and as without ``kinds`` elsewhere. Without ``kinds`` (no cluster answer was read):
+    ``_host_role``, a default group's name, then the host type.
+    """
+    if not kinds:
+        return _host_role(node_group, host_type)
+    role = (kinds.get('groups') or {}).get(node_group)
+    if role not in (None, 'custom'):
+        return role
+    if role is None and not kinds.get('custom'):
+        return _host_role(node_group, host_type)
+    return role_from_host_type(host_type)
+
+
+def parse_hosts(raw_hosts, kinds=None):
+    """Turn the ``hosts`` list of the host-list response into a tuple of ``Host``; ``kinds`` (``ClusterView.group_kinds``)
+    gives each host its group's kind as the cluster answer reads it (``host_kind``)."""
     if not isinstance(raw_hosts, list):
         raise ClusterParseError('hosts: expected a list, got %s' % type(raw_hosts).__name__)
     hosts = []
@@ -566,6 +593,6 @@ def parse_hosts(raw_hosts):
             status=fields.text('status', None),
             type=host_type,
             node_group=node_group,
-            role=_host_role(node_group, host_type),
+            role=host_kind(node_group, host_type, kinds),
         ))
     return tuple(hosts)

@@ -297,7 +297,10 @@ clusters:
           description: Name of the host's node group, when the API reports it.
           type: str
         role:
-          description: V(master), V(core), V(task) or V(custom).
+          description:
+            - V(master), V(core), V(task) or V(custom). The kind of the host's node group as
+              RV(clusters[].node_groups[].kind) reads it, never from a custom group's name; where that kind is V(custom),
+              the host's own type says which (V(core) for C(Core)), else it stays V(custom).
           type: str
     nodes:
       description:
@@ -414,7 +417,7 @@ def cluster_result(view, hosts=None, nodes=None, policies=None):
             group["policies"] = policies.get(group["name"], [])
             group["policy"] = main_policy(group["policies"])
     if hosts is not None:
-        cluster["hosts"] = [asdict(host) for host in parse_hosts(hosts)]
+        cluster["hosts"] = [asdict(host) for host in parse_hosts(hosts, view.group_kinds())]
     if nodes is not None:
         try:
             cluster["nodes"] = parse_nodes(nodes)

@@ -221,18 +221,20 @@ def test_a_play_runs_on_the_node_then_drains_it(mrs, ansible_env, tmp_path):
 def test_custom_and_mixed_clusters_group_every_node_group(mrs, ansible_env, tmp_path):
     lake = mrs.create_cluster(name="lake", type="custom", node_groups=[
         {"name": "master_node_default_group", "count": 3, "kind": "master"}, {"name": "node_group_1", "count": 4, "kind": "core"},
-        {"name": "hdfs_nodes", "count": 2, "kind": "task"}])
+        {"name": "hdfs_nodes", "count": 2, "kind": "task"}, {"name": "task_node_hdfs", "count": 2, "kind": "core"}])
     blend = mrs.create_cluster(name="blend", type="mixed", node_groups=[
         {"name": "master_node_default_group", "count": 2, "kind": "master"}, {"name": "core_node_analysis_group", "count": 3, "kind": "core"},
         {"name": "core_node_streaming_group", "count": 3, "kind": "core"}, {"name": "task_node_streaming_group", "count": 1, "kind": "task"}])
     inventory = listed(run_inventory(ansible_env, tmp_path, {"keyed_groups": [{"key": "mrs_kind", "prefix": "kind"}],
                                                              "node_groups": [], "hostnames": ["name"]}))
     hostvars = inventory["_meta"]["hostvars"]
-    assert len(hostvars) == 9 + 9
+    assert len(hostvars) == 11 + 9
     expected = {  # node group: (kind, host type, roles), as the emulator builds them after MRS
         "mrs_lake_master_node_default_group": ("master", "Master", ["NameNode", "ResourceManager", "quorumpeer"]),
         "mrs_lake_node_group_1": ("core", "Core", ["DataNode", "NodeManager"]),
         "mrs_lake_hdfs_nodes": ("task", "Task", ["NodeManager"]),
+        # a Core-kind group whose name looks like a Task group's: its kind comes from the cluster answer, not the name
+        "mrs_lake_task_node_hdfs": ("core", "Core", ["DataNode", "NodeManager"]),
         "mrs_blend_master_node_default_group": ("master", "Master", ["NameNode", "ResourceManager", "quorumpeer"]),
         "mrs_blend_core_node_analysis_group": ("core", "Analysis_Core", ["DataNode", "NodeManager"]),
         "mrs_blend_core_node_streaming_group": ("core", "Streaming_Core", ["DataNode", "NodeManager"]),
@@ -251,8 +253,8 @@ def test_custom_and_mixed_clusters_group_every_node_group(mrs, ansible_env, tmp_
         for name in (name for name in expected if name.startswith(prefix)):
             assert len(members(inventory, name)) == next(
                 group["NodeNum"] for group in cluster["nodeGroups"] if prefix + group["GroupName"] == name), name
-    assert len(members(inventory, "mrs_lake_DataNode")) == 4 and len(members(inventory, "mrs_blend_DataNode")) == 6
-    assert (len(members(inventory, "kind_master")), len(members(inventory, "kind_core")), len(members(inventory, "kind_task"))) == (5, 10, 3)
+    assert len(members(inventory, "mrs_lake_DataNode")) == 6 and len(members(inventory, "mrs_blend_DataNode")) == 6
+    assert (len(members(inventory, "kind_master")), len(members(inventory, "kind_core")), len(members(inventory, "kind_task"))) == (5, 12, 3)
     only = listed(run_inventory(ansible_env, tmp_path, {"clusters": ["lake"], "node_groups": ["node_group_1"]}))
     assert sorted(only["_meta"]["hostvars"]) == members(inventory, "mrs_lake_node_group_1")
 

@@ -1,10 +1,15 @@
 """The pure logic of the hwcloud.mrs.mrs inventory plugin: options, cluster selection, host records, names, groups."""
 
+import json
+
 import pytest
+
+from mrs_emu.state import cluster_view, new_cluster_record, sorted_hosts  # tests/conftest.py puts tests/emulator on sys.path
+from mrs_emu.views import host_view, node_view
 
 from ansible_collections.hwcloud.mrs.plugins.inventory import mrs
 from ansible_collections.hwcloud.mrs.plugins.inventory.mrs import InventoryError
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_hosts
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster, parse_hosts
 
 CLUSTER = {"clusterId": "c-1", "clusterName": "analytics prod", "clusterState": "running", "tags": "env=prod,team=data"}
 
@@ -204,3 +209,30 @@ def test_clusters_whose_groups_meet_even_by_id_are_refused_naming_the_group():
     assert renamed == {"x": "mrs_x", "w": "mrs_w", "k": "mrs_k"} and all(len(clusters) == 1 for clusters in holds.values())
     with pytest.raises(InventoryError, match="the default group mrs_a_b would hold the hosts of the clusters a-b, a_b, even named"):
         mrs.cluster_groups([member("a-b", "dup"), member("a_b", "dup")])
+
+
+def test_kind_comes_from_the_cluster_answer_never_from_a_custom_groups_name():
+    """A custom cluster's Core-kind group named task_node_hdfs: its hosts are not Task hosts, in the inventory
+    (mrs_kind) and in mrs_cluster_info (hosts[].role) alike; a listed Task group is Task whatever its name."""
+    groups = [{"name": "master_node_default_group", "count": 3, "kind": "master"},
+              {"name": "task_node_hdfs", "count": 3, "kind": "core"}, {"name": "compute", "count": 2, "kind": "task"}]
+    rec = new_cluster_record({"id": "c-1", "name": "lake", "type": "custom", "node_groups": groups},
+                             {"project_id": "p", "scale_seconds": 1.0}, 1000.0, 1)
+    answer = json.loads(json.dumps(cluster_view(rec, "cn-north-4", 1000.0)))
+    kinds = parse_cluster(answer).group_kinds()
+    hosts = json.loads(json.dumps([host_view(rec, item, "cn-north-4") for item in sorted_hosts(rec)]))
+    nodes = json.loads(json.dumps([node_view(rec, item, detail=True) for item in sorted_hosts(rec)]))
+    records = mrs.host_records({"cluster": dict(CLUSTER, clusterName="lake"), "kinds": kinds, "hosts": hosts, "nodes": nodes})
+    shown = sorted(set((record["mrs_node_group"], record["mrs_kind"]) for record in records))
+    assert shown == [("compute", "task"), ("master_node_default_group", "master"), ("task_node_hdfs", "core")]
+    assert sorted(set((host.node_group, host.role) for host in parse_hosts(hosts, kinds))) == shown
+    # without a type that names a kind, such a group's hosts stay custom: its name never makes them Task
+    untyped = [dict(raw, type="Custom") for raw in hosts]
+    assert set(host.role for host in parse_hosts(untyped, kinds) if host.node_group == "task_node_hdfs") == {"custom"}
+    # a group the answer does not list, on a custom cluster: its host type, never its name
+    (stray,) = parse_hosts([host("n1", type="Core", node_group_name="task_node_new")], kinds)
+    assert stray.role == "core"
+    # a node the hosts answer lacks takes the same reading from the node list
+    (from_node,) = mrs.host_records({"cluster": CLUSTER, "kinds": kinds, "hosts": [],
+                                     "nodes": [node("n1", node_type="Core", node_group_name="task_node_hdfs")]})
+    assert from_node["mrs_kind"] == "core"
