@@ -254,7 +254,11 @@ def test_schedule_creates_the_plans_of_a_named_task_group_and_refuses_other_grou
 
 class FireWhenIdle(threading.Thread):
     """Once the module's resize is in the log, fire the group's policy as soon as the emulator accepts it (it refuses
-    while the resize runs): right after the resize ends, before the module's next poll."""
+    while the resize runs): right after the resize ends, before the module's next poll.
+
+    The module's own resize shows only after the default accept delay, as on MRS; the policy's scale-in is made to
+    show at once (accept_delay 0 from then on), so that the module's next poll sees it: a policy scale MRS does not show
+    yet is nothing the module could see, and reporting the target it reached then is no false success."""
 
     def __init__(self, mrs, cid):
         super().__init__(daemon=True)
@@ -265,6 +269,7 @@ class FireWhenIdle(threading.Thread):
     def run(self):
         while not self.stop.is_set() and not resizes(self.mrs):
             time.sleep(0.05)
+        self.mrs.patch_cluster(self.cid, accept_delay=0)  # the running resize keeps its own delay
         set_policy(self.mrs, self.cid, method="PUT")  # someone enables the policy while the module waits
         while not self.stop.is_set():
             try:
