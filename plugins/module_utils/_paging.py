@@ -18,7 +18,8 @@ Pure: the pages come from a function the caller gives (``MrsClient`` gives its G
   again a moment later); a second broken pass fails, naming the list and what disagreed. Never an endless loop: a
   pass stops at the first page that adds no new entry.
 
-``cluster_node_total`` is the count a cluster answer gives for its host and node lists.
+``cluster_node_total`` is the count a cluster answer gives for its host and node lists, ``group_node_total`` the count
+it gives for one group's nodes.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -142,3 +143,14 @@ def cluster_node_total(view):
     if None in counts:
         return None
     return sum(counts)
+
+
+def group_node_total(view, group_name):
+    """The nodes a cluster answer says group ``group_name`` has: what a node list read for that group must hold.
+
+    None when it cannot say: a group the answer does not list, or a cluster that is not idle (as ``cluster_node_total``).
+    """
+    if view.state != "running" or view.scale:
+        return None
+    group = view.group(group_name)
+    return None if group is None else group.node_count

@@ -486,13 +486,21 @@ def nodes_needed(view, request):
     """Whether planning ``request`` needs the v2 node list (``GET /v2/.../nodes``): a scale-in of a custom group below
     MIN_CORE_NODES. The details answer does not say a custom group's kind; its nodes do (a DataNode holds HDFS data,
     and MRS keeps such a group at 3 or more). False for anything ``plan_resize`` would refuse anyway."""
+    return node_list_group(view, request) is not None
+
+
+def node_list_group(view, request):
+    """The name of the group whose nodes planning ``request`` reads (``nodes_needed``), or None: only that group's nodes
+    are read, and their count is checked against the group's count in the cluster answer."""
     try:
         request = validate_request(request)
         ref = resolve_node_group(view, request.node_group)
         before = view.count_of(ref.key)
     except MrsError:
-        return False
-    return ref.role == 'custom' and request.count is not None and request.count < min(before, MIN_CORE_NODES)
+        return None
+    if ref.role == 'custom' and request.count is not None and request.count < min(before, MIN_CORE_NODES):
+        return ref.name
+    return None
 
 
 def hdfs_evidence(ref, count, nodes):

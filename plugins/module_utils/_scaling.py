@@ -21,8 +21,9 @@ import time
 from ansible_collections.hwcloud.mrs.plugins.module_utils._client import ResizeOutcomeUnknown
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import PAY_PER_USE, ClusterParseError, parse_cluster, parse_hosts
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import BUSY_CODES, MrsApiError, MrsError, TransientError, known_code
+from ansible_collections.hwcloud.mrs.plugins.module_utils._paging import cluster_node_total, group_node_total
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
-    V2, check_policy, hosts_needed, nodes_needed, one_live_cluster, plan_resize, policy_group)
+    V2, check_policy, hosts_needed, node_list_group, one_live_cluster, plan_resize, policy_group)
 from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import list_policies
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import (
     AGAINST, BEYOND, DONE, PARTIAL, PENDING, REACHED, UNCHANGED, WaitError, WaitTimeout, describe, idle_evaluator,
@@ -152,9 +153,7 @@ class NodeScaler:
         while True:
             if view.is_scaling and self.wait:
                 view = self._wait(cluster_id, idle_evaluator())
-            hosts = parse_hosts(self.client.list_hosts(cluster_id)) if hosts_needed(view, request) else None
-            # A custom group's kind is not in the details answer: its nodes say whether it holds HDFS data (minimum 3).
-            nodes = self.client.list_nodes(cluster_id) if nodes_needed(view, request) else None
+            hosts, nodes = self._lists(cluster_id, view, request)
             plan = plan_resize(view, request, hosts, nodes)
             outcome.plan, outcome.planned_on = plan, view
             if plan.changed:
@@ -184,6 +183,19 @@ class NodeScaler:
                 outcome.final = self._wait_resize(cluster_id, resize_evaluator(plan.node_group, plan.after, view, self._clock), seen)
             outcome.polls = self._polls
             return outcome
+
+    def _lists(self, cluster_id, view, request):
+        """(hosts, nodes) that planning ``request`` needs, each None when not needed. Every paged read is cross-checked
+        with the counts of the cluster answer it is planned on: the host list with the cluster's nodes, the node list
+        (read for one group) with that group's count."""
+        hosts = nodes = None
+        if hosts_needed(view, request):
+            hosts = parse_hosts(self.client.list_hosts(cluster_id, expected=cluster_node_total(view)), view.group_kinds())
+        group = node_list_group(view, request)
+        if group is not None:
+            # A custom group's kind is not in the details answer: its nodes say whether it holds HDFS data (minimum 3).
+            nodes = self.client.list_nodes(cluster_id, node_group=group, expected=group_node_total(view, group))
+        return hosts, nodes
 
     def _write(self, cluster_id, plan, view):
         """(answer, seen): the one write of the plan and what settles it. ``answer`` is the write's answer (None when it was

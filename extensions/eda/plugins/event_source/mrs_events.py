@@ -32,6 +32,10 @@ description:
   - A read that MRS refuses or that cannot be read is retried with the client's back-off (O(retries)); a poll
     that still fails reports nothing and the next poll tries again. A cluster missing from a list answer is
     reported deleted only when MRS confirms it (the details read answers C(12000003), or shows it C(terminated)).
+  - The cluster list is read as the modules read it, each cluster once (a page a gateway repeats counts once). A
+    list that holds fewer or more clusters than its total says is read once more from page 1, and a page with an
+    entry without its C(clusterId) is retried like any answer that cannot be read; then the poll fails and reports
+    nothing.
   - The source never writes to MRS and never puts a secret in an event or a log line.
   - Every argument is checked when the source starts; a bad one stops it with a message that names it.
 options:
@@ -204,7 +208,7 @@ from ansible_collections.hwcloud.mrs.extensions.eda.plugins.event_source._mrs_ev
     diff, initial_events, policy_rows, snapshot_of, watched)
 from ansible_collections.hwcloud.mrs.plugins.module_utils import _client  # noqa: E402
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster  # noqa: E402
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, TransientError  # noqa: E402
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError  # noqa: E402
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import CONNECTION_ARGUMENT_SPEC  # noqa: E402
 from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import group_policies, list_policies  # noqa: E402
 # pylint: enable=wrong-import-position
@@ -330,15 +334,6 @@ def build_client(args, environ, sleep):
 # ================================================================================= reading MRS (in the worker thread)
 
 
-def _count(value):
-    if isinstance(value, bool):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 class Reader:
     """One poll's reads, blocking: the cluster list (paged, de-duplicated by id, its total cross-checked), and what a
     list entry does not carry. Never writes. Returns the new snapshot; raises MrsError when the list cannot be read."""
@@ -349,36 +344,13 @@ class Reader:
         self.include_policies = include_policies
         self.log = log
 
-    def list_clusters(self):
-        """(entries, total): every cluster the list pages hold, once each, and the total the last page states.
-
-        The client's ``_paged`` neither de-duplicates nor tells a short list from a complete one, so the pages are read
-        here through ``MrsClient._mrs`` (the client's retries, back-off and answer checks apply to each page)."""
-        entries, seen, page = [], set(), 1
-        while True:
-            answer = self.client._mrs("GET", "/cluster_infos", query={"pageSize": _client.PAGE_SIZE, "currentPage": page},
-                                      expect=_client.CLUSTERS_ANSWER)  # pylint: disable=protected-access
-            total = _count(answer["clusterTotal"])
-            if total is None or total < 0:
-                raise TransientError("GET cluster_infos answered with clusterTotal %r, not a count" % (answer["clusterTotal"],))
-            fresh = 0
-            for entry in answer["clusters"]:
-                key = entry.get("clusterId") if isinstance(entry, dict) else None
-                if key is None or key not in seen:
-                    seen.add(key)
-                    entries.append(entry)
-                    fresh += 1
-            if len(entries) >= total or not fresh or page * _client.PAGE_SIZE >= total + _client.PAGE_SIZE:
-                return entries, total
-            page += 1
-
     def read(self, previous):
-        entries, total = self.list_clusters()
-        if len(entries) != total:
-            self.log.warning("the cluster list held %d clusters but says there are %d: the missing ones are kept as last "
-                             "seen until MRS confirms they are gone", len(entries), total)
+        """The snapshot of every watched cluster. The list is the client's own paged read (``MrsClient.list_clusters``,
+        ``_paging.read_all``): each cluster once, its count checked against the list's total, read once more when they
+        disagree, then an error (the poll reports nothing). A cluster missing from a list that holds together is kept
+        until MRS confirms it is gone (``_confirm``)."""
         current = {}
-        for entry in entries:
+        for entry in self.client.list_clusters():
             snap = self._entry(entry, previous)
             if snap is not None:
                 current[snap.cluster_id] = snap

@@ -172,6 +172,20 @@ def test_the_node_total_of_a_cluster_answer_only_when_it_is_idle_and_complete(vi
     assert _paging.cluster_node_total(view) == total
 
 
+CUSTOM_GROUPS = [("master_node_default_group", 3), ("node_group_1", 150), ("hdfs", 2)]
+
+
+@pytest.mark.parametrize("view, group, total", [
+    (cluster(groups=CUSTOM_GROUPS), "hdfs", 2),
+    (cluster(groups=CUSTOM_GROUPS), "node_group_1", 150),
+    (cluster(groups=CUSTOM_GROUPS), "not_listed", None),  # a group the answer lacks has no count, never 0
+    (cluster(state="scaling-in", groups=CUSTOM_GROUPS), "hdfs", None),
+    (cluster(scale="scaling-error", groups=CUSTOM_GROUPS), "hdfs", None),
+])
+def test_the_node_total_of_one_group_only_when_the_cluster_is_idle_and_lists_it(view, group, total):
+    assert _paging.group_node_total(view, group) == total
+
+
 # ------------------------------------------------------------------------------------ every list of the client
 
 def query(call):

@@ -43,6 +43,7 @@ class FakeClient:
         self.policy_reads = 0
         self.resizes = []
         self.resize_errors = list(resize_error or [])
+        self.host_reads = []
 
     def get_cluster(self, cluster_id):
         answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
@@ -56,7 +57,8 @@ class FakeClient:
             raise self.policies
         return self.policies
 
-    def list_hosts(self, cluster_id):
+    def list_hosts(self, cluster_id, expected=None):
+        self.host_reads.append(expected)  # the count the real client's paged reader checks the list against
         return [{"id": "t1", "name": "n1", "type": "Task", "node_group_name": "task_node_analysis_group"}]
 
     def list_clusters(self, cluster_name=None, cluster_state=None):
@@ -284,7 +286,8 @@ class PagedHostsClient(FakeClient):
             raise self.policies
         return self.policies
 
-    def list_hosts(self, cluster_id):
+    def list_hosts(self, cluster_id, expected=None):
+        self.host_reads.append(expected)
         return [{"id": "t1", "name": "n1", "type": "Task", "node_group_name": "task_node_analysis_group"}]
 
 
@@ -294,6 +297,8 @@ def test_an_id_missing_from_a_short_host_list_is_not_reported_gone():
     error = failure(client, ResizeRequest(node_group="task", server_ids=("t2",)))
     assert client.resizes == [] and isinstance(error.cause, PlanError) and error.cause.parameter == "server_ids"
     assert "the host list shows 1 Task nodes but the Task group has 2" in str(error)
+    # the list is read against the cluster's node count (2 Master + 3 Core + 2 Task), which the real reader checks first
+    assert client.host_reads == [7]
 
 
 def test_an_id_missing_from_a_complete_host_list_is_gone():

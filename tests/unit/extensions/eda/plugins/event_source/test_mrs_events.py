@@ -179,13 +179,38 @@ def test_paged_list_is_read_across_pages_and_de_duplicated():
     source = source_over(fake)
     polls(source, 1)
     assert fake.routes() == ["/v1.1/%s/cluster_infos" % PROJECT] * 2
-    # a gateway that answers page 1 twice: no duplicate, and the clusters page 2 lost are confirmed, not deleted
+    # a gateway that answers page 1 twice: no duplicate, and no deletion of the 50 clusters page 2 lost. The list holds
+    # 100 distinct clusters of 150: the one paged reader (the modules') reads it once more from page 1, then the poll
+    # fails and reports nothing; nothing is decided from it, not even a details read
     fake.calls = []
     fake.page_override = lambda page: many[:100]
     [events] = polls(source, 1)
     assert events == []
-    assert fake.routes().count("/v1.1/%s/cluster_infos" % PROJECT) == 2
-    assert len([path for path in fake.routes() if "/cluster_infos/" in path]) == 50  # each missing one read once
+    assert fake.routes() == ["/v1.1/%s/cluster_infos" % PROJECT] * 4
+    # the list whole again: the next poll sees every cluster as before, nothing happened to them
+    fake.page_override = None
+    assert polls(source, 1) == [[]]
+
+
+def test_the_cluster_list_is_the_clients_own_paged_read():
+    """One paged reader for the collection: the source reads the list through MrsClient.list_clusters (_paging.read_all)."""
+    fake = FakeMrs(cluster("c1"))
+    reader = make_reader(fake)
+    seen = []
+    original = reader.client.list_clusters
+    reader.client.list_clusters = lambda *args, **kwargs: seen.append((args, kwargs)) or original(*args, **kwargs)
+    assert list(reader.read({})) == ["c1"] and seen == [((), {})]
+
+
+def test_a_list_entry_without_its_id_fails_the_poll_and_drops_no_cluster(caplog):
+    fake = FakeMrs(cluster("c1"), cluster("c2"))
+    source = source_over(fake, sleeps=[])
+    polls(source, 1)
+    fake.page_override = lambda page: [fake.clusters[0], dict(fake.clusters[1], clusterId="")] if page == 1 else []
+    with caplog.at_level("WARNING"):
+        assert polls(source, 1) == [[]]
+    assert "poll failed" in caplog.text and "clusterId" in caplog.text
+    assert sorted(source.previous) == ["c1", "c2"]
 
 
 def test_a_cluster_missing_from_a_trimmed_answer_is_not_deleted():
