@@ -36,7 +36,13 @@ CLUSTER_BUSY = "12000018"
 BUSY_RETRIES = 5
 BUSY_FIRST_PAUSE = 5.0
 BUSY_MAX_PAUSE = 60.0
-RESIZE_GRACE = 10.0  # seconds to watch for a resize whose answer was lost before calling its outcome unknown
+# Seconds to watch the cluster after a write whose outcome is unknown (a lost answer, a refusal code this collection does
+# not know, an expand answer without its order_id) before saying it was not applied as far as the cluster shows. MRS
+# shows an accepted scale only after a while: Huawei's Terraform provider sleeps 20 s before its first poll after a v1.1
+# resize or a v2 expand/shrink (services/mrs/common.go, Delay 20 s, then every 30 s) and takes "running" then as done.
+# A user who re-runs after a shorter watch could send a second resize for one change, so the watch is that 20 s plus
+# half again as margin; never beyond wait_timeout (``_grace``).
+RESIZE_GRACE = 30.0
 # A poll that could not be used (transport trouble, an answer that is not a readable cluster) counts as pending.
 UNUSABLE_POLL = (TransientError, ClusterParseError)
 

@@ -39,14 +39,16 @@ description:
     order is paid. The module then returns RV(order_id) with C(changed=true) and a warning saying how to pay it, and
     does not wait; run the task again once it is paid to wait for the nodes. A re-run before that is refused by MRS
     with 12000121 (unpaid order). An expand answer without C(order_id) on a group that may be prepaid (its cluster's
-    C(billingType) prepaid or unknown, not a Task group) is not taken for pay-per-use; when no scale-out starts within a
-    few seconds, the module returns with a warning instead of waiting for nodes only payment brings.
+    C(billingType) prepaid or unknown, not a Task group) is not taken for pay-per-use; when no scale-out starts within
+    30 seconds, the module returns with a warning instead of waiting for nodes only payment brings.
   - With O(wait), waits until the cluster is running, no scale is in progress and the group has the target count.
     If a scale is already in progress when the task starts, it waits for that first and plans from the result.
   - A resize whose answer is lost in the network, or that MRS refuses with a code this collection does not know (the v2
     routes may answer C(MRS.0000xxxx)), is never sent again. The module decides whether it took effect from the group's
     own count, never from cluster-wide fields another operator moves (C(updateAt), another group), and fails clearly
-    when it cannot tell.
+    when it cannot tell. MRS shows an accepted scale only after a while (Huawei's Terraform provider waits 20 seconds
+    before its first look), so the module watches the cluster for 30 seconds (at most until O(wait_timeout)) before it
+    says the resize was not applied as far as the cluster shows.
   - A resize refused because the cluster is busy (12000018, 12000012, 12000082, 12000125) applied nothing. With O(wait),
     the module backs off (5 s doubling to 60 s, jittered), reads the cluster and plans again, at most 5 times and never
     past O(wait_timeout). Nodes that are not running (12000068, 12000080) are not waited for.
