@@ -408,7 +408,7 @@ def _checked_server_ids(server_ids, group):
 
 def _host_kind(view, host):
     """A host's kind: its group's, as the cluster answer says it, when the host names a group the answer lists; else what
-    the host list says (``Host.role``, from its group's name or its type)."""
+    the host list says (``Host.role``, ``_cluster.host_kind``)."""
     group = view.group(host.node_group) if host.node_group else None
     return group.role if group is not None else host.role
 
