@@ -49,12 +49,22 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "emulator"))
 
 import docs_blocks  # noqa: E402  pylint: disable=wrong-import-position
 import docs_tools  # noqa: E402  pylint: disable=wrong-import-position
+import java_home  # noqa: E402  pylint: disable=wrong-import-position
 
 PORT = 9500
 BLOCK_TIMEOUT = 300
 LOCK_FILE = os.path.join(tempfile.gettempdir(), "hwcloud-mrs-docs-snippets-%d.lock" % PORT)
 SKIP_COPY = (".git", ".tmp", ".ansible", "__pycache__", ".pytest_cache", ".hypothesis", "output")
 FRESH_PAGES = ("docs/getting_started.md",)
+# The variables a block set without exporting them (`URL=$(...)`), which a reader's terminal keeps for the next
+# command: saved as `declare` lines after the block. Bash's own variables are left out.
+SHELL_VARS = r"""for __docs_name in $(compgen -v); do
+  case "$__docs_before" in *" $__docs_name "*) continue ;; esac
+  case "$__docs_name" in __docs_*|BASH*|PIPESTATUS|FUNCNAME|_) continue ;; esac
+  __docs_line="$(declare -p "$__docs_name" 2>/dev/null || true)"
+  __docs_flags="${__docs_line#declare -}"
+  case "${__docs_flags%% *}" in *[xr]*) ;; *) printf '%s\n' "$__docs_line" ;; esac
+done"""
 # What a shell prints when a command of it failed where its exit code does not tell (a background `cmd &`, which
 # may also print after its block ended): a reader sees these.
 ERROR_SIGNS = ("command not found", "No such file or directory", "can't open file", "Traceback (most recent call last)",
@@ -97,6 +107,8 @@ WORLDS = {
     },
     # a maintainer's checkout, where `make test` made .venv/ (the test toolchain: here, the one running this test)
     "docs/releasing.md": {"checkout_venv": True},
+    # "What you need": Java 17+ (found by tests/utils/java_home.py, as `make java` provides it) and ansible-rulebook
+    "docs/events.md": {"java": True},
     "docs/fleets.md": {
         "clusters": [{"name": "analytics-01", "core": 3}, {"name": "analytics-02", "core": 3}, {"name": "etl-prod", "core": 6}],
     },
@@ -181,6 +193,7 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
         self.sessions = []
         self.emulator = None
         self.env = {}
+        self.shell_vars = None  # the file that sets the shell variables (not exported) of the blocks so far
 
     # --- the reader's world -----------------------------------------------------------------------------------
 
@@ -198,6 +211,8 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
         # the password database on the other; a reader's HOME is their own, this one is a temporary folder.
         self.env = dict(reader_env(venv_bin, with_venv=not fresh), HOME=self.home,
                         ANSIBLE_ASYNC_DIR=os.path.join(self.home, ".ansible_async"))
+        if self.world.get("java") and java_home.find_java_home():
+            self.env["JAVA_HOME"] = java_home.find_java_home()
         if self.world.get("checkout_venv"):
             os.symlink(os.path.dirname(venv_bin), os.path.join(self.cwd, ".venv"))
         if fresh:
@@ -229,9 +244,13 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
         with open(script, "w", encoding="utf-8") as handle:
             handle.write(text)
         state = os.path.join(self.runner, label + ".env")
-        wrapper = "set -e -o pipefail\ncd %s\n. %s\n" % (shlex.quote(self.cwd), shlex.quote(script))
+        wrapper = "__docs_before=\" $(compgen -v | tr '\\n' ' ') \"\nset -e -o pipefail\ncd %s\n" % shlex.quote(self.cwd)
+        if self.shell_vars:
+            wrapper += ". %s\n" % shlex.quote(self.shell_vars)
+        wrapper += ". %s\n" % shlex.quote(script)
         if keep_state:
-            wrapper += "env -0 > %s\npwd > %s.cwd\n" % (shlex.quote(state), shlex.quote(state))
+            wrapper += "env -0 > %s\npwd > %s.cwd\n%s > %s.vars\n" % (shlex.quote(state), shlex.quote(state), SHELL_VARS,
+                                                                  shlex.quote(state))
         log = os.path.join(self.runner, label + ".log")
         with open(log, "w", encoding="utf-8") as out:
             process = subprocess.Popen(["bash", "-c", wrapper], env=self.env, stdout=out, stderr=subprocess.STDOUT,
@@ -250,6 +269,7 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
             self.env = {key: value for key, _sep, value in pairs if key not in ("PWD", "OLDPWD", "SHLVL", "_")}
             with open(state + ".cwd", encoding="utf-8") as handle:
                 self.cwd = handle.read().strip()
+            self.shell_vars = state + ".vars"
         return rc, output
 
     def write(self, name, text):
