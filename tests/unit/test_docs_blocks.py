@@ -14,9 +14,12 @@ import docs_run  # noqa: E402  pylint: disable=wrong-import-position
 import docs_tools  # noqa: E402  pylint: disable=wrong-import-position
 
 # The blocks that need what the test suite lacks (a cloud account, AWX, a container engine, Galaxy, a release,
-# many minutes). They are shown with their reason, and must stay few: raise this only with a reason a reviewer
-# accepts, never to let an example that could run go untested.
-MAX_NEEDS = 16
+# root). They are shown with their reason, and must stay few: raise this only with a reason a reviewer accepts,
+# never to let an example that could run go untested.
+MAX_NEEDS = 10
+# The blocks about developing the collection (`# needs the project's test toolchain: ...`: make test, the bench,
+# pytest of the project's own tests). Not run (the suite does not run itself), but what they name is checked.
+MAX_TOOLCHAIN = 8
 
 
 def page(tmp_path, text):
@@ -119,14 +122,55 @@ def test_every_tested_marker_names_the_block_after_it():
     assert "hwcloud.mrs.mrs_cluster_nodes" in docs_tools.tested_block(os.path.join(ROOT, "docs", "getting_started.md"), "first_playbook.yml")
 
 
+def all_blocks():
+    return [block for name in docs_blocks.pages(ROOT) for block in docs_blocks.parse(os.path.join(ROOT, name), ROOT)]
+
+
 def test_few_blocks_are_left_unrun_and_each_says_why():
-    blocks = [block for name in docs_blocks.pages(ROOT) for block in docs_blocks.parse(os.path.join(ROOT, name), ROOT)]
-    needs = ["%s: needs %s" % (block.where, block.needs) for block in blocks if block.needs]
+    blocks = all_blocks()
+    needs = ["%s: needs %s" % (block.where, block.needs) for block in blocks if block.needs and not block.toolchain]
+    toolchain = ["%s: needs %s" % (block.where, block.needs) for block in blocks if block.toolchain]
     runnable = [block for block in blocks if block.runnable and not block.needs]
-    print("%d blocks, %d run (or saved and run by a later block), %d need what the tests lack:\n%s"
-          % (len(blocks), len(runnable), len(needs), "\n".join(needs)))
+    print("%d blocks, %d run (or saved and run by a later block), %d need what the tests lack:\n%s\n"
+          "%d need the project's test toolchain (checked, not run):\n%s"
+          % (len(blocks), len(runnable), len(needs), "\n".join(needs), len(toolchain), "\n".join(toolchain)))
     assert len(needs) <= MAX_NEEDS, "more blocks than MAX_NEEDS are not run:\n" + "\n".join(needs)
-    assert len(runnable) > 3 * len(needs)
+    assert len(toolchain) <= MAX_TOOLCHAIN, "more blocks than MAX_TOOLCHAIN are not run:\n" + "\n".join(toolchain)
+    assert len(runnable) > 3 * (len(needs) + len(toolchain))
+
+
+def test_what_a_toolchain_block_names_exists():
+    """A block about developing the collection is not run, so its make targets, files, pytest -k names, script
+    options and variables are checked against the checkout: a renamed test or target fails here, not on a reader."""
+    blocks = [block for block in all_blocks() if block.toolchain]
+    assert blocks
+    problems = ["%s: %s" % (block.where, problem) for block in blocks for problem in docs_blocks.toolchain_problems(block, ROOT)]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("make tset\n", "make tset: the Makefile has no such target"),
+    ("make integration PYTEST_ARGS='-k \"test_faults or test_no_such_file\"'\n", "like 'test_no_such_file'"),
+    ("make integration PYTEST_ARGS='tests/integration/test_gone.py'\n", "tests/integration/test_gone.py: no such file"),
+    ("make units PYTEST_WORKRES=4\n", "make PYTEST_WORKRES: the Makefile reads no such variable"),
+    ("ADVERSARIAL_SEEDS=1 make integration\n", "ADVERSARIAL_SEEDS: the project's tooling reads no such variable"),
+    ("PYTHONPATH=x python -m pytest -n 2 \\\n  tests/integration/test_fautls.py\n", "tests/integration/test_fautls.py: no such file"),
+    (".venv/bin/python bench/run_bench.py --only calls --no-such-option 3\n", "bench/run_bench.py --no-such-option"),
+])
+def test_a_toolchain_block_that_names_what_is_gone_is_caught(tmp_path, text, problem):
+    (block,) = page(tmp_path, "```sh\n# needs the project's test toolchain: minutes\n%s```\n" % text)
+    assert block.toolchain and block.needs
+    problems = docs_blocks.toolchain_problems(block, ROOT)
+    assert any(problem in found for found in problems), problems
+
+
+def test_a_toolchain_block_that_names_what_exists_passes(tmp_path):
+    (block,) = page(tmp_path, "```sh\n# needs the project's test toolchain: minutes\n"
+                              "ADVERSARIAL_SEED=1234 make integration PYTEST_ARGS='-k \"test_Faults or not slow_thing\" -x'  # a comment\n"
+                              "make units && make bench\n"
+                              "PYTHONPATH=C ANSIBLE_COLLECTIONS_PATH=C python -m pytest -n 2 tests/integration/test_faults.py\n```\n")
+    problems = docs_blocks.toolchain_problems(block, ROOT)
+    assert problems == ["pytest -k 'test_Faults or not slow_thing': no test file, function or class is named like 'slow_thing'"]
 
 
 def test_pages_that_install_from_pypi_run_on_the_network():
