@@ -25,14 +25,17 @@ Then each block, in page order (see docs_blocks.py for the conventions):
 
 Isolation: each page runs with its own HOME and folder, and, where the machine allows it (`unshare -rn`), in a
 network namespace of its own, so that every page has its own 127.0.0.1:9500 and pages run in parallel. A page that
-installs from PyPI (NETWORK_PAGES) needs the machine's network: it runs there, holding a machine-wide lock on
-port 9500, as does every page where there is no namespace.
+installs from PyPI (NETWORK_PAGES) needs the machine's network, as does every page where there is no namespace:
+there, a page whose blocks name port 9500 holds a machine-wide lock on it while it runs, and the emulator of a
+page that does not name it listens on a free port (its blocks find it through HW_MRS_ENDPOINT), so that such a
+page waits for no other.
 """
 
 import argparse
 import fcntl
 import json
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -52,6 +55,7 @@ import docs_tools  # noqa: E402  pylint: disable=wrong-import-position
 import java_home  # noqa: E402  pylint: disable=wrong-import-position
 
 PORT = 9500
+CARRY_MARK = "docs test, variables: "
 BLOCK_TIMEOUT = 300
 LOCK_FILE = os.path.join(tempfile.gettempdir(), "hwcloud-mrs-docs-snippets-%d.lock" % PORT)
 SKIP_COPY = (".git", ".tmp", ".ansible", "__pycache__", ".pytest_cache", ".hypothesis", "output")
@@ -159,6 +163,12 @@ def carried_names(tasks):
     return names
 
 
+def carried_variables(output):
+    """The variables a task list's play printed after CARRY_MARK (its last task), or None when it printed none."""
+    found = re.search(r'^\s*"msg": ("%s.*")\s*$' % re.escape(CARRY_MARK), output, re.MULTILINE)
+    return json.loads(json.loads(found.group(1))[len(CARRY_MARK):]) if found else None
+
+
 def missing_output(expected_text, commands, output):
     """The first line a console block shows that its commands did not print (in order), or None."""
     command_lines = set()
@@ -180,9 +190,10 @@ def missing_output(expected_text, commands, output):
 class PageRun:  # pylint: disable=too-many-instance-attributes
     """One page, run block by block in a folder of its own."""
 
-    def __init__(self, root, page, workdir):
+    def __init__(self, root, page, workdir, port=PORT):
         self.root = root
         self.page = page
+        self.port = port
         self.blocks = docs_blocks.parse(os.path.join(root, page), root)
         self.workdir = workdir
         self.home = os.path.join(workdir, "home")
@@ -221,10 +232,10 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
         # the reader's folder holds what getting started had them save
         self.write("first_playbook.yml", docs_tools.tested_block(os.path.join(self.root, FRESH_PAGES[0]), "first_playbook.yml"))
         from harness import start_emulator  # pylint: disable=import-outside-toplevel
-        self.emulator = stack.enter_context(start_emulator("--port", str(PORT), scale_seconds=0))
+        self.emulator = stack.enter_context(start_emulator("--port", str(self.port), scale_seconds=0))
         for body in [GETTING_STARTED_ANALYTICS] + list(self.world.get("clusters", [])):
             self.emulator.create_cluster(**body)
-        url = "http://127.0.0.1:%d" % PORT
+        url = self.emulator.url
         self.env.update(HW_MRS_ENDPOINT=url, HW_AUTH_URL=url, HW_REGION_NAME=self.emulator.region,
                         HW_PROJECT_ID=self.emulator.project_id, HW_ACCESS_KEY=self.emulator.access_key,
                         HW_SECRET_KEY=self.emulator.secret_key)
@@ -296,8 +307,9 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
         return self.shell(label, "ansible-playbook%s %s\n" % (self.vars_option(), shlex.quote(path)), keep_state=False)
 
     def run_tasks(self, label, block):
+        """The task list in a play on localhost, whose last task prints the variables it leaves (a debug, which runs
+        no module: a copy to a file would cost two module runs, about 2 s, per block)."""
         names = sorted(set(carried_names(block.data)))
-        dump = os.path.join(self.runner, label + ".vars.json")
         variables = ", ".join("%r: %s | default(none)" % (name, name) for name in names)
         vars_file = os.path.join(self.runner, label + ".in.json")
         with open(vars_file, "w", encoding="utf-8") as handle:
@@ -306,13 +318,16 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
         play = ("- name: docs test, the task list of %s\n  hosts: localhost\n  gather_facts: false\n"
                 "  vars_files: [%s]\n  tasks:\n%s\n"
                 "    - name: docs test, keep the variables of this block for the next ones\n"
-                "      ansible.builtin.copy:\n        dest: %s\n        content: \"{{ {%s} | to_json }}\"\n"
-                "        mode: \"0600\"\n") % (block.where, json.dumps(vars_file), body, json.dumps(dump), variables)
+                "      ansible.builtin.debug:\n        msg: \"%s{{ {%s} | to_json }}\"\n"
+                ) % (block.where, json.dumps(vars_file), body, CARRY_MARK, variables)
         path = self.write("docs-block-%d.yml" % block.line, play)
-        rc, output = self.shell(label, "ansible-playbook %s\n" % shlex.quote(path), keep_state=False)
+        rc, output = self.shell(label, "ANSIBLE_CALLBACK_RESULT_FORMAT=json ansible-playbook %s\n" % shlex.quote(path),
+                                keep_state=False)
         if rc == 0:
-            with open(dump, encoding="utf-8") as handle:
-                self.carried.update((key, value) for key, value in json.load(handle).items() if value is not None)
+            carried = carried_variables(output)
+            if carried is None:
+                return "the docs test found no line %r in the play's output" % CARRY_MARK, output
+            self.carried.update((key, value) for key, value in carried.items() if value is not None)
         return rc, output
 
     def run_inventory(self, label, block):
@@ -386,10 +401,16 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
                           % ", ".join(repr(sign) for sign in signs))
 
 
-def run_page(root, page, workdir):
+def names_the_port(root, page):
+    """Whether a block the page runs names port 9500 (then the page needs that very port)."""
+    return any(str(PORT) in block.text for block in docs_blocks.parse(os.path.join(root, page), root)
+               if block.runnable and not block.needs)
+
+
+def run_page(root, page, workdir, port=PORT):
     """Every block of the page, run in order; returns the list of results."""
     import contextlib  # pylint: disable=import-outside-toplevel
-    run = PageRun(root, page, workdir)
+    run = PageRun(root, page, workdir, port)
     with contextlib.ExitStack() as stack:
         try:
             run.setup(stack)
@@ -429,10 +450,12 @@ def main(argv=None):
         bring_loopback_up()
     workdir = args.workdir or tempfile.mkdtemp(prefix="docs-run-")
     os.makedirs(os.path.dirname(os.path.abspath(workdir)), exist_ok=True)
+    shared = not args.in_netns and names_the_port(os.getcwd(), args.page)
     with open(LOCK_FILE, "a", encoding="utf-8") as lock:
-        if not args.in_netns:
+        if shared:
             fcntl.flock(lock, fcntl.LOCK_EX)  # 127.0.0.1:9500 is the machine's: one such page at a time
-        results = run_page(os.getcwd(), args.page, workdir)
+        port = PORT if args.in_netns or shared else 0
+        results = run_page(os.getcwd(), args.page, workdir, port)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(results, handle, indent=1)
