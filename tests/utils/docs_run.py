@@ -13,8 +13,9 @@ The reader's world when a page starts (WORLDS below; what a page needs beyond it
   runs, and gives the variables a reader would have defined (a vault's keys, a cluster id).
 
 Then each block, in page order (see docs_blocks.py for the conventions):
-- shell and console commands run with bash (``set -e -o pipefail``) in the page's working folder; the exported
-  variables and the folder a block leaves are the next block's, and background processes live until the page ends.
+- shell and console commands run with bash (``set -e -o pipefail``) in the page's working folder; the variables
+  and the folder a block leaves are the next block's, and background processes live until the page ends. A block
+  that starts with ``#!`` is a script: it runs as one (``bash FILE``), and leaves the reader's shell as it was.
   A console block's output lines (all but those with ``...``) must appear, in order, in what the commands print.
 - a block named as a file (``# name.yml``) is saved under that name; when a later block uses the name, that block
   runs it. Otherwise, and for unnamed blocks, the test runs it at its place: a playbook with
@@ -249,16 +250,18 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
 
     # --- running ----------------------------------------------------------------------------------------------
 
-    def shell(self, label, text, keep_state=True):
-        """Run text with bash as the reader's next command(s); returns (rc, output)."""
-        script = os.path.join(self.runner, label + ".sh")
+    def shell(self, label, text, keep_state=True, script=False):
+        """Run text with bash as the reader's next command(s), or with script=True as a script of its own (its
+        variables, options and traps stay its own); returns (rc, output)."""
+        run_as_script, script = script, os.path.join(self.runner, label + ".sh")
         with open(script, "w", encoding="utf-8") as handle:
             handle.write(text)
         state = os.path.join(self.runner, label + ".env")
         wrapper = "__docs_before=\" $(compgen -v | tr '\\n' ' ') \"\nset -e -o pipefail\ncd %s\n" % shlex.quote(self.cwd)
         if self.shell_vars:
             wrapper += ". %s\n" % shlex.quote(self.shell_vars)
-        wrapper += ". %s\n" % shlex.quote(script)
+        wrapper += "%s %s\n" % ("bash" if run_as_script else ".", shlex.quote(script))
+        keep_state = keep_state and not run_as_script
         if keep_state:
             wrapper += "env -0 > %s\npwd > %s.cwd\n%s > %s.vars\n" % (shlex.quote(state), shlex.quote(state), SHELL_VARS,
                                                                   shlex.quote(state))
@@ -291,8 +294,15 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
         return path
 
     def used_later(self, index, name):
-        return any(docs_blocks.mentions(later.text, name) for later in self.blocks[index + 1:]
-                   if later.runnable and not later.needs)
+        """Whether a later block runs the file: a runnable block that names it, or a file that names it and is run in
+        turn (a playbook that a pytest file of the page runs)."""
+        for later_index in range(index + 1, len(self.blocks)):
+            later = self.blocks[later_index]
+            if later.needs or not docs_blocks.mentions(later.text, name):
+                continue
+            if later.runnable or (later.name and self.used_later(later_index, later.name)):
+                return True
+        return False
 
     def vars_option(self):
         """-e with the world's variables only (a vault's keys, a cluster id): a playbook is complete in itself, and
@@ -364,8 +374,10 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
             self.write(block.name, block.text)
             return "saved", 0, ""
         runners = {"playbook": self.run_playbook, "tasks": self.run_tasks, "inventory": self.run_inventory}
-        if block.kind == "shell":
-            rc, output = self.run_console(label, block) if block.info == "console" else self.shell(label, block.text)
+        if block.kind == "shell" and block.info == "console":
+            rc, output = self.run_console(label, block)
+        elif block.kind == "shell":
+            rc, output = self.shell(label, block.text, script=block.text.startswith("#!"))
         elif block.kind in runners:
             rc, output = runners[block.kind](label, block)
         elif block.kind == "rulebook":
