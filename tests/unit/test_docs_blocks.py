@@ -1,6 +1,7 @@
 """What the docs snippet test takes each fenced block of the guides for (tests/utils/docs_blocks.py), and the
 limits on the blocks it does not run. The blocks themselves run in tests/integration/test_docs_snippets.py."""
 
+import json
 import os
 import sys
 
@@ -187,3 +188,48 @@ def test_the_worlds_name_pages_that_exist():
     pages = docs_blocks.pages(ROOT)
     assert set(docs_run.WORLDS) <= set(pages) and set(docs_run.NETWORK_PAGES) <= set(pages)
     assert set(docs_run.FRESH_PAGES) <= set(docs_run.NETWORK_PAGES)
+
+
+def page_run(tmp_path, text):
+    """A PageRun of a page made of text, with a terminal (no emulator: its blocks run only shell commands)."""
+    (tmp_path / "page.md").write_text(text)
+    run = docs_run.PageRun(str(tmp_path), "page.md", str(tmp_path / "work"))
+    for folder in (run.runner, run.cwd, run.home):
+        os.makedirs(folder)
+    run.env = {"PATH": os.environ["PATH"], "HOME": run.home}
+    return run
+
+
+def test_a_terminal_keeps_what_a_block_set_and_a_script_leaves_it_as_it_was(tmp_path):
+    """Shell variables (not exported) carry on to the next block, as in a reader's terminal; a #! block is a script
+    of its own, whose options, traps and exports do not leak into the blocks after it."""
+    run = page_run(tmp_path, "\n".join([
+        "```sh", "URL=http://127.0.0.1:1\nexport KEPT=yes\nSPACED='a b'\nmkdir -p sub && cd sub", "```",
+        "```sh", "#!/usr/bin/env bash\nset -euo pipefail\nexport URL=http://leaked\ntrap 'echo trapped' EXIT\ncd /", "```",
+        "```sh", "echo \"$URL $KEPT $SPACED $(basename \"$PWD\")\"\nfalse_but_ok=$(false || echo ok)\necho $false_but_ok", "```",
+    ]) + "\n")
+    results = run.run()
+    assert [result["status"] for result in results] == ["ran"] * 3, results
+    assert "trapped" in results[1]["output"]
+    assert results[2]["output"].splitlines() == ["http://127.0.0.1:1 yes a b sub", "ok"]
+
+
+def test_a_file_used_by_a_saved_file_is_saved_not_run(tmp_path):
+    run = page_run(tmp_path, "\n".join([
+        "```yaml", "# nightly.yml", "- hosts: localhost", "  tasks: []", "```",
+        "```python", "# test_nightly.py", "PLAYBOOK = 'nightly.yml'", "```",
+        "```sh", "grep -c hosts nightly.yml && grep -c PLAYBOOK test_nightly.py", "```",
+    ]) + "\n")
+    assert [(result["status"], result["output"]) for result in run.run()] == [("saved", ""), ("saved", ""), ("ran", "1\n1\n")]
+
+
+def test_the_variables_a_task_list_leaves_are_read_from_its_play():
+    output = ('TASK [docs test, keep the variables of this block for the next ones] ***\nok: [localhost] => {\n'
+              '    "msg": %s\n}\n' % json.dumps(docs_run.CARRY_MARK + json.dumps({"mrs": {"a": "x\ny \"q\""}, "n": None})))
+    assert docs_run.carried_variables(output) == {"mrs": {"a": "x\ny \"q\""}, "n": None}
+    assert docs_run.carried_variables("PLAY RECAP\n") is None
+
+
+def test_only_a_page_that_names_port_9500_needs_that_port():
+    assert docs_run.names_the_port(ROOT, "docs/getting_started.md")
+    assert not docs_run.names_the_port(ROOT, "README.md")
