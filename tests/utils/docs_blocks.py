@@ -235,8 +235,8 @@ def variables_read(root):
                 if name.endswith(".py"):
                     with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as handle:
                         names.update(python.findall(handle.read()))
-    shell_files = [os.path.join(root, "Makefile")] + [os.path.join(folder, name) for folder, _dirs, files
-                                                    in os.walk(os.path.join(root, ".ci")) for name in files]
+    ci_files = [os.path.join(folder, name) for folder, _dirs, files in os.walk(os.path.join(root, ".ci")) for name in files]
+    shell_files = [os.path.join(root, "Makefile")] + ci_files
     for path in shell_files:
         with open(path, encoding="utf-8", errors="replace") as handle:
             names.update(name for pair in shell.findall(handle.read()) for name in pair if name)

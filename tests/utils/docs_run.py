@@ -263,8 +263,8 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
         wrapper += "%s %s\n" % ("bash" if run_as_script else ".", shlex.quote(script))
         keep_state = keep_state and not run_as_script
         if keep_state:
-            wrapper += "env -0 > %s\npwd > %s.cwd\n%s > %s.vars\n" % (shlex.quote(state), shlex.quote(state), SHELL_VARS,
-                                                                  shlex.quote(state))
+            quoted = shlex.quote(state)
+            wrapper += "env -0 > %s\npwd > %s.cwd\n%s > %s.vars\n" % (quoted, quoted, SHELL_VARS, quoted)
         log = os.path.join(self.runner, label + ".log")
         with open(log, "w", encoding="utf-8") as out:
             process = subprocess.Popen(["bash", "-c", wrapper], env=self.env, stdout=out, stderr=subprocess.STDOUT,
