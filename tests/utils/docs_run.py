@@ -10,7 +10,9 @@ The reader's world when a page starts (WORLDS below; what a page needs beyond it
   collection installed in ~/.ansible/collections, ansible-core and requests on PATH, the emulator listening on
   127.0.0.1:9500 with the HW_* variables of getting started exported, and the cluster `analytics` (4 Core, 0 Task
   nodes). The clusters a page's examples name stand in for the reader's own: WORLDS creates them before the page
-  runs, and gives the variables a reader would have defined (a vault's keys, a cluster id).
+  runs, and gives the variables a reader would have defined (a vault's keys, a cluster id). The reader of
+  docs/events.md has installed what its "What you need" asks: JAVA_HOME is the Java 17+ that
+  tests/utils/java_home.py finds, ansible-rulebook is the test toolchain's.
 
 Then each block, in page order (see docs_blocks.py for the conventions):
 - shell and console commands run with bash (``set -e -o pipefail``) in the page's working folder; the variables
@@ -22,7 +24,8 @@ Then each block, in page order (see docs_blocks.py for the conventions):
   ``ansible-playbook FILE``, a task list in a play on localhost (the variables that earlier task lists registered
   or set carried along), an inventory configuration with ``ansible-inventory --list`` (which must parse and give
   hosts). A rulebook must be run by a later block of its page.
-- a ``# needs ...`` block is not run; it is reported with its reason.
+- a ``# needs ...`` block is not run; it is reported with its reason (a ``# needs the project's test toolchain``
+  block is checked by tests/unit/test_docs_blocks.py instead: see docs_blocks.toolchain_problems).
 
 Isolation: each page runs with its own HOME and folder, and, where the machine allows it (`unshare -rn`), in a
 network namespace of its own, so that every page has its own 127.0.0.1:9500 and pages run in parallel. A page that
