@@ -233,3 +233,13 @@ def test_the_variables_a_task_list_leaves_are_read_from_its_play():
 def test_only_a_page_that_names_port_9500_needs_that_port():
     assert docs_run.names_the_port(ROOT, "docs/getting_started.md")
     assert not docs_run.names_the_port(ROOT, "README.md")
+
+
+def test_a_page_leaves_no_process_behind_even_one_in_a_session_of_its_own(tmp_path):
+    """An async job or a rulebook's playbook leaves the block's session; the page's end still stops it."""
+    run = page_run(tmp_path, "```sh\nsetsid sleep 300 > /dev/null 2>&1 &\necho $! > sleeper.pid\n```\n")
+    assert [result["status"] for result in run.run()] == ["ran"]
+    pid = int((tmp_path / "work" / "checkout" / "sleeper.pid").read_text())
+    assert run.page_processes() == [pid]
+    run.close()
+    assert run.page_processes() == []

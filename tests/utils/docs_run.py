@@ -245,11 +245,39 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
                         HW_SECRET_KEY=self.emulator.secret_key)
 
     def close(self):
+        """Stop what the page's blocks left running: their sessions, then every process that still has the page's
+        HOME (an async job or a rulebook's playbook that went into a session of its own, which killpg misses)."""
         for pgid in self.sessions:
             try:
                 os.killpg(pgid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            left = self.page_processes()
+            for pid in left:
+                try:
+                    os.kill(pid, sig)
+                except ProcessLookupError:
+                    pass
+            deadline = time.monotonic() + 3
+            while left and time.monotonic() < deadline:
+                time.sleep(0.1)
+                left = self.page_processes()
+
+    def page_processes(self):
+        """The processes whose environment has HOME set to this page's (only the page's blocks start such ones)."""
+        wanted = ("HOME=%s" % self.home).encode()
+        found = []
+        for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+            if not entry.isdigit() or int(entry) == os.getpid():
+                continue
+            try:
+                with open("/proc/%s/environ" % entry, "rb") as handle:
+                    if wanted in handle.read().split(b"\0"):
+                        found.append(int(entry))
+            except OSError:
+                continue
+        return found
 
     # --- running ----------------------------------------------------------------------------------------------
 
