@@ -10,29 +10,36 @@ The reader's world when a page starts (WORLDS below; what a page needs beyond it
   collection installed in ~/.ansible/collections, ansible-core and requests on PATH, the emulator listening on
   127.0.0.1:9500 with the HW_* variables of getting started exported, and the cluster `analytics` (4 Core, 0 Task
   nodes). The clusters a page's examples name stand in for the reader's own: WORLDS creates them before the page
-  runs, and gives the variables a reader would have defined (a vault's keys, a cluster id).
+  runs, and gives the variables a reader would have defined (a vault's keys, a cluster id). The reader of
+  docs/events.md has installed what its "What you need" asks: JAVA_HOME is the Java 17+ that
+  tests/utils/java_home.py finds, ansible-rulebook is the test toolchain's.
 
 Then each block, in page order (see docs_blocks.py for the conventions):
-- shell and console commands run with bash (``set -e -o pipefail``) in the page's working folder; the exported
-  variables and the folder a block leaves are the next block's, and background processes live until the page ends.
+- shell and console commands run with bash (``set -e -o pipefail``) in the page's working folder; the variables
+  and the folder a block leaves are the next block's, and background processes live until the page ends. A block
+  that starts with ``#!`` is a script: it runs as one (``bash FILE``), and leaves the reader's shell as it was.
   A console block's output lines (all but those with ``...``) must appear, in order, in what the commands print.
 - a block named as a file (``# name.yml``) is saved under that name; when a later block uses the name, that block
   runs it. Otherwise, and for unnamed blocks, the test runs it at its place: a playbook with
   ``ansible-playbook FILE``, a task list in a play on localhost (the variables that earlier task lists registered
   or set carried along), an inventory configuration with ``ansible-inventory --list`` (which must parse and give
   hosts). A rulebook must be run by a later block of its page.
-- a ``# needs ...`` block is not run; it is reported with its reason.
+- a ``# needs ...`` block is not run; it is reported with its reason (a ``# needs the project's test toolchain``
+  block is checked by tests/unit/test_docs_blocks.py instead: see docs_blocks.toolchain_problems).
 
 Isolation: each page runs with its own HOME and folder, and, where the machine allows it (`unshare -rn`), in a
 network namespace of its own, so that every page has its own 127.0.0.1:9500 and pages run in parallel. A page that
-installs from PyPI (NETWORK_PAGES) needs the machine's network: it runs there, holding a machine-wide lock on
-port 9500, as does every page where there is no namespace.
+installs from PyPI (NETWORK_PAGES) needs the machine's network, as does every page where there is no namespace:
+there, a page whose blocks name port 9500 holds a machine-wide lock on it while it runs, and the emulator of a
+page that does not name it listens on a free port (its blocks find it through HW_MRS_ENDPOINT), so that such a
+page waits for no other.
 """
 
 import argparse
 import fcntl
 import json
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -49,12 +56,23 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "emulator"))
 
 import docs_blocks  # noqa: E402  pylint: disable=wrong-import-position
 import docs_tools  # noqa: E402  pylint: disable=wrong-import-position
+import java_home  # noqa: E402  pylint: disable=wrong-import-position
 
 PORT = 9500
+CARRY_MARK = "docs test, variables: "
 BLOCK_TIMEOUT = 300
 LOCK_FILE = os.path.join(tempfile.gettempdir(), "hwcloud-mrs-docs-snippets-%d.lock" % PORT)
 SKIP_COPY = (".git", ".tmp", ".ansible", "__pycache__", ".pytest_cache", ".hypothesis", "output")
 FRESH_PAGES = ("docs/getting_started.md",)
+# The variables a block set without exporting them (`URL=$(...)`), which a reader's terminal keeps for the next
+# command: saved as `declare` lines after the block. Bash's own variables are left out.
+SHELL_VARS = r"""for __docs_name in $(compgen -v); do
+  case "$__docs_before" in *" $__docs_name "*) continue ;; esac
+  case "$__docs_name" in __docs_*|BASH*|PIPESTATUS|FUNCNAME|_) continue ;; esac
+  __docs_line="$(declare -p "$__docs_name" 2>/dev/null || true)"
+  __docs_flags="${__docs_line#declare -}"
+  case "${__docs_flags%% *}" in *[xr]*) ;; *) printf '%s\n' "$__docs_line" ;; esac
+done"""
 # What a shell prints when a command of it failed where its exit code does not tell (a background `cmd &`, which
 # may also print after its block ended): a reader sees these.
 ERROR_SIGNS = ("command not found", "No such file or directory", "can't open file", "Traceback (most recent call last)",
@@ -97,6 +115,8 @@ WORLDS = {
     },
     # a maintainer's checkout, where `make test` made .venv/ (the test toolchain: here, the one running this test)
     "docs/releasing.md": {"checkout_venv": True},
+    # "What you need": Java 17+ (found by tests/utils/java_home.py, as `make java` provides it) and ansible-rulebook
+    "docs/events.md": {"java": True},
     "docs/fleets.md": {
         "clusters": [{"name": "analytics-01", "core": 3}, {"name": "analytics-02", "core": 3}, {"name": "etl-prod", "core": 6}],
     },
@@ -147,6 +167,12 @@ def carried_names(tasks):
     return names
 
 
+def carried_variables(output):
+    """The variables a task list's play printed after CARRY_MARK (its last task), or None when it printed none."""
+    found = re.search(r'^\s*"msg": ("%s.*")\s*$' % re.escape(CARRY_MARK), output, re.MULTILINE)
+    return json.loads(json.loads(found.group(1))[len(CARRY_MARK):]) if found else None
+
+
 def missing_output(expected_text, commands, output):
     """The first line a console block shows that its commands did not print (in order), or None."""
     command_lines = set()
@@ -168,9 +194,10 @@ def missing_output(expected_text, commands, output):
 class PageRun:  # pylint: disable=too-many-instance-attributes
     """One page, run block by block in a folder of its own."""
 
-    def __init__(self, root, page, workdir):
+    def __init__(self, root, page, workdir, port=PORT):
         self.root = root
         self.page = page
+        self.port = port
         self.blocks = docs_blocks.parse(os.path.join(root, page), root)
         self.workdir = workdir
         self.home = os.path.join(workdir, "home")
@@ -181,6 +208,7 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
         self.sessions = []
         self.emulator = None
         self.env = {}
+        self.shell_vars = None  # the file that sets the shell variables (not exported) of the blocks so far
 
     # --- the reader's world -----------------------------------------------------------------------------------
 
@@ -198,6 +226,8 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
         # the password database on the other; a reader's HOME is their own, this one is a temporary folder.
         self.env = dict(reader_env(venv_bin, with_venv=not fresh), HOME=self.home,
                         ANSIBLE_ASYNC_DIR=os.path.join(self.home, ".ansible_async"))
+        if self.world.get("java") and java_home.find_java_home():
+            self.env["JAVA_HOME"] = java_home.find_java_home()
         if self.world.get("checkout_venv"):
             os.symlink(os.path.dirname(venv_bin), os.path.join(self.cwd, ".venv"))
         if fresh:
@@ -206,32 +236,66 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
         # the reader's folder holds what getting started had them save
         self.write("first_playbook.yml", docs_tools.tested_block(os.path.join(self.root, FRESH_PAGES[0]), "first_playbook.yml"))
         from harness import start_emulator  # pylint: disable=import-outside-toplevel
-        self.emulator = stack.enter_context(start_emulator("--port", str(PORT), scale_seconds=0))
+        self.emulator = stack.enter_context(start_emulator("--port", str(self.port), scale_seconds=0))
         for body in [GETTING_STARTED_ANALYTICS] + list(self.world.get("clusters", [])):
             self.emulator.create_cluster(**body)
-        url = "http://127.0.0.1:%d" % PORT
+        url = self.emulator.url
         self.env.update(HW_MRS_ENDPOINT=url, HW_AUTH_URL=url, HW_REGION_NAME=self.emulator.region,
                         HW_PROJECT_ID=self.emulator.project_id, HW_ACCESS_KEY=self.emulator.access_key,
                         HW_SECRET_KEY=self.emulator.secret_key)
 
     def close(self):
+        """Stop what the page's blocks left running: their sessions, then every process that still has the page's
+        HOME (an async job or a rulebook's playbook that went into a session of its own, which killpg misses)."""
         for pgid in self.sessions:
             try:
                 os.killpg(pgid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            left = self.page_processes()
+            for pid in left:
+                try:
+                    os.kill(pid, sig)
+                except ProcessLookupError:
+                    pass
+            deadline = time.monotonic() + 3
+            while left and time.monotonic() < deadline:
+                time.sleep(0.1)
+                left = self.page_processes()
+
+    def page_processes(self):
+        """The processes whose environment has HOME set to this page's (only the page's blocks start such ones)."""
+        wanted = ("HOME=%s" % self.home).encode()
+        found = []
+        for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+            if not entry.isdigit() or int(entry) == os.getpid():
+                continue
+            try:
+                with open("/proc/%s/environ" % entry, "rb") as handle:
+                    if wanted in handle.read().split(b"\0"):
+                        found.append(int(entry))
+            except OSError:
+                continue
+        return found
 
     # --- running ----------------------------------------------------------------------------------------------
 
-    def shell(self, label, text, keep_state=True):
-        """Run text with bash as the reader's next command(s); returns (rc, output)."""
-        script = os.path.join(self.runner, label + ".sh")
+    def shell(self, label, text, keep_state=True, script=False):
+        """Run text with bash as the reader's next command(s), or with script=True as a script of its own (its
+        variables, options and traps stay its own); returns (rc, output)."""
+        run_as_script, script = script, os.path.join(self.runner, label + ".sh")
         with open(script, "w", encoding="utf-8") as handle:
             handle.write(text)
         state = os.path.join(self.runner, label + ".env")
-        wrapper = "set -e -o pipefail\ncd %s\n. %s\n" % (shlex.quote(self.cwd), shlex.quote(script))
+        wrapper = "__docs_before=\" $(compgen -v | tr '\\n' ' ') \"\nset -e -o pipefail\ncd %s\n" % shlex.quote(self.cwd)
+        if self.shell_vars:
+            wrapper += ". %s\n" % shlex.quote(self.shell_vars)
+        wrapper += "%s %s\n" % ("bash" if run_as_script else ".", shlex.quote(script))
+        keep_state = keep_state and not run_as_script
         if keep_state:
-            wrapper += "env -0 > %s\npwd > %s.cwd\n" % (shlex.quote(state), shlex.quote(state))
+            quoted = shlex.quote(state)
+            wrapper += "env -0 > %s\npwd > %s.cwd\n%s > %s.vars\n" % (quoted, quoted, SHELL_VARS, quoted)
         log = os.path.join(self.runner, label + ".log")
         with open(log, "w", encoding="utf-8") as out:
             process = subprocess.Popen(["bash", "-c", wrapper], env=self.env, stdout=out, stderr=subprocess.STDOUT,
@@ -250,6 +314,7 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
             self.env = {key: value for key, _sep, value in pairs if key not in ("PWD", "OLDPWD", "SHLVL", "_")}
             with open(state + ".cwd", encoding="utf-8") as handle:
                 self.cwd = handle.read().strip()
+            self.shell_vars = state + ".vars"
         return rc, output
 
     def write(self, name, text):
@@ -260,8 +325,15 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
         return path
 
     def used_later(self, index, name):
-        return any(docs_blocks.mentions(later.text, name) for later in self.blocks[index + 1:]
-                   if later.runnable and not later.needs)
+        """Whether a later block runs the file: a runnable block that names it, or a file that names it and is run in
+        turn (a playbook that a pytest file of the page runs)."""
+        for later_index in range(index + 1, len(self.blocks)):
+            later = self.blocks[later_index]
+            if later.needs or not docs_blocks.mentions(later.text, name):
+                continue
+            if later.runnable or (later.name and self.used_later(later_index, later.name)):
+                return True
+        return False
 
     def vars_option(self):
         """-e with the world's variables only (a vault's keys, a cluster id): a playbook is complete in itself, and
@@ -276,8 +348,9 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
         return self.shell(label, "ansible-playbook%s %s\n" % (self.vars_option(), shlex.quote(path)), keep_state=False)
 
     def run_tasks(self, label, block):
+        """The task list in a play on localhost, whose last task prints the variables it leaves (a debug, which runs
+        no module: a copy to a file would cost two module runs, about 2 s, per block)."""
         names = sorted(set(carried_names(block.data)))
-        dump = os.path.join(self.runner, label + ".vars.json")
         variables = ", ".join("%r: %s | default(none)" % (name, name) for name in names)
         vars_file = os.path.join(self.runner, label + ".in.json")
         with open(vars_file, "w", encoding="utf-8") as handle:
@@ -286,13 +359,16 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
         play = ("- name: docs test, the task list of %s\n  hosts: localhost\n  gather_facts: false\n"
                 "  vars_files: [%s]\n  tasks:\n%s\n"
                 "    - name: docs test, keep the variables of this block for the next ones\n"
-                "      ansible.builtin.copy:\n        dest: %s\n        content: \"{{ {%s} | to_json }}\"\n"
-                "        mode: \"0600\"\n") % (block.where, json.dumps(vars_file), body, json.dumps(dump), variables)
+                "      ansible.builtin.debug:\n        msg: \"%s{{ {%s} | to_json }}\"\n"
+                ) % (block.where, json.dumps(vars_file), body, CARRY_MARK, variables)
         path = self.write("docs-block-%d.yml" % block.line, play)
-        rc, output = self.shell(label, "ansible-playbook %s\n" % shlex.quote(path), keep_state=False)
+        rc, output = self.shell(label, "ANSIBLE_CALLBACK_RESULT_FORMAT=json ansible-playbook %s\n" % shlex.quote(path),
+                                keep_state=False)
         if rc == 0:
-            with open(dump, encoding="utf-8") as handle:
-                self.carried.update((key, value) for key, value in json.load(handle).items() if value is not None)
+            carried = carried_variables(output)
+            if carried is None:
+                return "the docs test found no line %r in the play's output" % CARRY_MARK, output
+            self.carried.update((key, value) for key, value in carried.items() if value is not None)
         return rc, output
 
     def run_inventory(self, label, block):
@@ -329,8 +405,10 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
             self.write(block.name, block.text)
             return "saved", 0, ""
         runners = {"playbook": self.run_playbook, "tasks": self.run_tasks, "inventory": self.run_inventory}
-        if block.kind == "shell":
-            rc, output = self.run_console(label, block) if block.info == "console" else self.shell(label, block.text)
+        if block.kind == "shell" and block.info == "console":
+            rc, output = self.run_console(label, block)
+        elif block.kind == "shell":
+            rc, output = self.shell(label, block.text, script=block.text.startswith("#!"))
         elif block.kind in runners:
             rc, output = runners[block.kind](label, block)
         elif block.kind == "rulebook":
@@ -366,10 +444,16 @@ class PageRun:  # pylint: disable=too-many-instance-attributes
                           % ", ".join(repr(sign) for sign in signs))
 
 
-def run_page(root, page, workdir):
+def names_the_port(root, page):
+    """Whether a block the page runs names port 9500 (then the page needs that very port)."""
+    return any(str(PORT) in block.text for block in docs_blocks.parse(os.path.join(root, page), root)
+               if block.runnable and not block.needs)
+
+
+def run_page(root, page, workdir, port=PORT):
     """Every block of the page, run in order; returns the list of results."""
     import contextlib  # pylint: disable=import-outside-toplevel
-    run = PageRun(root, page, workdir)
+    run = PageRun(root, page, workdir, port)
     with contextlib.ExitStack() as stack:
         try:
             run.setup(stack)
@@ -409,10 +493,12 @@ def main(argv=None):
         bring_loopback_up()
     workdir = args.workdir or tempfile.mkdtemp(prefix="docs-run-")
     os.makedirs(os.path.dirname(os.path.abspath(workdir)), exist_ok=True)
+    shared = not args.in_netns and names_the_port(os.getcwd(), args.page)
     with open(LOCK_FILE, "a", encoding="utf-8") as lock:
-        if not args.in_netns:
+        if shared:
             fcntl.flock(lock, fcntl.LOCK_EX)  # 127.0.0.1:9500 is the machine's: one such page at a time
-        results = run_page(os.getcwd(), args.page, workdir)
+        port = PORT if args.in_netns or shared else 0
+        results = run_page(os.getcwd(), args.page, workdir, port)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(results, handle, indent=1)
