@@ -171,7 +171,7 @@ class Caller:
         status = tried.facts.status
         if 200 <= status < 300:
             return TransientError(self.mask("%s answered HTTP %d with an unreadable answer (%s) after %d retries"
-                                             % (route, status, tried.problem, retries)))
+                                            % (route, status, tried.problem, retries)))
         if status < 400:
             return TransientError(self.mask("%s answered HTTP %d%s, which is never followed, after %d retries; check %s"
                                             % (route, status, tried.redirect, retries, endpoint.option)))

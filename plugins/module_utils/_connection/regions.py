@@ -37,7 +37,8 @@ def iam_endpoint(region):
 
 
 def closest_regions(region, count=3):
-    """The ``count`` known region ids whose names are closest to ``region`` (difflib's ratio), ``region`` itself left out."""
-    import difflib  # pylint: disable=import-outside-toplevel  (only a failed project lookup needs it)
+    """The ``count`` known region ids whose names are closest to ``region`` (difflib's ratio), ``region`` itself left out.
+    Only a failed project lookup needs it, so difflib is imported here."""
+    import difflib  # pylint: disable=import-outside-toplevel
     others = [known for known in REGIONS if known != region]
     return difflib.get_close_matches(str(region), others, n=count, cutoff=0.0)

@@ -26,7 +26,8 @@ class Request:
 def authenticator(settings, obtain_token):
     """The authenticator of ``settings.auth_method()``; ``obtain_token`` () -> token is the IAM call of the password method."""
     method = settings.auth_method()
-    # pylint: disable=import-outside-toplevel  (only the method in use is imported: every imported line is compiled per task)
+    # Only the method in use is imported: AnsiballZ compiles every imported line again on every task.
+    # pylint: disable=import-outside-toplevel
     if method == "token":
         from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.auth.token import Token
         return Token(settings.auth_token)

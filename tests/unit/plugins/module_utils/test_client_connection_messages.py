@@ -153,4 +153,3 @@ def test_the_region_table_is_the_vendor_sdks():
 def test_one_backoff_equal_jitter_over_a_capped_exponential(attempt, base, cap, jitter, expected):
     """The client's retries (base 1 s, cap 30 s) and the scaler's retry of a busy refusal (5 s, 60 s) both wait so."""
     assert backoff(attempt, base, cap, lambda: jitter) == expected
-
