@@ -108,6 +108,9 @@ options:
         with jittered exponential backoff. 0 or more.
       - The resize request itself is sent again only when the server certainly did not process it
         (HTTP 429, or no connection made); any other failure is resolved by reading the cluster.
+      - A connection refused by this machine (an endpoint on 127.0.0.0/8, V(::1) or V(localhost), such as an
+        emulator that is not running) is not retried, since nothing listens there; the task fails at once,
+        naming the service, host and port. A remote endpoint that refuses is retried like any connection error.
       - If not set, the value of the E(HW_MAX_RETRIES) environment variable is used.
     type: int
     default: 4

@@ -13,6 +13,7 @@ __metaclass__ = type
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils import _client
+from ansible_collections.hwcloud.mrs.plugins.module_utils._connection import transport
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError
 
 
@@ -55,8 +56,8 @@ class MrsModule(AnsibleModule):
         spec.update(argument_spec)
         super(MrsModule, self).__init__(argument_spec=spec, **kwargs)
         self._client = None
-        if not _client.HAS_REQUESTS:
-            self.fail_json(msg=missing_required_lib("requests"), exception=_client.REQUESTS_IMPORT_ERROR)
+        if not transport.HAS_REQUESTS:
+            self.fail_json(msg=missing_required_lib("requests"), exception=transport.REQUESTS_IMPORT_ERROR)
 
     @property
     def client(self):

@@ -18,7 +18,8 @@ __metaclass__ = type
 import random
 import time
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._client import ResizeOutcomeUnknown
+from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.call import ResizeOutcomeUnknown
+from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.retry import backoff
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import PAY_PER_USE, ClusterParseError, parse_cluster, parse_hosts
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import BUSY_CODES, MrsApiError, MrsError, TransientError, known_code
 from ansible_collections.hwcloud.mrs.plugins.module_utils._paging import cluster_node_total, group_node_total
@@ -238,8 +239,7 @@ class NodeScaler:
             error.args = ("%s. The resize was refused as busy %d times although the cluster looked idle; nothing was applied. "
                           "Check what else operates on this cluster." % (error, refusals),)
             raise error
-        pause = min(BUSY_MAX_PAUSE, BUSY_FIRST_PAUSE * 2 ** (refusals - 1))
-        pause = pause / 2 + self._jitter() * pause / 2
+        pause = backoff(refusals - 1, BUSY_FIRST_PAUSE, BUSY_MAX_PAUSE, self._jitter)
         left = self._deadline - self._clock()
         if pause >= left:
             error.args = ("%s. The resize was refused as busy; the next try would come after wait_timeout, so the task stops "

@@ -337,7 +337,7 @@ changes:
   sample: ["rules.grow.scaling_adjustment: 2 -> 3", "rules.shrink: added"]
 """
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._client import ResizeOutcomeUnknown
+from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.call import ResizeOutcomeUnknown
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule

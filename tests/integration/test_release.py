@@ -40,7 +40,9 @@ REQUIRED_FILES = [
     "MANIFEST.json", "FILES.json", "README.md", "LICENSE", "meta/runtime.yml", "meta/execution-environment.yml",
     "bindep.txt", "changelogs/changelog.yaml", "changelogs/config.yaml", "docs/getting_started.md",
     "docs/troubleshooting.md", "docs/docsite/links.yml", "plugins/modules/mrs_cluster_nodes.py",
-    "plugins/modules/mrs_cluster_info.py", "plugins/module_utils/_client.py", "plugins/doc_fragments/connection.py",
+    "plugins/modules/mrs_cluster_info.py", "plugins/module_utils/_client.py", "plugins/module_utils/_connection/__init__.py",
+    "plugins/module_utils/_connection/transport.py", "plugins/module_utils/_connection/auth/__init__.py",
+    "plugins/module_utils/_connection/auth/password.py", "plugins/doc_fragments/connection.py",
     "plugins/filter/scale_steps.py", "roles/cluster_scale/meta/argument_specs.yml", "roles/cluster_scale/tasks/main.yml",
     "tests/emulator/mrs_emulator.py",
 ]

@@ -16,6 +16,10 @@ import pytest
 import trustme
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils import _client, _signer
+from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.call import ResizeOutcomeUnknown, USER_AGENT
+from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.retry import MAX_RETRY_AFTER, RetryPolicy
+from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.settings import openssl_trust_named
+from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.transport import Response, TlsError, TransportError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, TransientError
 
 ENDPOINT = "http://127.0.0.1:9999"
@@ -25,7 +29,7 @@ AK, SK = "AKEXAMPLE", "SK-very-secret-value"
 
 
 def response(status=200, body=None, headers=None):
-    return _client.Response(status, dict(headers or {}), json.dumps(body if body is not None else {}).encode("utf-8"), ENDPOINT)
+    return Response(status, dict(headers or {}), json.dumps(body if body is not None else {}).encode("utf-8"), ENDPOINT)
 
 
 class ScriptedTransport:
@@ -63,7 +67,7 @@ def test_aksk_request_is_signed_verifiably():
     call = transport.calls[0]
     assert call["url"] == ENDPOINT + "/v1.1/%s/cluster_infos/c1" % PROJECT
     assert call["headers"]["X-Project-Id"] == PROJECT
-    assert call["headers"]["User-Agent"] == _client.USER_AGENT  # added after signing, so a proxy may rewrite it
+    assert call["headers"]["User-Agent"] == USER_AGENT  # added after signing, so a proxy may rewrite it
     unsigned = dict((k, v) for k, v in call["headers"].items() if k not in ("Authorization", "User-Agent"))
     assert _signer.sign("GET", call["url"], unsigned, b"", AK, SK)["Authorization"] == call["headers"]["Authorization"]
     assert "X-Auth-Token" not in call["headers"]
@@ -169,7 +173,7 @@ def test_429_honours_retry_after_then_succeeds():
 
 
 def test_5xx_and_connection_errors_on_reads_back_off_and_retry():
-    client, transport, sleeps = make_client(response(503), _client.TransportError("connection reset", sent=True), response(502), response(body=CLUSTER))
+    client, transport, sleeps = make_client(response(503), TransportError("connection reset", sent=True), response(502), response(body=CLUSTER))
     client.get_cluster("c1")
     assert len(transport.calls) == 4
     assert sleeps == [0.75, 1.5, 3.0]  # equal jitter at 0.5: half the ceiling plus half of the other half
@@ -190,20 +194,20 @@ RESIZE_BODY = {"parameters": {"scale_type": "scale_out", "instances": "1"}}
 def test_resize_answered_with_a_server_error_has_an_unknown_outcome_and_is_not_resent(failure):
     # A gateway can answer 5xx after MRS accepted the resize: only reading the cluster can tell.
     client, transport, _sleeps = make_client(failure, response(body={"result": "succeeded"}))
-    with pytest.raises(_client.ResizeOutcomeUnknown, match="may or may not have been applied"):
+    with pytest.raises(ResizeOutcomeUnknown, match="may or may not have been applied"):
         client.resize("c1", RESIZE_BODY)
     assert len(transport.calls) == 1
 
 
-@pytest.mark.parametrize("failure", [_client.TransportError("connection reset", sent=True), _client.TransportError("read timed out", sent=True)])
+@pytest.mark.parametrize("failure", [TransportError("connection reset", sent=True), TransportError("read timed out", sent=True)])
 def test_resize_with_an_unknown_outcome_is_not_resent(failure):
     client, transport, _sleeps = make_client(failure, response(body={"result": "succeeded"}))
-    with pytest.raises(_client.ResizeOutcomeUnknown, match="may or may not have been applied"):
+    with pytest.raises(ResizeOutcomeUnknown, match="may or may not have been applied"):
         client.resize("c1", RESIZE_BODY)
     assert len(transport.calls) == 1
 
 
-@pytest.mark.parametrize("failure", [response(429, headers={"Retry-After": "1"}), _client.TransportError("connect timed out", sent=False)])
+@pytest.mark.parametrize("failure", [response(429, headers={"Retry-After": "1"}), TransportError("connect timed out", sent=False)])
 def test_resize_is_resent_when_the_server_certainly_did_not_process_it(failure):
     client, transport, _sleeps = make_client(failure, response(body={"result": "succeeded"}))
     assert client.resize("c1", RESIZE_BODY) == {"result": "succeeded"}
@@ -241,15 +245,15 @@ def test_a_token_from_iam_echoed_in_an_error_is_masked():
 
 
 def test_a_resize_that_never_left_is_reported_as_not_sent_once_retries_run_out():
-    refused = [_client.TransportError("connection refused", sent=False) for _attempt in range(5)]
+    refused = [TransportError("connection refused", sent=False) for _attempt in range(5)]
     client, transport, _sleeps = make_client(*refused, retries=4)
     with pytest.raises(TransientError, match="PUT .* failed: connection refused after 4 retries") as caught:
         client.resize("c1", RESIZE_BODY)
-    assert not isinstance(caught.value, _client.ResizeOutcomeUnknown) and len(transport.calls) == 5
+    assert not isinstance(caught.value, ResizeOutcomeUnknown) and len(transport.calls) == 5
 
 
 def test_tls_failure_names_the_options_and_is_not_retried():
-    client, transport, _sleeps = make_client(_client.TlsError("certificate verification failed: unable to get local issuer certificate", sent=False))
+    client, transport, _sleeps = make_client(TlsError("certificate verification failed: unable to get local issuer certificate", sent=False))
     with pytest.raises(MrsError, match="ca_bundle"):
         client.get_cluster("c1")
     assert len(transport.calls) == 1
@@ -364,13 +368,13 @@ def test_unusable_retry_after_falls_back_to_own_backoff(value):
 def test_huge_retry_after_is_capped():
     client, _transport, clock = clocked_client(throttled("999999999999999999999"), response(body=CLUSTER))
     client.get_cluster("c1")
-    assert clock.sleeps == [_client.MAX_RETRY_AFTER]
+    assert clock.sleeps == [MAX_RETRY_AFTER]
 
 
 @pytest.mark.parametrize("left, expect", [(None, (10, 60)), (100.0, (10, 60)), (3.0, (10, 60)), (-30.0, (10, 30.0)), (-100.0, (1.0, 1.0))])
 def test_attempt_timeouts_end_within_the_deadline_plus_one_read_timeout(left, expect):
     clock = FakeClock()
-    policy = _client.RetryPolicy(4, clock=clock, sleep=clock.sleep)
+    policy = RetryPolicy(4, clock=clock, sleep=clock.sleep)
     policy.deadline = None if left is None else clock() + left
     assert policy.attempt_limits(10, 60) == expect
 
@@ -392,8 +396,8 @@ def password_client(*script, **settings):
 
 
 @pytest.mark.parametrize("fault", [
-    response(503), throttled("1"), _client.TransportError("ConnectionResetError: reset by peer", sent=True),
-    _client.TransportError("connection refused", sent=False), response(201, {"token": {}}),  # no X-Subject-Token
+    response(503), throttled("1"), TransportError("ConnectionResetError: reset by peer", sent=True),
+    TransportError("connection refused", sent=False), response(201, {"token": {}}),  # no X-Subject-Token
     response(302, headers={"Location": "https://sso.example.test/"}), response(200, {"not": "a token"}, {"X-Subject-Token": "T"}),
 ], ids=["503", "429", "reset", "refused", "no-token-header", "302", "no-token-object"])
 def test_the_password_token_request_is_retried_like_a_read(fault):
@@ -462,12 +466,12 @@ def test_a_cluster_list_without_its_documented_keys_is_unreadable(body):
         client.list_clusters(cluster_name="x")
 
 
-@pytest.mark.parametrize("answer", [response(body={}), response(body={"result": "failed"}), _client.Response(200, {}, b"", ENDPOINT),
-                                    _client.Response(200, {}, b"<html>ok</html>", ENDPOINT), response(301, headers={"Location": "/x"}),
+@pytest.mark.parametrize("answer", [response(body={}), response(body={"result": "failed"}), Response(200, {}, b"", ENDPOINT),
+                                    Response(200, {}, b"<html>ok</html>", ENDPOINT), response(301, headers={"Location": "/x"}),
                                     response(501), response(520)])
 def test_a_resize_answer_that_is_not_the_documented_success_is_outcome_unknown(answer):
     client, transport, _sleeps = make_client(answer, response(body={"result": "succeeded"}))
-    with pytest.raises(_client.ResizeOutcomeUnknown):
+    with pytest.raises(ResizeOutcomeUnknown):
         client.resize("c1", RESIZE_BODY)
     assert len(transport.calls) == 1
 
@@ -536,9 +540,9 @@ def all_texts(error):
 @pytest.mark.parametrize("fault", [
     response(400, {"error_code": "12000002", "error_msg": "bad %s %s %s %s" % tuple(SECRETS.values())}),
     response(503, {"error_msg": "echo %s" % SECRETS["auth_token"]}),
-    _client.TransportError("InvalidHeader: Invalid leading whitespace in header value %r" % SECRETS["security_token"], sent=False),
-    _client.TransportError("proxy http://user:proxy-pass@proxy.example.test:3128 failed", sent=False),
-    _client.TlsError("certificate verification failed for %s" % SECRETS["secret_key"], sent=False),
+    TransportError("InvalidHeader: Invalid leading whitespace in header value %r" % SECRETS["security_token"], sent=False),
+    TransportError("proxy http://user:proxy-pass@proxy.example.test:3128 failed", sent=False),
+    TlsError("certificate verification failed for %s" % SECRETS["secret_key"], sent=False),
 ])
 def test_no_secret_appears_in_any_error_text(fault):
     settings = dict((name, value + "\n") for name, value in SECRETS.items())
@@ -551,9 +555,9 @@ def test_no_secret_appears_in_any_error_text(fault):
 
 
 def test_a_resize_error_built_from_an_exception_text_is_masked():
-    client, _transport, _sleeps = make_client(_client.TransportError("reset while sending X-Auth-Token AUTH-token-value", sent=True),
+    client, _transport, _sleeps = make_client(TransportError("reset while sending X-Auth-Token AUTH-token-value", sent=True),
                                               access_key=None, secret_key=None, auth_token="AUTH-token-value\n")
-    with pytest.raises(_client.ResizeOutcomeUnknown) as caught:
+    with pytest.raises(ResizeOutcomeUnknown) as caught:
         client.resize("c1", RESIZE_BODY)
     assert "AUTH-token-value" not in str(caught.value)
 
@@ -615,7 +619,7 @@ def test_the_chosen_auth_method_is_visible(settings, method, ignored):
     ({"REQUESTS_CA_BUNDLE": "/r.pem"}, False),  # requests applies its own variable itself
 ])
 def test_an_openssl_trust_store_is_named_by_ssl_cert_file_or_dir(environ, expected):
-    assert _client.openssl_trust_named(environ) is expected
+    assert openssl_trust_named(environ) is expected
 
 
 def test_openssl_trust_is_on_only_for_the_default_trust_of_an_https_endpoint(monkeypatch, tmp_path):

@@ -11,8 +11,8 @@ import json
 
 import pytest
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils import _client
-from ansible_collections.hwcloud.mrs.plugins.module_utils._client import MASK, mask_secrets
+from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.masking import MASK, mask_secrets
+from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.transport import Response
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MAX_PLAIN_MESSAGE, MrsApiError, parse_error
 from ansible_collections.hwcloud.mrs.tests.unit.plugins.module_utils.test_client import ENDPOINT, make_client, response
 
@@ -29,7 +29,7 @@ def shown(text, secret=PASSWORD):
 
 
 def plain(status, text, headers=None):
-    return _client.Response(status, dict(headers or {}), text.encode("utf-8"), ENDPOINT)
+    return Response(status, dict(headers or {}), text.encode("utf-8"), ENDPOINT)
 
 
 def test_an_iam_401_in_plain_text_echoing_the_password_past_the_cut_shows_none_of_it():

@@ -12,6 +12,8 @@ import json
 import pytest
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils import _client
+from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.call import ResizeOutcomeUnknown
+from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.transport import Response, TransportError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError
 # The scripted transport and answers of the v1.1 client tests serve the v2 calls unchanged.
 from ansible_collections.hwcloud.mrs.tests.unit.plugins.module_utils.test_client import ENDPOINT, PROJECT, ScriptedTransport, response
@@ -47,30 +49,30 @@ def test_result_failed_is_an_error_not_an_unknown_outcome(action):
     client, transport, _sleeps = make_client(response(body={"result": "failed"}))
     with pytest.raises(MrsError, match='answered {"result": "failed"}: MRS did not accept the %s' % action) as caught:
         getattr(client, action)("c-1", BODY)
-    assert not isinstance(caught.value, _client.ResizeOutcomeUnknown) and len(transport.calls) == 1
+    assert not isinstance(caught.value, ResizeOutcomeUnknown) and len(transport.calls) == 1
 
 
 @pytest.mark.parametrize("answer", [
     response(body={}), response(body={"result": "ok"}), response(body={"result": "success", "order_id": 7}),
-    _client.Response(200, {}, b"", ENDPOINT), _client.Response(200, {}, b"<html/>", ENDPOINT), response(302, headers={"Location": "/x"}),
+    Response(200, {}, b"", ENDPOINT), Response(200, {}, b"<html/>", ENDPOINT), response(302, headers={"Location": "/x"}),
     response(500, {"error_code": "MRS.300"}), response(502), response(503), response(504),
-    _client.TransportError("connection reset", sent=True), _client.TransportError("read timed out", sent=True),
+    TransportError("connection reset", sent=True), TransportError("read timed out", sent=True),
 ])
 @pytest.mark.parametrize("action", ["expand", "shrink"])
 def test_an_answer_that_may_hide_an_accepted_write_is_outcome_unknown_and_not_resent(action, answer):
     client, transport, _sleeps = make_client(answer, response(body={"result": "success"}))
-    with pytest.raises(_client.ResizeOutcomeUnknown):
+    with pytest.raises(ResizeOutcomeUnknown):
         getattr(client, action)("c-1", BODY)
     assert len(transport.calls) == 1
 
 
 @pytest.mark.parametrize("first", [response(429, {"error_code": "APIGW.0308"}, {"Retry-After": "2"}),
-                                   _client.TransportError("connect timed out", sent=False)])
+                                   TransportError("connect timed out", sent=False)])
 def test_a_write_that_certainly_did_not_arrive_is_sent_again(first):
     client, transport, sleeps = make_client(first, response(body={"result": "success"}))
     assert client.expand("c-1", BODY)["result"] == "success"
     assert len(transport.calls) == 2 and json.loads(transport.calls[1]["data"]) == BODY
-    assert sleeps[0] == (2.0 if isinstance(first, _client.Response) else sleeps[0])
+    assert sleeps[0] == (2.0 if isinstance(first, Response) else sleeps[0])
 
 
 @pytest.mark.parametrize("code", ["12000013", "12000121", "12000002", "12000065"])

@@ -14,7 +14,8 @@ import pytest
 
 from ansible.module_utils import basic
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils import _client, _module
+from ansible_collections.hwcloud.mrs.plugins.module_utils import _module
+from ansible_collections.hwcloud.mrs.plugins.module_utils._connection import transport
 
 try:
     from ansible.module_utils.testing import patch_module_args
@@ -53,8 +54,8 @@ def module_fixture(monkeypatch):
 
 
 def test_without_requests_the_module_fails_with_ansibles_missing_library_message(module, monkeypatch):
-    monkeypatch.setattr(_client, "HAS_REQUESTS", False)
-    monkeypatch.setattr(_client, "REQUESTS_IMPORT_ERROR", "Traceback: No module named 'requests'")
+    monkeypatch.setattr(transport, "HAS_REQUESTS", False)
+    monkeypatch.setattr(transport, "REQUESTS_IMPORT_ERROR", "Traceback: No module named 'requests'")
     with pytest.raises(Failed) as caught:
         module(region="cn-north-4", access_key="AK", secret_key="SK")
     result = caught.value.args[0]

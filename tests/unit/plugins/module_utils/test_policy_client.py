@@ -10,7 +10,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils import _client
+from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.call import ResizeOutcomeUnknown
+from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.transport import Response, TransportError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import TransientError
 
 from ansible_collections.hwcloud.mrs.tests.unit.plugins.module_utils.test_client import PROJECT, make_client, response
@@ -40,9 +41,9 @@ WRITES = [("create_policy", ("c1", BODY), "POST"), ("update_policy", ("c1", BODY
           ("delete_policy", ("c1", "g", "default"), "DELETE")]
 LOST = [
     response(502, {"error_code": "APIGW.0502", "error_msg": "bad gateway"}),
-    _client.Response(200, {}, b"<html>", "x"),
+    Response(200, {}, b"<html>", "x"),
     response(302, {}, headers={"Location": "/login"}),
-    _client.TransportError("connection reset by peer", sent=True),
+    TransportError("connection reset by peer", sent=True),
 ]
 
 
@@ -50,14 +51,14 @@ LOST = [
 @pytest.mark.parametrize("answer", LOST, ids=["5xx", "unreadable-2xx", "3xx", "reset-after-sending"])
 def test_a_policy_write_whose_answer_is_lost_is_sent_once_and_said_unknown(method, args, verb, answer):
     client, transport, _sleeps = make_client(answer, response(body={}))
-    with pytest.raises(_client.ResizeOutcomeUnknown, match="may or may not have been applied"):
+    with pytest.raises(ResizeOutcomeUnknown, match="may or may not have been applied"):
         getattr(client, method)(*args)
     assert [call["method"] for call in transport.calls] == [verb]
 
 
 @pytest.mark.parametrize("method, args, verb", WRITES)
 def test_a_policy_write_never_sent_or_throttled_is_sent_again(method, args, verb):
-    client, transport, _sleeps = make_client(_client.TransportError("connection refused", sent=False),
+    client, transport, _sleeps = make_client(TransportError("connection refused", sent=False),
                                              response(429, {"error_code": "APIGW.0308", "error_msg": "throttled"}),
                                              response(body={}))
     assert getattr(client, method)(*args) == {}

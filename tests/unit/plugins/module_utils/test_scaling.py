@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._client import ResizeOutcomeUnknown
+from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.call import ResizeOutcomeUnknown
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, TransientError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, ResizeRequest
 from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import RESIZE_GRACE, NodeScaler, ScaleFailed

@@ -12,7 +12,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._client import ResizeOutcomeUnknown
+from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.call import ResizeOutcomeUnknown
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import BUSY_CODES, ERROR_CODES, MrsApiError, known_code
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import ResizeRequest
 from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import ScaleFailed, failure_advice, reached_count

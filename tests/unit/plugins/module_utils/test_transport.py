@@ -29,6 +29,9 @@ import time
 import pytest
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils import _client
+from ansible_collections.hwcloud.mrs.plugins.module_utils._connection import call
+from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.call import ResizeOutcomeUnknown
+from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.transport import TlsError, Transport, TransportError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, TransientError
 
 trustme = pytest.importorskip("trustme")
@@ -307,7 +310,7 @@ def https_server_fixture(serve, authority):
 
 @pytest.fixture(name="send")
 def send_fixture():
-    return _client.Transport()
+    return Transport()
 
 
 # ------------------------------------------------------------------------------------- requests and answers
@@ -391,15 +394,15 @@ def test_refused_connection_is_not_sent(send):
     """A port nobody listens on: the server got nothing, so even the resize may be sent again."""
     bound, port = _refusing_port()
     with bound:
-        with pytest.raises(_client.TransportError) as caught:
+        with pytest.raises(TransportError) as caught:
             send("PUT", "http://127.0.0.1:%d/v1.1/p-1/cluster_infos/c-1" % port, body=b"{}", timeout=TIMEOUT)
     assert caught.value.sent is False
     assert caught.value.reason == "connection refused"
-    assert not isinstance(caught.value, _client.TlsError)
+    assert not isinstance(caught.value, TlsError)
 
 
 def test_name_that_does_not_resolve_is_not_sent(send):
-    with pytest.raises(_client.TransportError) as caught:
+    with pytest.raises(TransportError) as caught:
         send("PUT", "http://%s/v1.1/p-1/cluster_infos/c-1" % TUNNEL_TARGET, body=b"{}", timeout=TIMEOUT)
     assert caught.value.sent is False
     assert caught.value.reason == "name resolution failed"
@@ -424,7 +427,7 @@ def test_connect_timeout_is_not_sent(send):
         else:
             pytest.skip("this system completes connections beyond a full backlog: no deterministic connect timeout")
         started = time.monotonic()
-        with pytest.raises(_client.TransportError) as caught:
+        with pytest.raises(TransportError) as caught:
             send("PUT", "http://127.0.0.1:%d/v1.1/p-1/cluster_infos/c-1" % port, body=b"{}", timeout=(0.3, 5.0))
         elapsed = time.monotonic() - started
     finally:
@@ -440,7 +443,7 @@ def test_tls_endpoint_that_never_handshakes_times_out_as_not_sent(raw_server, se
     """The TLS handshake is part of connecting: nothing of the request left before it completed
     (urllib3 calls this a read timeout; the connection hook knows better)."""
     server = raw_server(hold_silently)
-    with pytest.raises(_client.TransportError) as caught:
+    with pytest.raises(TransportError) as caught:
         send("PUT", "https://127.0.0.1:%d/v1.1/p-1/cluster_infos/c-1" % server.port, body=b"{}", verify=ca_file,
              timeout=(0.3, 5.0))
     assert caught.value.sent is False
@@ -450,10 +453,10 @@ def test_tls_endpoint_that_never_handshakes_times_out_as_not_sent(raw_server, se
 def test_tls_endpoint_dropping_the_handshake_is_not_sent_and_not_a_tls_error(raw_server, send, ca_file):
     """A load balancer closing mid-handshake: retryable (not TlsError), and the request was not sent."""
     server = raw_server(close_after_the_client_hello)
-    with pytest.raises(_client.TransportError) as caught:
+    with pytest.raises(TransportError) as caught:
         send("PUT", "https://127.0.0.1:%d/v1.1/p-1/cluster_infos/c-1" % server.port, body=b"{}", verify=ca_file, timeout=TIMEOUT)
     assert caught.value.sent is False
-    assert not isinstance(caught.value, _client.TlsError)
+    assert not isinstance(caught.value, TlsError)
     assert server.received[0][:1] == b"\x16"  # a TLS handshake record: the client did start the handshake
 
 
@@ -461,10 +464,10 @@ def test_tls_endpoint_dropping_the_handshake_is_not_sent_and_not_a_tls_error(raw
 def test_server_that_accepts_then_closes_counts_as_sent(raw_server, send, behaviour):
     """The connection was made: whether the server read (and applied) the request, the client cannot know."""
     server = raw_server(behaviour)
-    with pytest.raises(_client.TransportError) as caught:
+    with pytest.raises(TransportError) as caught:
         send("PUT", "http://127.0.0.1:%d/v1.1/p-1/cluster_infos/c-1" % server.port, body=b'{"instances": "4"}', timeout=TIMEOUT)
     assert caught.value.sent is True
-    assert not isinstance(caught.value, _client.TlsError)
+    assert not isinstance(caught.value, TlsError)
     if behaviour is read_then_close:
         request, = server.received
         assert request.startswith(b"PUT /v1.1/p-1/cluster_infos/c-1 HTTP/1.1\r\n")
@@ -474,7 +477,7 @@ def test_server_that_accepts_then_closes_counts_as_sent(raw_server, send, behavi
 def test_answer_slower_than_the_read_timeout_counts_as_sent(raw_server, send):
     server = raw_server(read_then_answer_late(5.0))
     started = time.monotonic()
-    with pytest.raises(_client.TransportError) as caught:
+    with pytest.raises(TransportError) as caught:
         send("PUT", "http://127.0.0.1:%d/v1.1/p-1/cluster_infos/c-1" % server.port, body=b"{}", timeout=(5.0, 0.3))
     elapsed = time.monotonic() - started
     assert caught.value.sent is True
@@ -498,7 +501,7 @@ def test_a_drip_fed_answer_is_cut_at_the_read_timeout(raw_server, send, head, bo
     """A byte every 0.2 s keeps every single read alive; the whole answer must still come within read_timeout."""
     server = raw_server(drip(head, body))
     started = time.monotonic()
-    with pytest.raises(_client.TransportError) as caught:
+    with pytest.raises(TransportError) as caught:
         send("GET", "http://127.0.0.1:%d/" % server.port, timeout=(2.0, 1.0))
     elapsed = time.monotonic() - started
     assert caught.value.sent is True and caught.value.reason.startswith("read timed out")
@@ -510,7 +513,7 @@ def test_a_drip_fed_answer_is_cut_at_the_read_timeout(raw_server, send, head, bo
 
 def test_private_ca_is_refused_by_the_default_store(https_server, send):
     """By default requests trusts certifi's bundle: a private CA is refused before anything is sent."""
-    with pytest.raises(_client.TlsError) as caught:
+    with pytest.raises(TlsError) as caught:
         send("PUT", "https://127.0.0.1:%d/v1.1/p-1/cluster_infos/c-1" % https_server.port, body=b"{}", timeout=TIMEOUT)
     assert caught.value.sent is False
     assert "certificate verification failed" in caught.value.reason
@@ -523,7 +526,7 @@ def test_ca_file_given_as_verify_is_trusted(https_server, send, ca_file):
 
 
 def test_another_ca_file_is_not_trusted(https_server, send, stranger_file):
-    with pytest.raises(_client.TlsError) as caught:
+    with pytest.raises(TlsError) as caught:
         send("GET", "https://127.0.0.1:%d/" % https_server.port, verify=stranger_file, timeout=TIMEOUT)
     assert caught.value.sent is False
     assert "certificate verification failed" in caught.value.reason
@@ -547,7 +550,7 @@ def test_verify_false_accepts_any_certificate(https_server, send):
 
 def test_certificate_for_another_host_is_refused_even_from_the_trusted_ca(serve, send, authority, ca_file):
     server = serve(context=server_context(authority, "mrs.example.invalid"))
-    with pytest.raises(_client.TlsError) as caught:
+    with pytest.raises(TlsError) as caught:
         send("GET", "https://127.0.0.1:%d/" % server.port, verify=ca_file, timeout=TIMEOUT)
     assert caught.value.sent is False
     assert "certificate verification failed" in caught.value.reason
@@ -562,7 +565,7 @@ def test_requests_ca_bundle_replaces_the_default_store_but_neither_ca_bundle_nor
     monkeypatch.setenv(variable, ca_file)
     assert send("GET", "https://127.0.0.1:%d/" % https_server.port, verify=True, timeout=TIMEOUT).content == b"secure"
     monkeypatch.setenv(variable, stranger_file)
-    with pytest.raises(_client.TlsError):
+    with pytest.raises(TlsError):
         send("GET", "https://127.0.0.1:%d/" % https_server.port, verify=True, timeout=TIMEOUT)
     assert send("GET", "https://127.0.0.1:%d/" % https_server.port, verify=ca_file, timeout=TIMEOUT).content == b"secure"
     assert send("GET", "https://127.0.0.1:%d/" % https_server.port, verify=False, timeout=TIMEOUT).content == b"secure"
@@ -583,9 +586,9 @@ def test_openssl_trust_adds_the_store_ssl_cert_file_names_beside_requests_bundle
         monkeypatch.setenv(variable, ca_file)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", stranger_file)
     url = "https://127.0.0.1:%d/" % https_server.port
-    assert _client.Transport(openssl_trust=True)("GET", url, verify=True, timeout=TIMEOUT).content == b"secure"
-    with pytest.raises(_client.TlsError):
-        _client.Transport()("GET", url, verify=True, timeout=TIMEOUT)
+    assert Transport(openssl_trust=True)("GET", url, verify=True, timeout=TIMEOUT).content == b"secure"
+    with pytest.raises(TlsError):
+        Transport()("GET", url, verify=True, timeout=TIMEOUT)
 
 
 # ------------------------------------------------------------------------------------- proxies
@@ -677,7 +680,7 @@ def test_proxy_refusing_the_tunnel_means_not_sent(serve, send, monkeypatch, ca_f
     """A 407 to CONNECT: the request never reached MRS, so even the resize may be sent again."""
     proxy = serve(connect_status=407)
     monkeypatch.setenv("HTTPS_PROXY", "http://ops:wrong@127.0.0.1:%d" % proxy.port)
-    with pytest.raises(_client.TransportError) as caught:
+    with pytest.raises(TransportError) as caught:
         send("PUT", "https://%s/v1.1/p-1/cluster_infos/c-1" % TUNNEL_TARGET, body=b"{}", verify=ca_file, timeout=TIMEOUT)
     assert caught.value.sent is False
     assert "407" in caught.value.reason
@@ -704,8 +707,12 @@ def puts(server):
     return [seen for seen in server.seen if seen.method == "PUT"]
 
 
-def test_resize_refused_at_connect_is_sent_again_once_the_endpoint_listens():
-    """Never connected, so provably not sent: the resize goes again, and reaches the server exactly once."""
+def test_resize_refused_at_connect_is_sent_again_once_the_endpoint_listens(monkeypatch):
+    """Never connected, so provably not sent: the resize goes again, and reaches the server exactly once.
+
+    The endpoint stands for a remote one (only a refusal by this machine fails at once: see the next test), so the
+    client is told 127.0.0.1 is not this machine."""
+    monkeypatch.setattr(call, "is_loopback", lambda host: False)
     bound, port = _refusing_port()
     accepted, sleeps, threads = [], [], []
 
@@ -733,12 +740,24 @@ def test_resize_refused_at_connect_is_sent_again_once_the_endpoint_listens():
     assert len(sleeps) == 1 and len(accepted) == 1 and accepted[0].startswith(b"PUT ")
 
 
+def test_a_refused_connection_to_this_machine_fails_at_once_without_a_pause():
+    """Nothing listens on the port: no back-off, no second connection, a message naming MRS, the host and the port."""
+    bound, port = _refusing_port()
+    sleeps = []
+    with bound:
+        client = client_for(port, sleeps=sleeps, retries=4)
+        with pytest.raises(TransientError) as caught:
+            client.resize("c-1", RESIZE)
+    assert sleeps == [] and not isinstance(caught.value, ResizeOutcomeUnknown)
+    assert "to MRS at 127.0.0.1:%d failed: connection refused: nothing listens on port %d" % (port, port) in str(caught.value)
+
+
 @pytest.mark.parametrize("behaviour", [read_then_close, close_at_once, read_then_answer_late(5.0)],
                          ids=["closed-after-reading", "closed-before-reading", "read-timeout"])
 def test_resize_that_may_have_arrived_is_outcome_unknown_and_never_resent(raw_server, behaviour):
     server = raw_server(behaviour)
     client = client_for(server.port, read_timeout=0.5)
-    with pytest.raises(_client.ResizeOutcomeUnknown, match="may or may not have been applied"):
+    with pytest.raises(ResizeOutcomeUnknown, match="may or may not have been applied"):
         client.resize("c-1", RESIZE)
     assert len(server.received) == 1
 
@@ -753,7 +772,7 @@ def test_resize_that_may_have_arrived_is_outcome_unknown_and_never_resent(raw_se
 ], ids=["302", "200-empty", "200-html", "200-empty-object", "202-other-result", "503"])
 def test_resize_answer_that_is_not_the_documented_success_is_outcome_unknown(serve, answer, problem):
     server = serve(answers=[answer, SUCCEEDED])
-    with pytest.raises(_client.ResizeOutcomeUnknown) as caught:
+    with pytest.raises(ResizeOutcomeUnknown) as caught:
         client_for(server.port).resize("c-1", RESIZE)
     assert problem in str(caught.value) and "may or may not have been applied" in str(caught.value)
     assert len(server.seen) == 1  # neither re-sent nor the redirect followed

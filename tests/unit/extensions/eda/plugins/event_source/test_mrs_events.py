@@ -19,6 +19,7 @@ import pytest
 
 from ansible_collections.hwcloud.mrs.extensions.eda.plugins.event_source import mrs_events
 from ansible_collections.hwcloud.mrs.plugins.module_utils import _client
+from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.transport import Response
 
 PROJECT = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
 SECRET = "SK-the-very-secret-value"
@@ -35,7 +36,7 @@ def cluster(cid, name=None, state="running", scale="", stage=None, core=3, task=
 
 def answer(status=200, body=None, headers=None, raw=None):
     content = raw if raw is not None else json.dumps(body if body is not None else {}).encode("utf-8")
-    return _client.Response(status, dict(headers or {}), content, "http://127.0.0.1:9")
+    return Response(status, dict(headers or {}), content, "http://127.0.0.1:9")
 
 
 class FakeMrs:
