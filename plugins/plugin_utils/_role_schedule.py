@@ -113,7 +113,7 @@ def _plan(out, request, cluster, write, check_mode):
         return
     given = request.get("cluster_scale_schedule_node_group") or "task"
     try:
-        name = target_group(view_of_info(info), given, reading=True)
+        name = target_group(view_of_info(info), given)
     except (PolicyError, MrsError) as error:
         if getattr(error, "parameter", None) == "node_group":
             raise Refusal("cluster_scale_schedule_node_group: %s" % error.rule)
