@@ -35,7 +35,9 @@ options:
     description: The registered result of the role's mrs_cluster_info task (run with C(failed_when=false)).
     type: dict
   nodes:
-    description: converge, profile - the registered result of the node list read (mrs_cluster_info O(hwcloud.mrs.mrs_cluster_info#module:include_nodes)), run or skipped.
+    description:
+      - converge, profile - the registered result of the node list read (mrs_cluster_info with
+        O(hwcloud.mrs.mrs_cluster_info#module:include_nodes)), run or skipped.
     type: dict
   policies:
     description: converge, profile, burst - the registered result of the loop of mrs_autoscaling_policy C(state=read) over RV(_value.policy_groups).
@@ -111,8 +113,8 @@ def cluster_scale_plan(request, check_mode=False, **reads):
     decide, known = PLANS[request["pattern"]]
     unknown = sorted(set(reads) - set(known))
     if unknown:
-        raise AnsibleFilterError("cluster_scale_plan: %s takes no %s (it takes %s)" % (request["pattern"], ", ".join(unknown),
-                                                                                      ", ".join(known)))
+        raise AnsibleFilterError("cluster_scale_plan: %s takes no %s (it takes %s)"
+                                 % (request["pattern"], ", ".join(unknown), ", ".join(known)))
     return decide(request, check_mode=bool(check_mode), **dict((RENAMED.get(key, key), value) for key, value in reads.items()))
 
 

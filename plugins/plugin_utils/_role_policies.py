@@ -53,8 +53,8 @@ def refuse_enabled(found, names, before, goal):
         return
     first = found[0]
     key = first["key"]
-    group = first["name"] if first["resource_pool_name"] == "default" else "%s, resource pool %s" % (first["name"],
-                                                                                                   first["resource_pool_name"])
+    pool = first["resource_pool_name"]
+    group = first["name"] if pool == "default" else "%s, resource pool %s" % (first["name"], pool)
     options = first["options"]
     reason = policy_refusal(key, group, before[key], goal[key], options["min_capacity"], options["max_capacity"], ROLE_WAYS_OUT)
     raise Refusal("%s: %s" % (names.get(key, key), reason.replace("nothing was sent", "nothing was changed")))

@@ -90,7 +90,7 @@ def test_every_kind_of_refusal_is_the_roles_message_naming_its_variable(mrs, pla
     ]
     mrs.clear_requests()
 
-    saved = refusals(playbook, tmp_path, [dict(name=name, entry=entry, vars=variables) for name, entry, variables, _ in cases])
+    saved = refusals(playbook, tmp_path, [dict(name=name, entry=entry, vars=variables) for name, entry, variables, _start in cases])
 
     for name, _entry, _variables, start in cases:
         assert saved[name].startswith(start), (name, saved[name])

@@ -38,8 +38,7 @@ def tasks_in(items):
     for item in items:
         yield item
         for section in ("block", "rescue", "always"):
-            for task in tasks_in(item.get(section) or []):
-                yield task
+            yield from tasks_in(item.get(section) or [])
 
 
 def test_no_task_file_holds_a_jinja_loop_or_condition_block():

@@ -24,7 +24,7 @@ def test_the_plugin_knows_every_option_of_the_module_and_passes_the_others_on_as
     assert action.read_args(args) == dict(cluster_name="analytics", region="cn-north-4", access_key="AK", secret_key="SK",
                                           validate_certs=False, exactly_one=True)
     assert action.read_args(args, "c-1") == dict(cluster_id="c-1", region="cn-north-4", access_key="AK", secret_key="SK",
-                                                  validate_certs=False, exactly_one=True)
+                                                 validate_certs=False, exactly_one=True)
     assert action.read_args(dict(args, cluster_id="c-2", cluster_name=None))["cluster_id"] == "c-2"
 
 
@@ -72,8 +72,8 @@ def test_a_progress_line_says_the_groups_count_the_target_the_state_and_the_time
     assert action.progress_line("localhost", dict(node_group="core", count=6), 61.7, read) == (
         "[localhost] mrs_cluster_nodes: node group core has 4 nodes (target 6) after 61 s; cluster scaling-out")
     # the group is resolved as the module resolves it: by its name too
-    assert "node group core_node_analysis_group has 4 nodes" in action.progress_line("h", dict(node_group="core_node_analysis_group"),
-                                                                                    5, read)
+    by_name = action.progress_line("h", dict(node_group="core_node_analysis_group"), 5, read)
+    assert "node group core_node_analysis_group has 4 nodes" in by_name
     running = dict(changed=False, clusters=[dict(CLUSTER, state="running", scale="scaling-in")])
     assert action.progress_line("h", dict(node_group="core", count=3), 1, running).endswith("cluster running, scaling-in")
     assert "has an unknown number of nodes" in action.progress_line("h", dict(node_group="node_group_9", count=3), 1, read)

@@ -133,8 +133,8 @@ def test_on_the_cluster_the_plan_orders_the_resizes_and_names_the_groups_to_read
     assert planned["refusal"] is None and planned["needs_nodes"] is False and planned["cluster_id"] == "c-1"
     assert planned["policy_groups"] == ["core", "task"]
     assert planned["before"] == {"core": 3, "task": 4} and planned["goal"] == {"core": 6, "task": 1}
-    ready = plan(request, cluster=info(analysis(3, 4)), nodes=SKIPPED, policies_read=reads(policy_read("core", "x"),
-                                                                                             policy_read("task", "y")))
+    read = reads(policy_read("core", "x"), policy_read("task", "y"))
+    ready = plan(request, cluster=info(analysis(3, 4)), nodes=SKIPPED, policies_read=read)
     assert [(step["node_group"], step["from"], step["count"], step["label"], step["run"]) for step in ready["steps"]] == [
         ("core", 3, 5, "core 3 -> 5", True), ("core", 5, 6, "core 5 -> 6", True), ("task", 4, 2, "task 4 -> 2", True),
         ("task", 2, 1, "task 2 -> 1", True)]
