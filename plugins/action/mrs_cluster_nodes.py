@@ -27,11 +27,10 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import as_whole_number
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, check_wait_timeout, resolve_node_group, view_of_info
-
 display = Display()
+
+# The collection's pure code is imported only on a watched wait (and to refuse a bad progress_interval): a task without
+# progress_interval, the default, runs as any module does and pays for nothing more on the controller.
 
 # The module's own options; every other option of the task is a connection option, which the progress read passes on.
 OWN_OPTIONS = ("cluster_id", "cluster_name", "node_group", "count", "current_count", "server_ids", "task_node_info",
@@ -63,9 +62,15 @@ def status_delays(schedule=STATUS_SCHEDULE, every=STATUS_EVERY):
 
 
 def interval_of(args):
-    """The progress interval in seconds (0: none), or a PlanError naming progress_interval."""
+    """(seconds, refusal): the progress interval (0: none), or the PlanError naming progress_interval."""
     value = args.get("progress_interval")
-    return 0 if value is None else check_wait_timeout(value, "progress_interval")
+    if value is None:
+        return 0, None
+    from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, check_wait_timeout  # pylint: disable=import-outside-toplevel
+    try:
+        return check_wait_timeout(value, "progress_interval"), None
+    except PlanError as error:
+        return 0, error
 
 
 def watches(args, interval, check_mode, async_val, native_async):
@@ -73,6 +78,7 @@ def watches(args, interval, check_mode, async_val, native_async):
     outside a task the user made async. An option that cannot be read leaves the module to refuse it, run as usual."""
     if not interval or check_mode or async_val or native_async:
         return False
+    from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import as_whole_number  # pylint: disable=import-outside-toplevel
     try:
         waits = boolean(args.get("wait", True), strict=True)
     except TypeError:
@@ -97,6 +103,9 @@ def read_args(args, cluster_id=None):
 def group_count(cluster, node_group):
     """The count of the group ``node_group`` means on ``cluster`` (as mrs_cluster_info returns it), resolved as the module
     resolves it; None when the answer cannot say."""
+    from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError  # pylint: disable=import-outside-toplevel
+    from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (  # pylint: disable=import-outside-toplevel
+        resolve_node_group, view_of_info)
     try:
         view = view_of_info(cluster)
         return view.count_of(resolve_node_group(view, node_group).key)
@@ -132,10 +141,9 @@ class ActionModule(ActionBase):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
         args = self._task.args
-        try:
-            interval = interval_of(args)
-        except PlanError as error:
-            result.update(failed=True, msg=str(error), parameter=error.parameter)
+        interval, refusal = interval_of(args)
+        if refusal is not None:
+            result.update(failed=True, msg=str(refusal), parameter=refusal.parameter)
             return result
         native = self._connection.has_native_async
         if not watches(args, interval, self._play_context.check_mode, self._task.async_val, native):
@@ -151,7 +159,7 @@ class ActionModule(ActionBase):
 
     def _watched(self, task_vars, interval):
         """Start the module as a background job, print a line every ``interval`` s until it ends, return its result."""
-        limit = as_whole_number(self._task.args.get("wait_timeout", 3600)) + JOB_MARGIN
+        limit = int(self._task.args.get("wait_timeout", 3600)) + JOB_MARGIN  # a whole number: watches() read it
         self._task.async_val = limit
         try:
             started = self._execute_module(task_vars=task_vars, wrap_async=True)
