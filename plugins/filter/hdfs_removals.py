@@ -125,14 +125,9 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, check_hdfs_removals, node_count, view_of_info
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import hdfs_removals as planned_removals
+from ansible_collections.hwcloud.mrs.plugins.plugin_utils._names import named
 
 NOT_PASSED = object()
-
-
-def _label(names, parameter):
-    """The caller's name for the planner's ``target.<key>`` / ``removal_limit``."""
-    key = parameter[len("target."):] if parameter.startswith("target.") else None
-    return names.get(key, parameter) if key is not None else names.get(parameter, parameter)
 
 
 def hdfs_removals(cluster, steps, limit=None, nodes=NOT_PASSED, names=None, label=None):
@@ -158,7 +153,7 @@ def hdfs_removals(cluster, steps, limit=None, nodes=NOT_PASSED, names=None, labe
         limit = None if limit is None else node_count(names["removal_limit"], limit)
         check_hdfs_removals(view, steps, nodes, limit, names, label)
     except PlanError as error:
-        refusal = "%s: %s" % (_label(names, error.parameter), error.rule)
+        refusal = named(error, names)
     counted = [item for item in removals if item["holds_hdfs"] is not False]
     return {"removed": sum(item["removed"] for item in counted),
             "needs_nodes": nodes is None and any(item["holds_hdfs"] is None for item in removals),

@@ -132,6 +132,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (MAX_CORE_TASK_NODES, PlanError, check_wait_timeout,
                                                                            plan_cluster, view_of_info)
+from ansible_collections.hwcloud.mrs.plugins.plugin_utils._names import named
 
 __all__ = ("MAX_CORE_TASK_NODES", "FilterModule", "scale_steps")
 
@@ -141,19 +142,10 @@ DEFAULT_NAMES = {"core": "target.core", "task": "target.task", "task_node_info":
                  "wait_timeout": "wait_timeout"}
 
 
-def _label(names, parameter):
-    """The caller's name for one of the planner's parameters (``target.core``, ``task_node_info.node_size``, ``step``)."""
-    if parameter.startswith("target.") and parameter[len("target."):] in names:
-        return names[parameter[len("target."):]]
-    if parameter.startswith("task_node_info"):
-        return names["task_node_info"] + parameter[len("task_node_info"):]
-    return names.get(parameter, parameter)
-
-
 def _message(error, names):
     if error.parameter == "target":  # the filter's own argument, not a value in it
         return "scale_steps: target %s" % error.rule
-    return "%s: %s" % (" / ".join(_label(names, part) for part in error.parameter.split(" / ")), error.rule)
+    return named(error, names)
 
 
 def scale_steps(current, target, step=0, task_node_info=NOT_PASSED, names=None, wait_timeout=NOT_PASSED):

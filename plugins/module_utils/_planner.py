@@ -406,6 +406,17 @@ def _checked_server_ids(server_ids, group):
     return server_ids
 
 
+def non_task_hosts(view, hosts):
+    """The hosts (``Host``) that are not Task nodes, by the kind their group has on ``view`` (``_host_kind``): what a
+    removal of chosen nodes refuses, since only Task nodes can be removed by id."""
+    return [host for host in hosts if _host_kind(view, host) != 'task']
+
+
+def host_kind(view, host):
+    """A host's kind (``master``, ``core``, ``task`` or ``custom``): its group's on ``view``, else the host list's."""
+    return _host_kind(view, host)
+
+
 def _host_kind(view, host):
     """A host's kind: its group's, as the cluster answer says it, when the host names a group the answer lists; else what
     the host list says (``Host.role``, ``_cluster.host_kind``)."""
@@ -736,17 +747,34 @@ def check_policy(plan, group_name, policies):
     for name, policy in _policies_of(policies, plan.node_group, group_name):
         if not policy['auto_scaling_enable']:
             continue
-        low, high = policy['min_capacity'], policy['max_capacity']
-        outside = ''
-        if not low <= plan.after <= high:
-            outside = (' The target %d is also outside the policy\'s min/max (%d..%d), so the policy would undo it even if the '
-                       'resize were accepted.' % (plan.after, low, high))
-        raise PlanError('node_group', 'the %s group (%s) has an enabled auto-scaling policy (min_capacity %d, max_capacity %d), '
-                        'which owns its node count: MRS refuses a manual resize of it (12000124), so nothing was sent '
-                        '(resize %d -> %d).%s Three ways out: disable the policy with %s (enabled: false); use the cluster_scale '
-                        'role\'s burst, which pauses the policy and restores it; or set the policy\'s min_capacity/max_capacity '
-                        'instead of a count.' % (_title(plan.node_group), name, low, high, plan.before, plan.after, outside,
-                                                 POLICY_MODULE))
+        raise PlanError('node_group', policy_refusal(plan.node_group, name, plan.before, plan.after, policy['min_capacity'],
+                                                     policy['max_capacity']))
+
+
+MODULE_WAYS_OUT = ('Three ways out: disable the policy with %s (enabled: false); use the cluster_scale role\'s burst, which '
+                   'pauses the policy and restores it; or set the policy\'s min_capacity/max_capacity instead of a count.'
+                   % POLICY_MODULE)
+
+
+def enabled_policies(resource_pools):
+    """The policies among ``resource_pools`` (a group's policies as mrs_autoscaling_policy ``state: read`` returns them:
+    ``[{resource_pool_name, options}]``, options in the module's names) that own the group's node count: every enabled
+    one, whatever its resource pool. MRS refuses a manual resize of the group while any of them is enabled (12000124),
+    as ``check_policy`` refuses it."""
+    return [pool for pool in resource_pools if pool['options']['enabled']]
+
+
+def policy_refusal(node_group, group_name, before, after, low, high, ways_out=MODULE_WAYS_OUT):
+    """Why a manual resize of ``node_group`` (``group_name`` as MRS names it) from ``before`` to ``after`` nodes is refused
+    while its auto-scaling policy, bounded by ``low``..``high``, is enabled: one text for ``check_policy`` and for the
+    role, which gives its own ``ways_out``."""
+    outside = ''
+    if not low <= after <= high:
+        outside = (' The target %d is also outside the policy\'s min/max (%d..%d), so the policy would undo it even if the '
+                   'resize were accepted.' % (after, low, high))
+    return ('the %s group (%s) has an enabled auto-scaling policy (min_capacity %d, max_capacity %d), which owns its node '
+            'count: MRS refuses a manual resize of it (12000124), so nothing was sent (resize %d -> %d).%s %s'
+            % (_title(node_group), group_name, low, high, before, after, outside, ways_out))
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,13 @@ extends_documentation_fragment:
   - hwcloud.mrs.connection
   - hwcloud.mrs.attributes
 attributes:
+  action:
+    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
+    support: full
+    details: With O(progress_interval), the action plugin runs the module as a background job and prints the progress lines.
+  async:
+    description: Supports being used with the C(async) keyword.
+    support: full
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying target.
     support: full
@@ -176,6 +183,20 @@ options:
       - 0 to 604800 (7 days). The task ends within this plus one O(read_timeout).
     type: int
     default: 3600
+  progress_interval:
+    description:
+      - With O(wait), print a line every this many seconds while the task waits, with the group's node count so far, the
+        target and the cluster's state, so that a scale of tens of minutes shows that it is alive (in a terminal, and in
+        AWX or Automation Controller, whose job output shows such lines). V(0), the default, prints none.
+      - The module itself runs unchanged, as one background job on the target (Ansible's async machinery, driven by the
+        collection's action plugin). The resize is sent at most once, and the module alone decides when the scale is
+        done, failed or changed by someone else. Each line costs one read of the cluster
+        (M(hwcloud.mrs.mrs_cluster_info)); between lines the plugin only looks whether the job has finished.
+      - Not in check mode, and not when the task has C(async) of its own (Ansible's C(async) then reports the job).
+      - 0 to 604800.
+    type: int
+    default: 0
+    version_added: 1.1.0
 seealso:
   - module: hwcloud.mrs.mrs_cluster_info
   - name: MRS API, adjusting cluster nodes
@@ -422,6 +443,7 @@ ARGUMENT_SPEC = dict(
     scale_without_start=dict(type="bool"),
     wait=dict(type="bool", default=True),
     wait_timeout=dict(type="int", default=3600),
+    progress_interval=dict(type="int", default=0),
 )
 
 
