@@ -92,6 +92,14 @@ _value:
     refusal:
       description: Why the role stops before any change, starting with the role variable at fault; null when it goes on.
       type: str
+    policy_groups:
+      description: converge, profile, burst - the groups whose auto-scaling policies the role reads before it changes them.
+      type: list
+      elements: str
+    pause:
+      description: converge, profile, burst - the enabled policies the role pauses before the change and restores after it.
+      type: list
+      elements: dict
 """
 
 from ansible.errors import AnsibleFilterError
