@@ -38,7 +38,7 @@ def nodes(name, count, components=("DataNode", "NodeManager")):
 LAKE = cluster("custom", group("node_group_1", "custom", 6), group("compute", "custom", 4), group("burst", "task", 2))
 
 
-def test_issue_example_the_night_profile_taking_a_datanode_group_from_6_to_3_is_refused_before_any_resize():
+def test_the_night_profile_taking_a_datanode_group_from_6_to_3_is_refused_before_any_resize():
     """Was: node_group_1 6 -> 3 in one shrink with the default limit of 1 (the Jinja guard saw only Core groups)."""
     steps = scale_steps(LAKE, {"node_group_1": 3})
     with_nodes = dict(LAKE, nodes=nodes("node_group_1", 6) + nodes("compute", 4, ["NodeManager"]) + nodes("burst", 2, ["NodeManager"]))

@@ -91,7 +91,7 @@ LOST = ResizeOutcomeUnknown("POST expand failed: connection reset; the request m
 
 # --- #20 class 2: evidence specific to the change -------------------------------------------------------------------
 
-def test_issue_example_a_v2_expand_that_never_reached_mrs_is_not_accepted_when_another_operator_changes_a_policy():
+def test_a_v2_expand_that_never_reached_mrs_is_not_accepted_when_another_operator_changes_a_policy():
     """Was: changed: true, then a full wait, because the other operator's policy change moved updateAt."""
     client = Client(custom(update_at=100), custom(update_at=160), write=[LOST])
     error = failed(client)
@@ -120,7 +120,7 @@ def test_another_operators_scale_of_another_group_that_ends_is_no_evidence():
 # --- #20 class 4, #21 O8: an answer trimmed of its order_id ------------------------------------------------------------
 
 @pytest.mark.parametrize("billing", ["11", "Yearly/Monthly", None])
-def test_issue_example_an_expand_answer_without_its_order_id_on_a_group_that_may_be_prepaid_does_not_wait(billing):
+def test_an_expand_answer_without_its_order_id_on_a_group_that_may_be_prepaid_does_not_wait(billing):
     """Was: taken for pay-per-use, and the task waited the whole wait_timeout for nodes only payment brings."""
     client = Client(custom(billing=billing), write=[{"result": "succeeded", "order_id": None}])
     outcome = scaler(client, timeout=3600).converge("c1", GROW)
@@ -199,7 +199,7 @@ def test_a_scale_that_ends_partly_applied_is_a_failure_with_the_count_reached_an
     assert "a re-run asks MRS for the remaining 1" in advice and reached_count(error.outcome, error.cause) == 4
 
 
-def test_issue_example_a_group_grown_past_the_target_by_another_operator_is_never_advised_a_rerun():
+def test_a_group_grown_past_the_target_by_another_operator_is_never_advised_a_rerun():
     """Was: 'run the task again to wait for it', which would shrink away the other operator's nodes."""
     client = Client(custom(), scaling(), custom(group1=7))
     error = failed(client)
