@@ -13,42 +13,43 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.call impor
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError
 from ansible_collections.hwcloud.mrs.plugins.modules import mrs_cluster_nodes
 
-from ansible_collections.hwcloud.mrs.tests.unit.plugins.modules.module_harness import FakeClient, details, run
+from ansible_collections.hwcloud.mrs.tests.unit.doubles import FakeClient, details
+from ansible_collections.hwcloud.mrs.tests.unit.plugins.modules.module_harness import run
 
 
 def test_a_scale_out_is_sent_once_waited_for_and_reported(monkeypatch):
-    client = FakeClient(clusters=[details(core=3), details(core=3, state="scaling-out", scale="scaling-out"), details(core=5)])
+    client = FakeClient(details(core=3), details(core=3, state="scaling-out", scale="scaling-out"), details(core=5))
     end = run(monkeypatch, mrs_cluster_nodes, client, cluster_id="c1", node_group="core", count=5, _ansible_diff=True)
     result = end.result
     assert end.kind == "exit" and result["changed"] is True, result
     assert (result["previous_count"], result["count"], result["scale_type"], result["instances"]) == (3, 5, "scale_out", 2)
-    assert len(client.puts) == 1 and result["request"] == client.puts[0]
-    assert client.puts[0]["parameters"]["instances"] == "2" and client.puts[0]["parameters"]["node_group"] == "core_node_default_group"
+    assert len(client.resizes) == 1 and result["request"] == client.resizes[0]
+    assert client.resizes[0]["parameters"]["instances"] == "2" and client.resizes[0]["parameters"]["node_group"] == "core_node_default_group"
     assert result["diff"] == {"before": {"node_group": "core", "count": 3, "server_ids": []},
                               "after": {"node_group": "core", "count": 5, "server_ids": []}}
     assert result["polls"] >= 2 and "SK" not in repr(result)
 
 
 def test_no_change_sends_nothing(monkeypatch):
-    client = FakeClient(clusters=[details(core=4)])
+    client = FakeClient(details(core=4))
     end = run(monkeypatch, mrs_cluster_nodes, client, cluster_id="c1", node_group="core", count=4)
-    assert end.kind == "exit" and end.result["changed"] is False and end.result["request"] is None and client.puts == []
+    assert end.kind == "exit" and end.result["changed"] is False and end.result["request"] is None and client.resizes == []
     assert "diff" not in end.result
 
 
 def test_check_mode_reports_the_request_without_sending_it(monkeypatch):
-    client = FakeClient(clusters=[details(core=3, task=2)])
+    client = FakeClient(details(core=3, task=2))
     end = run(monkeypatch, mrs_cluster_nodes, client, cluster_id="c1", node_group="task", count=0, _ansible_check_mode=True)
-    assert end.kind == "exit" and end.result["changed"] is True and client.puts == []
+    assert end.kind == "exit" and end.result["changed"] is True and client.resizes == []
     assert end.result["request"]["parameters"]["scale_type"] == "scale_in" and end.result["count"] == 0
 
 
 def test_the_cluster_is_found_by_name_and_scale_in_options_warn(monkeypatch):
-    client = FakeClient(listed=[[details(core=3, task=2, name="demo"), details(cluster_id="c2", name="demo", state="terminated")]],
-                        clusters=[details(core=3, task=2), details(core=3, task=1)])
+    client = FakeClient(details(core=3, task=2), details(core=3, task=1),
+                        listed=[[details(core=3, task=2, name="demo"), details(cluster_id="c2", name="demo", state="terminated")]])
     end = run(monkeypatch, mrs_cluster_nodes, client, cluster_name="demo", node_group="task", count=1, scale_without_start=True)
     assert end.kind == "exit" and end.result["cluster_id"] == "c1" and end.result["count"] == 1
-    assert "scale_without_start" not in client.puts[0]["parameters"]
+    assert "scale_without_start" not in client.resizes[0]["parameters"]
     assert any("applies to scale-out only" in warning for warning in end.result.get("warnings", []))
 
 
@@ -56,7 +57,7 @@ def test_two_live_clusters_of_one_name_fail_naming_the_option(monkeypatch):
     client = FakeClient(listed=[[details(name="twin"), details(cluster_id="c2", name="twin")]])
     end = run(monkeypatch, mrs_cluster_nodes, client, cluster_name="twin", node_group="core", count=4)
     assert end.kind == "fail" and end.result["parameter"] == "cluster_name" and "more than one" in end.result["msg"]
-    assert end.result["changed"] is False and client.puts == []
+    assert end.result["changed"] is False and client.resizes == []
 
 
 @pytest.mark.parametrize("answers, options, words", [
@@ -65,25 +66,25 @@ def test_two_live_clusters_of_one_name_fail_naming_the_option(monkeypatch):
     ([details(core=3), MrsApiError(401, "APIGW.0307", "The token has expired")], {}, "APIGW.0307"),
 ])
 def test_a_failure_after_an_accepted_resize_is_changed_and_says_what_was_sent(monkeypatch, answers, options, words):
-    client = FakeClient(clusters=answers)
+    client = FakeClient(*answers)
     end = run(monkeypatch, mrs_cluster_nodes, client, cluster_id="c1", node_group="core", count=4, **options)
     result = end.result
     assert end.kind == "fail" and words in result["msg"] and result["changed"] is True, result
-    assert result["request"] == client.puts[0] and len(client.puts) == 1 and "changed=true" in result["msg"]
+    assert result["request"] == client.resizes[0] and len(client.resizes) == 1 and "changed=true" in result["msg"]
 
 
 def test_a_lost_answer_the_cluster_confirms_is_not_resent(monkeypatch):
-    client = FakeClient(clusters=[details(core=3), details(core=3, state="scaling-out", scale="scaling-out"), details(core=4)],
-                        resize_error=ResizeOutcomeUnknown("POST timed out"))
+    client = FakeClient(details(core=3), details(core=3, state="scaling-out", scale="scaling-out"), details(core=4),
+                        write=[ResizeOutcomeUnknown("POST timed out")])
     end = run(monkeypatch, mrs_cluster_nodes, client, cluster_id="c1", node_group="core", count=4)
-    assert end.kind == "exit" and end.result["changed"] is True and len(client.puts) == 1
+    assert end.kind == "exit" and end.result["changed"] is True and len(client.resizes) == 1
 
 
 def test_an_api_refusal_of_the_resize_returns_its_code(monkeypatch):
-    client = FakeClient(clusters=[details(core=3)], resize_error=MrsApiError(400, "12000065", "Yearly/monthly clusters cannot be scaled."))
+    client = FakeClient(details(core=3), write=[MrsApiError(400, "12000065", "Yearly/monthly clusters cannot be scaled.")])
     end = run(monkeypatch, mrs_cluster_nodes, client, cluster_id="c1", node_group="core", count=4)
     assert end.kind == "fail" and end.result["api_error"]["code"] == "12000065" and end.result["changed"] is False
-    assert end.result["request"] == client.puts[0]
+    assert end.result["request"] == client.resizes[0]
 
 
 @pytest.mark.parametrize("options, parameter, words", [
@@ -94,7 +95,7 @@ def test_an_api_refusal_of_the_resize_returns_its_code(monkeypatch):
     (dict(cluster_id="c1", node_group="core", server_ids=["t1"]), "server_ids", "only Task nodes"),
 ])
 def test_bad_options_fail_before_any_request_naming_the_option(monkeypatch, options, parameter, words):
-    client = FakeClient(clusters=[AssertionError("no request expected")])
+    client = FakeClient(AssertionError("no request expected"))
     end = run(monkeypatch, mrs_cluster_nodes, client, **options)
     assert end.kind == "fail" and end.result["parameter"] == parameter and words in end.result["msg"], end.result
     assert end.result["msg"].startswith(parameter + ": ") and client.calls == []
@@ -107,13 +108,13 @@ def test_bad_options_fail_before_any_request_naming_the_option(monkeypatch, opti
     (dict(node_group="core", count=4), "one of the following is required: cluster_id, cluster_name"),
 ])
 def test_the_argument_spec_refuses_before_any_request(monkeypatch, options, words):
-    client = FakeClient(clusters=[AssertionError("no request expected")])
+    client = FakeClient(AssertionError("no request expected"))
     end = run(monkeypatch, mrs_cluster_nodes, client, **options)
     assert end.kind == "fail" and words in end.result["msg"] and client.calls == []
 
 
 def test_a_rule_that_needs_the_cluster_fails_after_one_read(monkeypatch):
-    client = FakeClient(clusters=[details(core=3, task=497)])
+    client = FakeClient(details(core=3, task=497))
     end = run(monkeypatch, mrs_cluster_nodes, client, cluster_id="c1", node_group="core", count=4)
     assert end.kind == "fail" and end.result["parameter"] == "count" and "at most 500" in end.result["msg"]
     assert client.calls == [("GET", "c1")] and end.result["cluster"]["core_count"] == 3
