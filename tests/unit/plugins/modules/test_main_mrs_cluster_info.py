@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the hwcloud.mrs collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""mrs_cluster_info main() end to end over the real AnsibleModule and a fake client."""
+"""mrs_cluster_info main() end to end over the real AnsibleModule and a fake client: no invented zeros, options checked
+first, only the collection's errors caught, exactly_one, include_nodes and include_policies."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -39,17 +40,33 @@ def test_an_api_error_returns_its_code(monkeypatch):
     assert end.kind == "fail" and end.result["api_error"]["code"] == "12000003" and "12000003" in end.result["msg"]
 
 
-def test_a_garbled_answer_fails_naming_the_field(monkeypatch):
-    client = FakeClient(details(core=3, totalNodeNum="99"))
-    end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1")
-    assert end.kind == "fail" and "totalNodeNum" in end.result["msg"]
+def test_counts_the_answer_lacks_are_null_not_zero(monkeypatch):
+    end = run(monkeypatch, mrs_cluster_info, FakeClient({"clusterId": "c1", "clusterName": "demo", "clusterState": "running"}),
+              cluster_id="c1")
+    cluster = end.result["clusters"][0]
+    assert end.kind == "exit" and (cluster["master_count"], cluster["core_count"], cluster["task_count"]) == (None, None, None)
 
 
-@pytest.mark.parametrize("options, parameter", [(dict(cluster_id="c 1"), "cluster_id"), (dict(cluster_state="\t"), "cluster_state")])
+@pytest.mark.parametrize("answer, field", [
+    (details(core=3, totalNodeNum="99"), "totalNodeNum"),
+    ({"clusterId": "c1", "clusterState": "running", "coreNodeNum": "3", "nodeGroups": [{"GroupName": "core_node_analysis_group", "NodeNum": 5}]},
+     "coreNodeNum"),
+])
+def test_a_garbled_answer_fails_naming_the_field(monkeypatch, answer, field):
+    end = run(monkeypatch, mrs_cluster_info, FakeClient(answer), cluster_id="c1")
+    assert end.kind == "fail" and field in end.result["msg"]
+
+
+@pytest.mark.parametrize("options, parameter", [
+    (dict(cluster_id="c 1"), "cluster_id"), (dict(cluster_state="\t"), "cluster_state"),
+    (dict(cluster_id=""), "cluster_id"), (dict(cluster_id="c1 "), "cluster_id"), (dict(cluster_id="c\u00e91"), "cluster_id"),
+    (dict(cluster_name=""), "cluster_name"), (dict(cluster_name=" x"), "cluster_name"), (dict(cluster_state=" "), "cluster_state"),
+])
 def test_bad_options_fail_before_any_request(monkeypatch, options, parameter):
-    client = FakeClient(AssertionError("no request expected"))
+    client = FakeClient(AssertionError("no request expected"), listed=[AssertionError("no request expected")])
     end = run(monkeypatch, mrs_cluster_info, client, **options)
     assert end.kind == "fail" and end.result["parameter"] == parameter and client.calls == []
+    assert end.result["msg"].startswith(parameter + ": ")
 
 
 def test_the_argument_spec_refuses_both_selectors(monkeypatch):
