@@ -391,11 +391,6 @@ def test_the_timeout_message_has_no_float_noise():
     assert 'timeout 3 s' in caught.value.message and '2.99' not in caught.value.message
 
 
-def test_wait_errors_are_collection_errors():
-    from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
-    assert issubclass(WaitTimeout, MrsError) and issubclass(WaitFailed, MrsError)
-
-
 def test_a_new_scaling_error_after_an_old_one_is_told_by_its_stage_text_or_the_start_window(cluster_raw):
     """updateAt is no evidence (#20 class 2: anyone moves it). A new stageDesc is; so is a scale that has not shown
     within START_WINDOW seconds on a cluster that already showed scaling-error."""
