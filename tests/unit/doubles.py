@@ -8,6 +8,8 @@
 - ``details`` / ``custom``: the ``cluster`` object of a details answer (``GET /v1.1/{project_id}/cluster_infos/{id}``) for
   an analysis cluster with its default groups, and for a custom cluster; in MRS's spelling (PascalCase groups, counts
   as strings), with only the fields a test changes as arguments.
+- ``info_group`` / ``info_cluster`` / ``info_analysis``: a cluster as mrs_cluster_info returns it (what the filters and
+  the role read), for the tests of the filters and of the role's decisions.
 - ``scaler``: the real NodeScaler over a client on a fake clock, so waits and back-offs take no time.
 
 (The realistic payloads of the research notes, ``fixtures/*.json``, are served by the fixtures of
@@ -200,6 +202,27 @@ def custom(group1=3, tasks=None, state="running", scale="", stage=None, billing=
     total = 3 + group1 + sum(count for count in (tasks or {}).values())
     return _cluster("c1", "demo", state, scale, stage, billing, 3, group1, total, groups + task_groups, clusterType=3,
                     taskNodeGroups=[dict(group) for group in task_groups], updateAt=str(update_at), **extra)
+
+
+def info_group(name, role, count, **extra):
+    """A node group of mrs_cluster_info's ``node_groups``: its kind is its role."""
+    return dict({"name": name, "role": role, "kind": role, "node_count": count}, **extra)
+
+
+def info_cluster(cluster_type, *groups, **fields):
+    """A cluster of mrs_cluster_info's ``clusters`` holding ``groups``, its counts summed from them (custom groups count as
+    Core, as the module counts them); ``fields`` add or replace fields."""
+    def total(*roles):
+        return sum(group["node_count"] for group in groups if group["role"] in roles)
+    return dict({"id": "c-1", "name": "c", "cluster_type": cluster_type, "state": "running", "billing_type": "Metered",
+                 "master_count": total("master"), "core_count": total("core", "custom"), "task_count": total("task"),
+                 "node_groups": list(groups)}, **fields)
+
+
+def info_analysis(core=3, task=2, policy=None):
+    """An analysis cluster of mrs_cluster_info: Master 2, the default Core and Task groups; ``policy`` the Task group's."""
+    return info_cluster("analysis", info_group("master_node_default_group", "master", 2), info_group("core_node_analysis_group", "core", core),
+                        info_group("task_node_analysis_group", "task", task, policy=policy), name="analytics")
 
 
 def scaler(client, clock=None, **kwargs):

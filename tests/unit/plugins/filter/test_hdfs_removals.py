@@ -14,20 +14,15 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.hwcloud.mrs.plugins.filter.hdfs_removals import FilterModule, hdfs_removals
 from ansible_collections.hwcloud.mrs.plugins.filter.scale_steps import scale_steps
+from ansible_collections.hwcloud.mrs.tests.unit.doubles import info_cluster
+from ansible_collections.hwcloud.mrs.tests.unit.doubles import info_group as group
 
 ROLE_NAMES = {"removal_limit": "cluster_scale_core_removal_limit", "allow_removal": "cluster_scale_allow_core_removal",
               "node_group_1": "cluster_scale_profiles.night.node_groups.node_group_1"}
 
 
-def group(name, role, count):
-    return {"name": name, "role": role, "kind": role, "node_count": count}
-
-
 def cluster(cluster_type, *groups):
-    core = sum(item["node_count"] for item in groups if item["role"] in ("core", "custom"))
-    task = sum(item["node_count"] for item in groups if item["role"] == "task")
-    return {"id": "c-1", "name": "lake", "cluster_type": cluster_type, "state": "running", "master_count": 3,
-            "core_count": core, "task_count": task, "node_groups": [group("master_node_default_group", "master", 3)] + list(groups)}
+    return info_cluster(cluster_type, group("master_node_default_group", "master", 3), *groups, name="lake")
 
 
 def nodes(name, count, components=("DataNode", "NodeManager")):
