@@ -133,10 +133,9 @@ class FakeClient:
 
     def _write(self, kind, body):
         self.calls.append((kind, body))
-        answer = self.write.pop(0) if self.write else SUCCEEDED
-        if isinstance(answer, BaseException):
-            raise answer
-        return dict(answer)
+        if self.write and isinstance(self.write[0], BaseException):
+            raise self.write.pop(0)
+        return dict(self.write.pop(0) if self.write else SUCCEEDED)
 
     def resize(self, cluster_id, body):
         return self._write("PUT", body)

@@ -10,8 +10,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import functools
-
 import pytest
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.call import ResizeOutcomeUnknown
@@ -25,8 +23,9 @@ from ansible_collections.hwcloud.mrs.tests.unit.doubles import custom as custom_
 GROW = ResizeRequest("node_group_1", count=5)
 
 
-# A custom cluster: node_group_1 (Core kind) and compute (a Task group), pay-per-use.
-custom = functools.partial(custom_cluster, tasks={"compute": 2}, billing="12")
+def custom(tasks=None, billing="12", **fields):
+    """A custom cluster: node_group_1 (Core kind) and compute (a Task group of 2), pay-per-use."""
+    return custom_cluster(tasks={"compute": 2} if tasks is None else tasks, billing=billing, **fields)
 
 
 def scaling(**kwargs):
