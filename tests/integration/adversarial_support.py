@@ -1,4 +1,4 @@
-"""Shared by the adversarial layer (test_adversarial*.py, test_issue11_examples.py): run cases behind the misbehaving
+"""Shared by the adversarial layer (test_adversarial*.py, test_failure_classes.py): run cases behind the misbehaving
 gateway (gateway.py), act as another operator on the same cloud (Actor), and read what happened, from the saved results
 and the emulator's log.
 

@@ -89,23 +89,6 @@ def module_cases(clusters, hosts, mrs):
     return [dict(name=name, args=args, connection=connection, expect=expect) for name, args, connection, expect in rows]
 
 
-def test_the_matrix_has_at_least_40_distinct_cases():
-    names = [case[0] for case in ROLE_CASES] + [case["name"] for case in module_cases(
-        dict.fromkeys(("main", "tasky", "full", "frozen", "busy", "prepaid", "terminated"), "id"),
-        [{"id": "core", "type": "Core"}, {"id": "task", "type": "Task"}], _NoEmulator())]
-    assert len(set(names)) == len(names) >= 40
-
-
-class _NoEmulator:
-    """Enough of an emulator for module_cases() to list the cases."""
-
-    iam_user = iam_domain = "user"
-
-    @staticmethod
-    def mint_token(**_fields):
-        return "token"
-
-
 def test_invalid_module_inputs_are_refused_before_any_put(mrs, ansible_env, tmp_path):
     clusters = {
         "main": mrs.create_cluster(name="bad-main", core=3, task=0)["clusterId"],

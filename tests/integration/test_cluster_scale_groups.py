@@ -189,7 +189,7 @@ def role_via(playbook, tmp_path, entry, env, **role_vars):
 NIGHT = {"day": {"node_groups": {"node_group_1": 6}}, "night": {"node_groups": {"node_group_1": 3}}}
 
 
-def test_issue20_the_night_profile_taking_a_datanode_custom_group_from_6_to_3_is_refused_before_any_change(mrs, playbook, tmp_path):
+def test_the_night_profile_taking_a_datanode_custom_group_from_6_to_3_is_refused_before_any_change(mrs, playbook, tmp_path):
     """Was: node_group_1 6 -> 3 in one shrink with the default limit of 1 (the guard saw only Core-kind groups)."""
     cid = mrs.create_cluster(name="lake", type="custom", scale_seconds=0, node_groups=[
         GROUPS[0], dict(GROUPS[1], count=6), GROUPS[2]])["clusterId"]

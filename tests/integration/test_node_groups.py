@@ -275,7 +275,7 @@ def details_with(mrs, cluster_id, state="running", **counts):
             "cluster.scale": "", "cluster.stageDesc": None}
 
 
-def test_issue20_mixed_cluster_task_with_task_node_info_is_refused_with_no_write(mrs, scale):
+def test_mixed_cluster_task_with_task_node_info_is_refused_with_no_write(mrs, scale):
     """Was: sent to v1.1 as task_node_default_group (a mixed cluster has two Task groups)."""
     cluster_id = mrs.create_cluster(name="mixed", type="mixed", core=3, task=0)["clusterId"]
     run, _result = scale(cluster_id=cluster_id, node_group="task", count=2, task_node_info={"node_size": "c6.2xlarge.4.linux.bigdata"})
@@ -283,7 +283,7 @@ def test_issue20_mixed_cluster_task_with_task_node_info_is_refused_with_no_write
     assert writes(mrs) == []
 
 
-def test_issue20_a_named_task_group_of_a_mixed_cluster_goes_through_v2_when_it_is_the_only_one_listed(mrs, playbook, tmp_path):
+def test_a_named_task_group_of_a_mixed_cluster_goes_through_v2_when_it_is_the_only_one_listed(mrs, playbook, tmp_path):
     """Was: v1.1, because the answer listed one Task group."""
     from gateway import Gateway
     cluster_id = mrs.create_cluster(name="mixed", type="mixed", core=3, task=1)["clusterId"]
@@ -298,7 +298,7 @@ def test_issue20_a_named_task_group_of_a_mixed_cluster_goes_through_v2_when_it_i
     assert [(method, kind) for method, kind, _status, _body in writes(mrs)] == [("POST", "expand")]
 
 
-def test_issue20_a_core_kind_group_named_task_node_hdfs_keeps_the_custom_cluster_readable_and_its_minimum(mrs, scale, playbook, tmp_path):
+def test_a_core_kind_group_named_task_node_hdfs_keeps_the_custom_cluster_readable_and_its_minimum(mrs, scale, playbook, tmp_path):
     """Was: the whole cluster could not be read ('coreNodeNum ... contradicts itself')."""
     cluster_id = mrs.create_cluster(name="lake", type="custom", node_groups=[
         CUSTOM_GROUPS[0], {"name": "task_node_hdfs", "count": 3, "kind": "core"}, CUSTOM_GROUPS[2]])["clusterId"]
@@ -309,7 +309,7 @@ def test_issue20_a_core_kind_group_named_task_node_hdfs_keeps_the_custom_cluster
     assert [kind for _method, kind, _status, _body in writes(mrs)] == ["expand"]
 
 
-def test_issue20_a_lost_expand_is_not_judged_accepted_on_another_operators_policy_change(mrs, playbook, tmp_path):
+def test_a_lost_expand_is_not_judged_accepted_on_another_operators_policy_change(mrs, playbook, tmp_path):
     """Was: changed: true, then a full wait, because the policy change moved the cluster's updateAt."""
     import threading
     import time
@@ -341,7 +341,7 @@ def test_issue20_a_lost_expand_is_not_judged_accepted_on_another_operators_polic
 
 
 @pytest.mark.parametrize("billing", ["Yearly/Monthly", "11"])
-def test_issue20_a_prepaid_expand_answer_trimmed_of_its_order_id_returns_and_warns_instead_of_waiting(mrs, playbook, tmp_path, billing):
+def test_a_prepaid_expand_answer_trimmed_of_its_order_id_returns_and_warns_instead_of_waiting(mrs, playbook, tmp_path, billing):
     """Was: taken for pay-per-use; the task waited the whole wait_timeout for nodes that only payment brings."""
     from gateway import Gateway
     cluster_id = mrs.create_cluster(name="prepaid", type="custom", billing_type="Yearly/Monthly", scale_seconds=2)["clusterId"]
@@ -356,7 +356,7 @@ def test_issue20_a_prepaid_expand_answer_trimmed_of_its_order_id_returns_and_war
     assert len(writes(mrs)) == 1
 
 
-def test_issue21_a_prepaid_analysis_cluster_answering_billing_type_11_gets_no_v11_write(mrs, playbook, tmp_path):
+def test_a_prepaid_analysis_cluster_answering_billing_type_11_gets_no_v11_write(mrs, playbook, tmp_path):
     """Was: 11 was not read as prepaid, so the v1.1 resize went out and MRS refused it with 12000065."""
     from gateway import Gateway
     cluster_id = mrs.create_cluster(name="prepaid", core=3)["clusterId"]
@@ -368,7 +368,7 @@ def test_issue21_a_prepaid_analysis_cluster_answering_billing_type_11_gets_no_v1
 
 
 @pytest.mark.parametrize("emptied", [[], None])
-def test_issue20_a_node_list_with_emptied_components_never_lets_a_datanode_group_below_three(mrs, playbook, tmp_path, emptied):
+def test_a_node_list_with_emptied_components_never_lets_a_datanode_group_below_three(mrs, playbook, tmp_path, emptied):
     """Was: component_infos [] read as 'no DataNode here', and the shrink below 3 was sent."""
     from gateway import Gateway
     cluster_id = mrs.create_cluster(name="custom", type="custom", node_groups=CUSTOM_GROUPS)["clusterId"]
@@ -381,7 +381,7 @@ def test_issue20_a_node_list_with_emptied_components_never_lets_a_datanode_group
     assert writes(mrs) == []
 
 
-def test_issue20_another_operator_growing_the_group_past_the_target_is_reported_and_no_rerun_advised(mrs, playbook, tmp_path):
+def test_another_operator_growing_the_group_past_the_target_is_reported_and_no_rerun_advised(mrs, playbook, tmp_path):
     """Was: 'run the task again to wait for it', which would shrink away the other operator's nodes."""
     from gateway import Gateway
     cluster_id = mrs.create_cluster(name="custom", type="custom", node_groups=CUSTOM_GROUPS)["clusterId"]
@@ -396,7 +396,7 @@ def test_issue20_another_operator_growing_the_group_past_the_target_is_reported_
     assert "run the task again to wait for it" not in failure["msg"]
 
 
-def test_issue21_a_scale_that_ends_partly_applied_is_reported_with_the_count_reached(mrs, playbook, tmp_path):
+def test_a_scale_that_ends_partly_applied_is_reported_with_the_count_reached(mrs, playbook, tmp_path):
     """The emulator does not end a scale partly applied yet (helper H5 adds it): the gateway shows it."""
     from gateway import Gateway
     cluster_id = mrs.create_cluster(name="custom", type="custom", node_groups=CUSTOM_GROUPS)["clusterId"]
@@ -412,7 +412,7 @@ def test_issue21_a_scale_that_ends_partly_applied_is_reported_with_the_count_rea
 
 
 @pytest.mark.parametrize("forward", [True, False])
-def test_issue21_an_unknown_v2_refusal_is_settled_by_reading_the_group(mrs, playbook, tmp_path, forward):
+def test_an_unknown_v2_refusal_is_settled_by_reading_the_group(mrs, playbook, tmp_path, forward):
     """MRS.0000xxxx codes on the v2 routes: a code the collection does not know is settled by the group's count, never
     by a second write. forward=True: MRS applied it and the answer said otherwise."""
     from gateway import Gateway
@@ -431,7 +431,7 @@ def test_issue21_an_unknown_v2_refusal_is_settled_by_reading_the_group(mrs, play
 
 
 @pytest.mark.parametrize("code, retried", [("12000082", True), ("12000012", True), ("12000080", False)])
-def test_issue21_busy_refusals_are_retried_and_nodes_not_running_is_not(mrs, scale, code, retried):
+def test_busy_refusals_are_retried_and_nodes_not_running_is_not(mrs, scale, code, retried):
     cluster_id = mrs.create_cluster(name="custom", type="custom", node_groups=CUSTOM_GROUPS)["clusterId"]
     mrs.add_fault(method="POST", path=V2_WRITE, status=400, error_code=code, times=1)
     run, result = scale(cluster_id=cluster_id, node_group="node_group_1", count=4)

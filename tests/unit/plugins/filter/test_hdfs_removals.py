@@ -14,20 +14,15 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.hwcloud.mrs.plugins.filter.hdfs_removals import FilterModule, hdfs_removals
 from ansible_collections.hwcloud.mrs.plugins.filter.scale_steps import scale_steps
+from ansible_collections.hwcloud.mrs.tests.unit.doubles import info_cluster
+from ansible_collections.hwcloud.mrs.tests.unit.doubles import info_group as group
 
 ROLE_NAMES = {"removal_limit": "cluster_scale_core_removal_limit", "allow_removal": "cluster_scale_allow_core_removal",
               "node_group_1": "cluster_scale_profiles.night.node_groups.node_group_1"}
 
 
-def group(name, role, count):
-    return {"name": name, "role": role, "kind": role, "node_count": count}
-
-
 def cluster(cluster_type, *groups):
-    core = sum(item["node_count"] for item in groups if item["role"] in ("core", "custom"))
-    task = sum(item["node_count"] for item in groups if item["role"] == "task")
-    return {"id": "c-1", "name": "lake", "cluster_type": cluster_type, "state": "running", "master_count": 3,
-            "core_count": core, "task_count": task, "node_groups": [group("master_node_default_group", "master", 3)] + list(groups)}
+    return info_cluster(cluster_type, group("master_node_default_group", "master", 3), *groups, name="lake")
 
 
 def nodes(name, count, components=("DataNode", "NodeManager")):
@@ -38,7 +33,7 @@ def nodes(name, count, components=("DataNode", "NodeManager")):
 LAKE = cluster("custom", group("node_group_1", "custom", 6), group("compute", "custom", 4), group("burst", "task", 2))
 
 
-def test_issue_example_the_night_profile_taking_a_datanode_group_from_6_to_3_is_refused_before_any_resize():
+def test_the_night_profile_taking_a_datanode_group_from_6_to_3_is_refused_before_any_resize():
     """Was: node_group_1 6 -> 3 in one shrink with the default limit of 1 (the Jinja guard saw only Core groups)."""
     steps = scale_steps(LAKE, {"node_group_1": 3})
     with_nodes = dict(LAKE, nodes=nodes("node_group_1", 6) + nodes("compute", 4, ["NodeManager"]) + nodes("burst", 2, ["NodeManager"]))

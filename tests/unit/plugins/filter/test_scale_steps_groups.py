@@ -8,6 +8,8 @@ mrs_cluster_info returns them, capacity first across any groups, every step chec
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import functools
+
 import pytest
 from hypothesis import assume, given, settings, strategies as st
 
@@ -15,6 +17,8 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.hwcloud.mrs.plugins.filter.scale_steps import MAX_CORE_TASK_NODES, scale_steps
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import MIN_CORE_NODES, PlanError, plan_cluster
+from ansible_collections.hwcloud.mrs.tests.unit.doubles import info_cluster as cluster
+from ansible_collections.hwcloud.mrs.tests.unit.doubles import info_group
 
 SPEC = {"node_size": "s3.xlarge.2.linux.bigdata"}
 
@@ -23,19 +27,8 @@ def step(group, start, end):
     return {"node_group": group, "from": start, "count": end}
 
 
-def group(name, role, count):
-    return {"name": name, "role": role, "kind": role, "node_count": count, "node_size": "s3.xlarge.2.linux.bigdata"}
-
-
-def cluster(cluster_type, *groups, **counts):
-    """A cluster as mrs_cluster_info returns it (the fields the filter reads, and some it does not)."""
-    core = sum(item["node_count"] for item in groups if item["role"] in ("core", "custom"))
-    task = sum(item["node_count"] for item in groups if item["role"] == "task")
-    master = sum(item["node_count"] for item in groups if item["role"] == "master")
-    answer = {"id": "c-1", "name": "c", "cluster_type": cluster_type, "state": "running", "billing_type": "Metered",
-              "master_count": master, "core_count": core, "task_count": task, "node_groups": list(groups)}
-    answer.update(counts)
-    return answer
+# A node group as mrs_cluster_info returns it, with a field the filter does not read.
+group = functools.partial(info_group, node_size="s3.xlarge.2.linux.bigdata")
 
 
 def custom(**counts):

@@ -21,6 +21,7 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.retry impo
 from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.settings import openssl_trust_named
 from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.transport import Response, TlsError, TransportError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, TransientError
+from ansible_collections.hwcloud.mrs.tests.unit.doubles import FakeClock
 
 ENDPOINT = "http://127.0.0.1:9999"
 IAM = "http://127.0.0.1:9998"
@@ -303,24 +304,8 @@ def test_an_endpoint_that_is_not_an_http_url_is_refused_naming_the_option(settin
 # ------------------------------------------------------------------------------------- retry policy and deadline
 
 
-class FakeClock:
-    """A monotonic clock that moves only when the code under test sleeps."""
-
-    def __init__(self, now=1000.0):
-        self.now = now
-        self.sleeps = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        assert seconds >= 0
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 def clocked_client(*script, **settings):
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     values = dict(endpoint=ENDPOINT, iam_endpoint=IAM, project_id=PROJECT, access_key=AK, secret_key=SK, region="cn-north-4")
     values.update(settings)
     transport = ScriptedTransport(*script)
@@ -373,7 +358,7 @@ def test_huge_retry_after_is_capped():
 
 @pytest.mark.parametrize("left, expect", [(None, (10, 60)), (100.0, (10, 60)), (3.0, (10, 60)), (-30.0, (10, 30.0)), (-100.0, (1.0, 1.0))])
 def test_attempt_timeouts_end_within_the_deadline_plus_one_read_timeout(left, expect):
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     policy = RetryPolicy(4, clock=clock, sleep=clock.sleep)
     policy.deadline = None if left is None else clock() + left
     assert policy.attempt_limits(10, 60) == expect

@@ -270,10 +270,6 @@ def test_node_groups_that_are_not_a_list_are_refused(cluster_raw):
         parse_cluster(raw)
 
 
-def test_parse_errors_are_value_errors():
-    assert issubclass(ClusterParseError, ValueError)
-
-
 # --- hosts -----------------------------------------------------------------------------------
 
 def test_parses_the_realistic_host_list(hosts_response):
@@ -395,8 +391,3 @@ def test_update_time_is_read_and_compared(cluster_raw):
     unknown = parse_cluster(dict(cluster_raw(), updateAt='soon'))
 
     assert new.updated_since(old) and not old.updated_since(new) and not unknown.updated_since(old)
-
-
-def test_parse_errors_are_collection_errors():
-    from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
-    assert issubclass(ClusterParseError, MrsError)

@@ -667,7 +667,3 @@ def test_a_scale_in_needs_no_task_count_but_a_scale_out_does(cluster_raw):
     assert plan_resize(view, ResizeRequest('core', count=3)).scale_type == 'scale_in'
     with pytest.raises(MrsError, match='no readable Task node count'):
         plan_resize(view, ResizeRequest('core', count=5))
-
-
-def test_plan_errors_are_collection_errors():
-    assert issubclass(PlanError, MrsError)

@@ -64,7 +64,7 @@ def refusal(call, *args, **kwargs):
 
 # --- #20 class 6: the examples ------------------------------------------------------------------------------------------
 
-def test_issue_example_a_mixed_cluster_refuses_task_with_task_node_info_even_without_task_groups():
+def test_a_mixed_cluster_refuses_task_with_task_node_info_even_without_task_groups():
     """Was: sent to v1.1 as task_node_default_group. A mixed cluster has two Task groups; the docs say name it."""
     for task in (0, 2):
         view = emulated(type="mixed", core=3, task=task)
@@ -72,7 +72,7 @@ def test_issue_example_a_mixed_cluster_refuses_task_with_task_node_info_even_wit
         assert error.parameter == "node_group" and "Task group" in error.rule and "give the name" in error.rule, error.rule
 
 
-def test_issue_example_a_named_task_group_of_a_mixed_cluster_goes_through_v2_even_when_it_is_the_only_one_listed():
+def test_a_named_task_group_of_a_mixed_cluster_goes_through_v2_even_when_it_is_the_only_one_listed():
     """Was: v1.1, although docs/custom_clusters.md says every group of a mixed cluster goes through v2."""
     rec = record(type="mixed", core=3, task=2)
     raw = raw_of(rec)
@@ -85,7 +85,7 @@ def test_issue_example_a_named_task_group_of_a_mixed_cluster_goes_through_v2_eve
                                                       {"node_group_name": "task_node_analysis_group", "count": 2})
 
 
-def test_issue_example_a_core_kind_group_named_task_node_hdfs_keeps_the_custom_cluster_readable():
+def test_a_core_kind_group_named_task_node_hdfs_keeps_the_custom_cluster_readable():
     """Was: 'coreNodeNum ... contradicts itself', so the whole cluster could not be read."""
     view = emulated(type="custom", node_groups=[MASTER, {"name": "node_group_1", "count": 3, "kind": "core"},
                                                 {"name": "task_node_hdfs", "count": 4, "kind": "core"},
@@ -242,7 +242,7 @@ def test_nodes_in_other_states_count_as_mrs_counts_them_and_say_nothing_without_
 
 # --- #20 class 7: the removal guard, by the same rule ----------------------------------------------------------------
 
-def test_issue_example_the_night_profile_taking_a_datanode_custom_group_from_6_to_3_is_refused_by_the_limit():
+def test_the_night_profile_taking_a_datanode_custom_group_from_6_to_3_is_refused_by_the_limit():
     rec = record(type="custom", node_groups=[MASTER, {"name": "node_group_1", "count": 6, "kind": "core"}])
     view = emulated(type="custom", node_groups=[MASTER, {"name": "node_group_1", "count": 6, "kind": "core"}])
     steps = plan_cluster(view, {"node_group_1": 3})

@@ -12,9 +12,9 @@ import pytest
 from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.call import ResizeOutcomeUnknown
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, TransientError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, ResizeRequest
-from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import RESIZE_GRACE, NodeScaler, ScaleFailed
+from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import RESIZE_GRACE, ScaleFailed
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import WaitTimeout
-from ansible_collections.hwcloud.mrs.tests.unit.plugins.module_utils.scaler_harness import FakeClock, scaler
+from ansible_collections.hwcloud.mrs.tests.unit.doubles import FakeClient, FakeClock, details, scaler
 
 
 def failure(client, request=None, **kwargs):
@@ -22,55 +22,6 @@ def failure(client, request=None, **kwargs):
     with pytest.raises(ScaleFailed) as caught:
         scaler(client, **kwargs).converge("c1", request or CORE_TO_5)
     return caught.value
-
-
-def details(core=3, task=0, state="running", scale=""):
-    groups = [{"GroupName": "master_node_default_group", "NodeNum": 2}, {"GroupName": "core_node_analysis_group", "NodeNum": core}]
-    if task:
-        groups.append({"GroupName": "task_node_analysis_group", "NodeNum": task})
-    return {"clusterId": "c1", "clusterName": "demo", "clusterState": state, "scale": scale, "stageDesc": None,
-            "billingType": "Metered", "masterNodeNum": "2", "coreNodeNum": str(core), "nodeGroups": groups}
-
-
-class FakeClient:
-    """Answers get_cluster from a script (the last answer repeats) and records every resize."""
-
-    project_id = "p1"
-
-    def __init__(self, *answers, resize_error=None, policies=None):
-        self.answers = list(answers)
-        self.policies = [] if policies is None else policies
-        self.policy_reads = 0
-        self.resizes = []
-        self.resize_errors = list(resize_error or [])
-        self.host_reads = []
-
-    def get_cluster(self, cluster_id):
-        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
-
-    def list_policies(self, cluster_id):
-        self.policy_reads += 1
-        if isinstance(self.policies, Exception):
-            raise self.policies
-        return self.policies
-
-    def list_hosts(self, cluster_id, expected=None):
-        self.host_reads.append(expected)  # the count the real client's paged reader checks the list against
-        return [{"id": "t1", "name": "n1", "type": "Task", "node_group_name": "task_node_analysis_group"}]
-
-    def list_clusters(self, cluster_name=None, cluster_state=None):
-        return [{"clusterId": "c1", "clusterName": "demo", "clusterState": "running"},
-                {"clusterId": "c0", "clusterName": "demo", "clusterState": "terminated"},
-                {"clusterId": "c2", "clusterName": "demo-2", "clusterState": "running"}]
-
-    def resize(self, cluster_id, body):
-        self.resizes.append(body)
-        if self.resize_errors:
-            raise self.resize_errors.pop(0)
-        return {"result": "succeeded"}
 
 
 CORE_TO_5 = ResizeRequest(node_group="core", count=5)
@@ -111,7 +62,7 @@ def test_without_wait_a_scale_in_progress_is_a_clear_refusal():
 def test_busy_answer_waits_then_replans_from_what_the_other_run_left():
     busy = MrsApiError(400, "12000018", "The cluster is scaling.")
     client = FakeClient(details(core=3), details(core=5, state="scaling-out", scale="scaling-out"), details(core=5),
-                        resize_error=[busy])
+                        write=[busy])
     outcome = scaler(client).converge("c1", CORE_TO_5)
     assert len(client.resizes) == 1  # the refused one; nothing was applied by us
     assert not outcome.plan.changed and outcome.planned_on.core_count == 5
@@ -119,7 +70,7 @@ def test_busy_answer_waits_then_replans_from_what_the_other_run_left():
 
 def test_busy_answer_without_wait_fails():
     busy = MrsApiError(400, "12000018", "The cluster is scaling.")
-    client = FakeClient(details(core=3), resize_error=[busy])
+    client = FakeClient(details(core=3), write=[busy])
     error = failure(client, wait=False)
     assert isinstance(error.cause, MrsApiError) and not error.outcome.applied and len(client.resizes) == 1
 
@@ -127,14 +78,14 @@ def test_busy_answer_without_wait_fails():
 def test_lost_answer_of_an_applied_resize_is_not_resent():
     lost = ResizeOutcomeUnknown("PUT failed: ConnectionError; the request may or may not have been applied")
     client = FakeClient(details(core=3), details(core=3, state="scaling-out", scale="scaling-out"), details(core=5),
-                        resize_error=[lost])
+                        write=[lost])
     outcome = scaler(client).converge("c1", CORE_TO_5)
     assert len(client.resizes) == 1 and outcome.final.core_count == 5
 
 
 def test_lost_answer_of_a_resize_that_did_not_apply_fails_clearly_without_resending():
     lost = ResizeOutcomeUnknown("PUT failed: ConnectionError; the request may or may not have been applied")
-    client = FakeClient(details(core=3), resize_error=[lost])
+    client = FakeClient(details(core=3), write=[lost])
     with pytest.raises(ScaleFailed, match="showed no sign of this resize .*so it was not applied as far as the cluster shows; "
                        "nothing was re-sent") as caught:
         scaler(client).converge("c1", CORE_TO_5)
@@ -144,7 +95,7 @@ def test_lost_answer_of_a_resize_that_did_not_apply_fails_clearly_without_resend
 
 def test_lost_answer_and_unreadable_cluster_fails_without_resending():
     lost = ResizeOutcomeUnknown("PUT failed")
-    client = FakeClient(details(core=3), TransientError("GET failed after 4 retries"), resize_error=[lost])
+    client = FakeClient(details(core=3), TransientError("GET failed after 4 retries"), write=[lost])
     with pytest.raises(MrsError, match="the cluster could not be read.*nothing was re-sent"):
         scaler(client).converge("c1", CORE_TO_5)
     assert len(client.resizes) == 1
@@ -153,14 +104,14 @@ def test_lost_answer_and_unreadable_cluster_fails_without_resending():
 def test_a_resize_that_shows_up_late_is_recognised_without_resending():
     lost = ResizeOutcomeUnknown("PUT failed: ReadTimeout; the request may or may not have been applied")
     client = FakeClient(details(core=3), details(core=3), details(core=3), details(core=3, state="scaling-out", scale="scaling-out"),
-                        details(core=5), resize_error=[lost])
+                        details(core=5), write=[lost])
     outcome = scaler(client).converge("c1", CORE_TO_5)
     assert len(client.resizes) == 1 and outcome.final.core_count == 5
 
 
 def test_lost_answer_then_a_refused_read_says_nothing_was_resent():
     lost = ResizeOutcomeUnknown("PUT failed")
-    client = FakeClient(details(core=3), MrsApiError(401, "APIGW.0301", "signature"), resize_error=[lost])
+    client = FakeClient(details(core=3), MrsApiError(401, "APIGW.0301", "signature"), write=[lost])
     with pytest.raises(MrsError, match="reading the cluster afterwards failed .*nothing was re-sent"):
         scaler(client).converge("c1", CORE_TO_5)
     assert len(client.resizes) == 1
@@ -208,20 +159,9 @@ def trimmed(raw, *keys):
     return dict((key, value) for key, value in raw.items() if key not in keys)
 
 
-class RecordingClock(FakeClock):
-    def __init__(self):
-        super().__init__()
-        self.sleeps = []
-
-    def sleep(self, seconds):
-        assert seconds >= 0
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-def timed_scaler(client, timeout=3600.0, **kwargs):
-    clock = RecordingClock()
-    return NodeScaler(client, timeout=timeout, clock=clock, sleep=clock.sleep, **kwargs), clock
+def timed_scaler(client, **kwargs):
+    clock = FakeClock()
+    return scaler(client, clock=clock, **kwargs), clock
 
 
 @pytest.mark.parametrize("answer", [
@@ -277,23 +217,9 @@ def test_a_cluster_answer_without_a_state_is_refused():
     assert client.resizes == [] and "clusterState" in str(error)
 
 
-class PagedHostsClient(FakeClient):
-    """A host list that shows only its first page: the second Task node is missing."""
-
-    def list_policies(self, cluster_id):
-        self.policy_reads += 1
-        if isinstance(self.policies, Exception):
-            raise self.policies
-        return self.policies
-
-    def list_hosts(self, cluster_id, expected=None):
-        self.host_reads.append(expected)
-        return [{"id": "t1", "name": "n1", "type": "Task", "node_group_name": "task_node_analysis_group"}]
-
-
 def test_an_id_missing_from_a_short_host_list_is_not_reported_gone():
     """Was: a node on page 2 was 'already gone' while it still ran. The host list shows 1 of the 2 Task nodes."""
-    client = PagedHostsClient(details(core=3, task=2))
+    client = FakeClient(details(core=3, task=2))
     error = failure(client, ResizeRequest(node_group="task", server_ids=("t2",)))
     assert client.resizes == [] and isinstance(error.cause, PlanError) and error.cause.parameter == "server_ids"
     assert "the host list shows 1 Task nodes but the Task group has 2" in str(error)
@@ -302,7 +228,7 @@ def test_an_id_missing_from_a_short_host_list_is_not_reported_gone():
 
 
 def test_an_id_missing_from_a_complete_host_list_is_gone():
-    client = PagedHostsClient(details(core=3, task=1))
+    client = FakeClient(details(core=3, task=1))
     outcome = scaler(client).converge("c1", ResizeRequest(node_group="task", server_ids=("t2",)))
     assert client.resizes == [] and outcome.plan.already_gone == ("t2",)
 
@@ -341,7 +267,7 @@ def test_every_failure_after_an_accepted_resize_says_it_was_applied(after_resize
 def test_a_resize_confirmed_after_a_lost_answer_is_applied_when_the_wait_then_fails():
     lost = ResizeOutcomeUnknown("PUT failed: ReadTimeout; the request may or may not have been applied")
     moving = details(core=4, state="scaling-out", scale="scaling-out")  # the Core count moved: this resize shows
-    client = FakeClient(details(core=3), moving, MrsApiError(401, "APIGW.0307", "expired"), resize_error=[lost])
+    client = FakeClient(details(core=3), moving, MrsApiError(401, "APIGW.0307", "expired"), write=[lost])
     error = failure(client)
     assert error.outcome.applied is True and len(client.resizes) == 1
 
@@ -350,7 +276,7 @@ def test_a_scale_in_progress_after_a_lost_answer_is_awaited_and_judged_by_the_gr
     """#20 class 2: a scale in progress is the cluster's, not the group's (it may be another operator's). The task waits for
     it to end and decides from the Core count: unchanged, so this resize was not applied (changed=false), nothing re-sent."""
     lost = ResizeOutcomeUnknown("PUT failed: ReadTimeout; the request may or may not have been applied")
-    client = FakeClient(details(core=3), SCALING, SCALING, details(core=3, task=2), resize_error=[lost])
+    client = FakeClient(details(core=3), SCALING, SCALING, details(core=3, task=2), write=[lost])
     error = failure(client)
     assert error.outcome.applied is False and len(client.resizes) == 1
     assert "that scale was another operation's, or this resize applied nothing; nothing was re-sent" in str(error)
@@ -358,21 +284,21 @@ def test_a_scale_in_progress_after_a_lost_answer_is_awaited_and_judged_by_the_gr
 
 def test_a_scale_in_progress_after_a_lost_answer_that_then_shows_the_change_is_applied():
     lost = ResizeOutcomeUnknown("PUT failed: ReadTimeout; the request may or may not have been applied")
-    client = FakeClient(details(core=3), SCALING, SCALING, details(core=5), resize_error=[lost])
+    client = FakeClient(details(core=3), SCALING, SCALING, details(core=5), write=[lost])
     outcome = scaler(client).converge("c1", CORE_TO_5)
     assert outcome.applied and outcome.final.core_count == 5 and len(client.resizes) == 1
 
 
 def test_a_scale_the_other_way_after_a_lost_answer_is_not_this_resize():
     lost = ResizeOutcomeUnknown("PUT failed: ReadTimeout; the request may or may not have been applied")
-    client = FakeClient(details(core=3), details(core=3, state="scaling-in", scale="scaling-in"), resize_error=[lost])
+    client = FakeClient(details(core=3), details(core=3, state="scaling-in", scale="scaling-in"), write=[lost])
     error = failure(client)
     assert error.outcome.applied is False and "which MRS runs one at a time, so this resize was not applied" in str(error)
 
 
 def test_without_wait_a_scale_in_progress_after_a_lost_answer_is_an_unknown_outcome_never_a_change():
     lost = ResizeOutcomeUnknown("PUT failed: ReadTimeout; the request may or may not have been applied")
-    client = FakeClient(details(core=3), SCALING, resize_error=[lost])
+    client = FakeClient(details(core=3), SCALING, write=[lost])
     error = failure(client, wait=False)
     assert error.outcome.applied is False and len(client.resizes) == 1
     assert "may be this resize or another operation; with wait: false the task does not wait" in str(error)
@@ -386,7 +312,7 @@ def test_a_lost_answer_is_never_settled_by_updateat(elsewhere):
     """#20 class 2: was reported accepted (changed: true, then a full wait) because updateAt moved."""
     lost = ResizeOutcomeUnknown("PUT failed: ReadTimeout; the request may or may not have been applied")
     before = dict(details(core=3), updateAt="1700000000")
-    client = FakeClient(before, dict(before, **elsewhere), resize_error=[lost])
+    client = FakeClient(before, dict(before, **elsewhere), write=[lost])
     scaling, clock = timed_scaler(client)
     with pytest.raises(ScaleFailed, match="showed no sign of this resize") as caught:
         scaling.converge("c1", CORE_TO_5)
@@ -432,7 +358,7 @@ def test_a_scale_in_progress_seen_through_bad_polls_is_still_awaited():
 
 def test_busy_refusals_while_the_cluster_looks_idle_are_bounded_and_back_off():
     """Was: re-sent every second until wait_timeout (about 3,600 writes in an hour)."""
-    client = FakeClient(details(core=3), resize_error=[BUSY] * 100)
+    client = FakeClient(details(core=3), write=[BUSY] * 100)
     scaling, clock = timed_scaler(client, jitter=lambda: 1.0)
     with pytest.raises(ScaleFailed) as caught:
         scaling.converge("c1", CORE_TO_5)
@@ -443,14 +369,14 @@ def test_busy_refusals_while_the_cluster_looks_idle_are_bounded_and_back_off():
 
 
 def test_busy_pauses_are_jittered():
-    client = FakeClient(*([details(core=3)] * 4 + [details(core=5)]), resize_error=[BUSY] * 3)
+    client = FakeClient(*([details(core=3)] * 4 + [details(core=5)]), write=[BUSY] * 3)
     scaling, clock = timed_scaler(client, jitter=lambda: 0.0)
     outcome = scaling.converge("c1", CORE_TO_5)
     assert clock.sleeps[:3] == [2.5, 5.0, 10.0] and outcome.applied and len(client.resizes) == 4
 
 
 def test_busy_refusals_never_sleep_past_the_deadline():
-    client = FakeClient(details(core=3), resize_error=[BUSY] * 100)
+    client = FakeClient(details(core=3), write=[BUSY] * 100)
     scaling, clock = timed_scaler(client, timeout=12, jitter=lambda: 1.0)
     with pytest.raises(ScaleFailed, match="would come after wait_timeout"):
         scaling.converge("c1", CORE_TO_5)
@@ -458,7 +384,7 @@ def test_busy_refusals_never_sleep_past_the_deadline():
 
 
 def test_each_replan_after_busy_reads_the_cluster_again():
-    client = FakeClient(details(core=3), details(core=4), details(core=5), resize_error=[BUSY])
+    client = FakeClient(details(core=3), details(core=4), details(core=5), write=[BUSY])
     scaling, _clock = timed_scaler(client)
     outcome = scaling.converge("c1", CORE_TO_5)
     # the second plan was made on the second read (4 nodes): one more node, not two
@@ -516,7 +442,7 @@ def test_a_quick_failure_after_a_lost_answer_settles_at_once_by_the_groups_count
     lost = ResizeOutcomeUnknown("PUT failed; the request may or may not have been applied")
     before = dict(details(core=3), updateAt="1700000000")
     after = dict(before, updateAt="1700000030", scale="scaling-error", stageDesc="Cluster expansion failed")
-    client = FakeClient(before, after, resize_error=[lost])
+    client = FakeClient(before, after, write=[lost])
     scaling, clock = timed_scaler(client)
     with pytest.raises(ScaleFailed) as caught:
         scaling.converge("c1", CORE_TO_5)
@@ -525,11 +451,9 @@ def test_a_quick_failure_after_a_lost_answer_settles_at_once_by_the_groups_count
 
 
 def test_find_cluster_refuses_an_entry_without_an_id():
-    class NoIdClient(FakeClient):
-        def list_clusters(self, cluster_name=None, cluster_state=None):
-            return [{"clusterName": "demo", "clusterState": "running"}]
+    client = FakeClient(details(), listed=[[{"clusterName": "demo", "clusterState": "running"}]])
     with pytest.raises(ScaleFailed, match="clusterId"):
-        scaler(NoIdClient(details())).converge(None, CORE_TO_5, cluster_name="demo")
+        scaler(client).converge(None, CORE_TO_5, cluster_name="demo")
 
 
 # auto-scaling policies: read only when a change is planned, an enabled one refuses before any write
@@ -543,14 +467,14 @@ def policy_entry(group="core_node_analysis_group", enabled=True, low=3, high=8, 
 
 
 def test_a_no_op_never_reads_the_policies():
-    client = FakeClient(details(core=5), policies=RuntimeError("must not be read"))
+    client = FakeClient(details(core=5), policies=[RuntimeError("must not be read")])
     outcome = scaler(client).converge("c1", CORE_TO_5)
     assert not outcome.plan.changed and client.policy_reads == 0
 
 
 @pytest.mark.parametrize("check_mode", [False, True])
 def test_an_enabled_policy_refuses_the_resize_before_any_write_check_mode_too(check_mode):
-    client = FakeClient(details(core=3), policies=[policy_entry(low=3, high=4)])
+    client = FakeClient(details(core=3), policies=[[policy_entry(low=3, high=4)]])
     with pytest.raises(ScaleFailed) as failed:
         scaler(client, check_mode=check_mode).converge("c1", CORE_TO_5)
     message = str(failed.value.cause)
@@ -561,7 +485,7 @@ def test_an_enabled_policy_refuses_the_resize_before_any_write_check_mode_too(ch
 
 
 def test_inside_the_bounds_says_nothing_about_outside():
-    client = FakeClient(details(core=3), policies=[policy_entry(low=3, high=8)])
+    client = FakeClient(details(core=3), policies=[[policy_entry(low=3, high=8)]])
     with pytest.raises(ScaleFailed) as failed:
         scaler(client).converge("c1", CORE_TO_5)
     assert "outside" not in str(failed.value.cause) and client.resizes == []
@@ -570,7 +494,7 @@ def test_inside_the_bounds_says_nothing_about_outside():
 @pytest.mark.parametrize("policies", [[], None, [policy_entry(enabled=False)], [policy_entry(group="task_node_analysis_group")],
                                       MrsApiError(400, "MRS.00005016", "The auto scaling policy does not exist")])
 def test_no_policy_a_disabled_one_or_another_groups_lets_it_proceed(policies):
-    client = FakeClient(details(core=3), details(core=5), policies=[] if policies is None else policies)
+    client = FakeClient(details(core=3), details(core=5), policies=[[] if policies is None else policies])
     outcome = scaler(client).converge("c1", CORE_TO_5)
     assert len(client.resizes) == 1 and outcome.applied and client.policy_reads == 1
 
@@ -579,7 +503,7 @@ def test_no_policy_a_disabled_one_or_another_groups_lets_it_proceed(policies):
                                       {"not": "a list"}, ["garbage"], [dict(policy_entry(), auto_scaling_policy="x")],
                                       [dict(policy_entry(), auto_scaling_policy={"auto_scaling_enable": "yes"})]])
 def test_a_failing_or_garbled_policy_read_stops_before_any_write(policies):
-    client = FakeClient(details(core=3), policies=policies)
+    client = FakeClient(details(core=3), policies=[policies])
     with pytest.raises(ScaleFailed) as failed:
         scaler(client).converge("c1", CORE_TO_5)
     assert client.resizes == [] and not failed.value.outcome.sent
@@ -588,7 +512,7 @@ def test_a_failing_or_garbled_policy_read_stops_before_any_write(policies):
 
 def test_busy_refusals_plan_again_but_read_the_policies_once():
     busy = MrsApiError(400, "12000018", "busy")
-    client = FakeClient(details(core=3), details(core=3), details(core=5), resize_error=[busy])
+    client = FakeClient(details(core=3), details(core=3), details(core=5), write=[busy])
     outcome = scaler(client, jitter=lambda: 0.0).converge("c1", CORE_TO_5)
     assert len(client.resizes) == 2 and outcome.applied and client.policy_reads == 1
 
@@ -597,7 +521,7 @@ def test_a_cluster_answer_without_group_names_matches_policies_by_role():
     raw = details(core=3)
     del raw["nodeGroups"]
     raw["taskNodeGroups"] = []
-    client = FakeClient(raw, policies=[policy_entry(group="core_node_group_x")])
+    client = FakeClient(raw, policies=[[policy_entry(group="core_node_group_x")]])
     with pytest.raises(ScaleFailed) as failed:
         scaler(client).converge("c1", CORE_TO_5)
     assert failed.value.cause.parameter == "node_group" and client.resizes == []

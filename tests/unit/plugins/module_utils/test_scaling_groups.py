@@ -14,18 +14,7 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiE
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, ResizeRequest
 from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import ScaleFailed
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import WaitFailed
-from ansible_collections.hwcloud.mrs.tests.unit.plugins.module_utils.scaler_harness import scaler
-
-
-def custom(group1=3, compute=None, state="running", scale="", update_at=100):
-    groups = [{"GroupName": "master_node_default_group", "NodeNum": 3}, {"GroupName": "node_group_1", "NodeNum": group1}]
-    tasks = []
-    if compute is not None:
-        tasks = [{"GroupName": "compute", "NodeNum": compute}]
-    total = 3 + group1 + (compute or 0)
-    return {"clusterId": "c1", "clusterName": "demo", "clusterState": state, "scale": scale, "stageDesc": None,
-            "billingType": "Metered", "clusterType": 3, "masterNodeNum": "3", "coreNodeNum": str(group1),
-            "totalNodeNum": str(total), "nodeGroups": groups + tasks, "taskNodeGroups": tasks, "updateAt": str(update_at)}
+from ansible_collections.hwcloud.mrs.tests.unit.doubles import FakeClient, custom, scaler
 
 
 def node(group, datanode):
@@ -33,56 +22,10 @@ def node(group, datanode):
     return {"node_name": "n", "node_group_name": group, "component_infos": roles}
 
 
-class FakeClient:
-    project_id = "p1"
-
-    def __init__(self, *answers, nodes=None, errors=None, order_id=None):
-        self.answers = list(answers)
-        self.nodes = nodes or []
-        self.errors = list(errors or [])
-        self.order_id = order_id
-        self.calls = []
-
-    def get_cluster(self, cluster_id):
-        self.calls.append(("get",))
-        return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
-
-    def list_policies(self, cluster_id):
-        self.calls.append(("policies",))
-        return []
-
-    def list_nodes(self, cluster_id, node_group=None, ecs_detail=False, expected=None):
-        """Records the group and the count the list is checked against (the real client's paged reader checks it)."""
-        self.calls.append(("nodes", node_group, expected))
-        return self.nodes
-
-    def node_reads(self):
-        return [call for call in self.calls if call[0] == "nodes"]
-
-    def _write(self, name, body):
-        self.calls.append((name, body))
-        if self.errors:
-            raise self.errors.pop(0)
-        return {"result": "success", "order_id": self.order_id}
-
-    def expand(self, cluster_id, body):
-        return self._write("expand", body)
-
-    def shrink(self, cluster_id, body):
-        return self._write("shrink", body)
-
-    def resize(self, cluster_id, body):
-        self._write("resize", body)
-        return {"result": "succeeded"}
-
-    def writes(self):
-        return [call for call in self.calls if call[0] in ("expand", "shrink", "resize")]
-
-
 def test_a_custom_group_scale_out_is_one_expand_and_waits_for_that_group():
     client = FakeClient(custom(3), custom(3, state="scaling-out", scale="scaling-out"), custom(5))
     outcome = scaler(client).converge("c1", ResizeRequest("node_group_1", count=5))
-    assert client.writes() == [("expand", {"node_group_name": "node_group_1", "count": 2})]
+    assert client.writes == [("EXPAND", {"node_group_name": "node_group_1", "count": 2})]
     assert outcome.applied and outcome.final.count_of("node_group_1") == 5 and outcome.plan.api == "v2"
 
 
@@ -101,61 +44,62 @@ def test_a_scale_that_ends_short_of_the_target_in_the_group_fails():
 
 
 def test_a_shrink_below_three_of_a_datanode_group_is_refused_after_reading_the_nodes_and_before_any_write():
-    client = FakeClient(custom(3), nodes=[node("node_group_1", True)] * 3)
+    client = FakeClient(custom(3), nodes=[[node("node_group_1", True)] * 3])
     with pytest.raises(ScaleFailed) as caught:
         scaler(client).converge("c1", ResizeRequest("node_group_1", count=2))
     assert isinstance(caught.value.cause, PlanError) and "runs the HDFS DataNode" in str(caught.value.cause)
     # one group's nodes, checked against that group's count in the cluster answer
-    assert client.writes() == [] and client.node_reads() == [("nodes", "node_group_1", 3)]
+    assert client.writes == [] and client.node_reads == [dict(node_group="node_group_1", ecs_detail=False, expected=3)]
 
 
 def test_a_shrink_of_a_custom_group_without_data_goes_through_once():
     client = FakeClient(custom(3), custom(3, state="scaling-in", scale="scaling-in"), custom(1),
-                        nodes=[node("node_group_1", False)] * 3)
+                        nodes=[[node("node_group_1", False)] * 3])
     outcome = scaler(client).converge("c1", ResizeRequest("node_group_1", count=1))
-    assert client.writes() == [("shrink", {"node_group_name": "node_group_1", "count": 2})]
+    assert client.writes == [("SHRINK", {"node_group_name": "node_group_1", "count": 2})]
     assert outcome.final.count_of("node_group_1") == 1
 
 
 def test_a_shrink_to_three_or_more_does_not_read_the_nodes():
     client = FakeClient(custom(5), custom(5, state="scaling-in", scale="scaling-in"), custom(3))
     scaler(client).converge("c1", ResizeRequest("node_group_1", count=3))
-    assert client.node_reads() == []
+    assert client.node_reads == []
 
 
 def test_a_no_op_is_one_read():
     client = FakeClient(custom(3))
     outcome = scaler(client).converge("c1", ResizeRequest("node_group_1", count=3))
-    assert client.calls == [("get",)] and not outcome.plan.changed
+    assert client.calls == [("GET", "c1")] and not outcome.plan.changed
 
 
 def test_check_mode_reads_and_predicts_but_never_writes():
     client = FakeClient(custom(3))
     outcome = scaler(client, check_mode=True).converge("c1", ResizeRequest("node_group_1", count=7))
-    assert client.writes() == [] and outcome.plan.body == {"node_group_name": "node_group_1", "count": 4}
+    assert client.writes == [] and outcome.plan.body == {"node_group_name": "node_group_1", "count": 4}
 
 
 def test_an_order_stops_the_task_without_waiting():
-    client = FakeClient(custom(3), order_id="CS0001")
+    client = FakeClient(custom(3), write=[{"result": "success", "order_id": "CS0001"}])
     outcome = scaler(client).converge("c1", ResizeRequest("node_group_1", count=4))
-    assert outcome.order_id == "CS0001" and outcome.applied and client.calls.count(("get",)) == 1
+    assert outcome.order_id == "CS0001" and outcome.applied and client.calls.count(("GET", "c1")) == 1
 
 
 def test_a_lost_expand_answer_is_settled_by_reading_never_by_resending():
     client = FakeClient(custom(3), custom(3, state="scaling-out", scale="scaling-out"), custom(5),
-                        errors=[ResizeOutcomeUnknown("POST expand failed: connection reset")])
+                        write=[ResizeOutcomeUnknown("POST expand failed: connection reset")])
     outcome = scaler(client).converge("c1", ResizeRequest("node_group_1", count=5))
-    assert len(client.writes()) == 1 and outcome.applied and outcome.final.count_of("node_group_1") == 5
+    assert len(client.writes) == 1 and outcome.applied and outcome.final.count_of("node_group_1") == 5
 
 
 def test_a_busy_refusal_of_a_v2_write_replans_and_sends_once_more():
     busy = MrsApiError(400, "12000018", "busy")
-    client = FakeClient(custom(3), custom(3), custom(3, state="scaling-out", scale="scaling-out"), custom(5), errors=[busy])
+    client = FakeClient(custom(3), custom(3), custom(3, state="scaling-out", scale="scaling-out"), custom(5), write=[busy])
     scaler(client, jitter=lambda: 0.0).converge("c1", ResizeRequest("node_group_1", count=5))
-    assert [name for name, *_rest in client.writes()] == ["expand", "expand"]
+    assert [name for name, *_rest in client.writes] == ["EXPAND", "EXPAND"]
 
 
 def test_a_task_group_of_a_custom_cluster_shrinks_through_v2_without_reading_nodes():
-    client = FakeClient(custom(3, compute=2), custom(3, compute=2, state="scaling-in", scale="scaling-in"), custom(3, compute=0))
+    client = FakeClient(custom(3, tasks={"compute": 2}), custom(3, tasks={"compute": 2}, state="scaling-in", scale="scaling-in"),
+                        custom(3, tasks={"compute": 0}))
     scaler(client).converge("c1", ResizeRequest("task", count=0))
-    assert client.writes() == [("shrink", {"node_group_name": "compute", "count": 2})] and client.node_reads() == []
+    assert client.writes == [("SHRINK", {"node_group_name": "compute", "count": 2})] and client.node_reads == []

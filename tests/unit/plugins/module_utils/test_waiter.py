@@ -21,36 +21,7 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import (
     resize_evaluator,
     wait_for,
 )
-
-
-class FakeTime:
-    """A monotonic clock that only moves when slept on; records every sleep and fetch time."""
-
-    def __init__(self, start=1000.0):
-        self.now = start
-        self.start = start
-        self.sleeps = []
-        self.fetch_times = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        assert seconds >= 0
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def fetcher(self, values):
-        """``fetch`` returning (or raising) ``values`` one per call."""
-        values = iter(values)
-
-        def fetch():
-            self.fetch_times.append(self.now - self.start)
-            value = next(values)
-            if isinstance(value, Exception):
-                raise value
-            return value
-        return fetch
+from ansible_collections.hwcloud.mrs.tests.unit.doubles import FakeClock
 
 
 def by_value(value):
@@ -63,7 +34,7 @@ def by_value(value):
 
 
 def run(fake, values, timeout=60.0, delays=None, retry_on=()):
-    return wait_for(fake.fetcher(values), by_value, timeout, delays=delays, clock=fake.clock, sleep=fake.sleep, retry_on=retry_on)
+    return wait_for(fake.fetcher(values), by_value, timeout, delays=delays, clock=fake, sleep=fake.sleep, retry_on=retry_on)
 
 
 def call_budget(seconds):
@@ -73,27 +44,27 @@ def call_budget(seconds):
 
 def notice(seconds, latency=0.05):
     """(polls, seconds from the end of an S-second operation to the poll that saw it) with the default schedule."""
-    fake = FakeTime(start=0.0)
+    fake = FakeClock()
 
     def fetch():
         fake.now += latency
         return 'done' if fake.now >= seconds else 'running'
 
-    _value, elapsed, polls = wait_for(fetch, by_value, 7200, clock=fake.clock, sleep=fake.sleep)
+    _value, elapsed, polls = wait_for(fetch, by_value, 7200, clock=fake, sleep=fake.sleep)
     return polls, elapsed - seconds
 
 
 # --- wait_for --------------------------------------------------------------------------------
 
 def test_the_first_poll_comes_after_the_first_delay():
-    fake = FakeTime()
+    fake = FakeClock(1000.0)
 
     assert run(fake, ['done'], delays=[3.0]) == ('done', 3.0, 1)
     assert fake.sleeps == [3.0] and fake.fetch_times == [3.0]
 
 
 def test_pending_then_done():
-    fake = FakeTime()
+    fake = FakeClock(1000.0)
 
     value, elapsed, polls = run(fake, ['a', 'b', 'done'], delays=[1.0, 2.0, 4.0])
 
@@ -102,7 +73,7 @@ def test_pending_then_done():
 
 
 def test_failed_raises_with_the_reason_and_the_last_value():
-    fake = FakeTime()
+    fake = FakeClock(1000.0)
 
     with pytest.raises(WaitFailed) as caught:
         run(fake, ['a', 'failed', 'never fetched'], delays=itertools.repeat(5.0))
@@ -112,7 +83,7 @@ def test_failed_raises_with_the_reason_and_the_last_value():
 
 
 def test_timeout_never_fires_before_the_deadline_and_fetches_one_last_time():
-    fake = FakeTime()
+    fake = FakeClock(1000.0)
 
     with pytest.raises(WaitTimeout) as caught:
         run(fake, itertools.repeat('pending'), timeout=10.0, delays=itertools.repeat(4.0))
@@ -125,14 +96,14 @@ def test_timeout_never_fires_before_the_deadline_and_fetches_one_last_time():
 
 
 def test_the_final_check_at_the_deadline_can_still_succeed():
-    fake = FakeTime()
+    fake = FakeClock(1000.0)
 
     assert run(fake, ['a', 'done'], timeout=5.0, delays=itertools.repeat(3.0)) == ('done', 5.0, 2)
     assert fake.fetch_times == [3.0, 5.0]
 
 
 def test_a_timeout_shorter_than_the_first_delay_still_polls_once_at_the_deadline():
-    fake = FakeTime()
+    fake = FakeClock(1000.0)
 
     with pytest.raises(WaitTimeout) as caught:
         run(fake, itertools.repeat('pending'), timeout=1.0)
@@ -141,7 +112,7 @@ def test_a_timeout_shorter_than_the_first_delay_still_polls_once_at_the_deadline
 
 
 def test_a_zero_timeout_checks_once():
-    fake = FakeTime()
+    fake = FakeClock(1000.0)
 
     with pytest.raises(WaitTimeout) as caught:
         run(fake, ['pending'], timeout=0)
@@ -150,7 +121,7 @@ def test_a_zero_timeout_checks_once():
 
 
 def test_errors_to_retry_count_as_pending():
-    fake = FakeTime()
+    fake = FakeClock(1000.0)
 
     result = run(fake, [ConnectionError('reset'), ConnectionError('reset again'), 'done'], delays=itertools.repeat(1.0), retry_on=(ConnectionError,))
 
@@ -158,7 +129,7 @@ def test_errors_to_retry_count_as_pending():
 
 
 def test_retried_errors_until_the_deadline_are_kept_on_the_timeout():
-    fake = FakeTime()
+    fake = FakeClock(1000.0)
     errors = (ConnectionError('reset %d' % number) for number in itertools.count())
 
     with pytest.raises(WaitTimeout) as caught:
@@ -170,7 +141,7 @@ def test_retried_errors_until_the_deadline_are_kept_on_the_timeout():
 
 
 def test_other_errors_propagate_at_once():
-    fake = FakeTime()
+    fake = FakeClock(1000.0)
 
     with pytest.raises(KeyError):
         run(fake, ['a', KeyError('boom'), 'done'], delays=itertools.repeat(1.0), retry_on=(ConnectionError,))
@@ -178,10 +149,10 @@ def test_other_errors_propagate_at_once():
 
 
 def test_an_unknown_status_is_a_programming_error():
-    fake = FakeTime()
+    fake = FakeClock(1000.0)
 
     with pytest.raises(ValueError, match='DONE, PENDING or FAILED'):
-        wait_for(fake.fetcher(['x']), lambda value: ('ok', ''), 10, clock=fake.clock, sleep=fake.sleep)
+        wait_for(fake.fetcher(['x']), lambda value: ('ok', ''), 10, clock=fake, sleep=fake.sleep)
 
 
 def test_a_negative_timeout_is_refused():
@@ -190,7 +161,7 @@ def test_a_negative_timeout_is_refused():
 
 
 def test_the_default_schedule_polls_at_2_5_and_10_seconds():
-    fake = FakeTime()
+    fake = FakeClock(1000.0)
 
     run(fake, ['a', 'b', 'done'])
 
@@ -329,7 +300,7 @@ def test_resize_reasons_carry_state_scale_stage_and_counts(cluster_view):
 
 
 def test_waiting_for_a_resize_end_to_end(cluster_view):
-    fake = FakeTime()
+    fake = FakeClock(1000.0)
     before = cluster_view(core=3, task=2)
     views = [cluster_view(core=3, task=2),
              cluster_view(core=3, task=2, state='scaling-out', scale='scaling-out', stage_desc='Creating VM'),
@@ -337,18 +308,18 @@ def test_waiting_for_a_resize_end_to_end(cluster_view):
              cluster_view(core=3, task=5)]
 
     final, elapsed, polls = wait_for(fake.fetcher(views), resize_evaluator('task', 5, before), 1800,
-                                     clock=fake.clock, sleep=fake.sleep)
+                                     clock=fake, sleep=fake.sleep)
 
     assert (final.task_count, final.state, polls) == (5, 'running', 4)
     assert elapsed == sum(fake.sleeps) == 2.0 + 3.0 + 5.0 + 10.0
 
 
 def test_a_failed_resize_wait_reports_the_last_view(cluster_view):
-    fake = FakeTime()
+    fake = FakeClock(1000.0)
     views = [cluster_view(core=3, state='scaling-out', scale='scaling-out'), cluster_view(core=3, scale='scaling-error', stage_desc='Cluster expansion failed')]
 
     with pytest.raises(WaitFailed) as caught:
-        wait_for(fake.fetcher(views), resize_evaluator('core', 4, cluster_view(core=3)), 600, clock=fake.clock, sleep=fake.sleep)
+        wait_for(fake.fetcher(views), resize_evaluator('core', 4, cluster_view(core=3)), 600, clock=fake, sleep=fake.sleep)
 
     assert caught.value.last.scale == 'scaling-error'
     assert 'Cluster expansion failed' in caught.value.message
@@ -382,20 +353,20 @@ class Unreadable(Exception):
 
 
 def test_an_evaluator_that_cannot_use_an_answer_counts_as_pending():
-    fake = FakeTime()
+    fake = FakeClock(1000.0)
 
     def evaluate(value):
         if value == 'unreadable':
             raise Unreadable('cluster: no readable Core node count')
         return by_value(value)
 
-    value, _elapsed, polls = wait_for(fake.fetcher(['unreadable', 'done']), evaluate, 60.0, clock=fake.clock, sleep=fake.sleep,
+    value, _elapsed, polls = wait_for(fake.fetcher(['unreadable', 'done']), evaluate, 60.0, clock=fake, sleep=fake.sleep,
                                       retry_on=(Unreadable,))
     assert value == 'done' and polls == 2
 
 
 def test_an_unusable_answer_never_ends_a_wait_as_a_failure():
-    fake = FakeTime()
+    fake = FakeClock(1000.0)
 
     def evaluate(value):
         if value == 'unreadable':
@@ -403,7 +374,7 @@ def test_an_unusable_answer_never_ends_a_wait_as_a_failure():
         return by_value(value)
 
     with pytest.raises(WaitTimeout) as caught:
-        wait_for(fake.fetcher(['unreadable'] * 50), evaluate, 10.0, clock=fake.clock, sleep=fake.sleep, retry_on=(Unreadable,))
+        wait_for(fake.fetcher(['unreadable'] * 50), evaluate, 10.0, clock=fake, sleep=fake.sleep, retry_on=(Unreadable,))
     assert 'the answer could not be used: no state' in caught.value.message and isinstance(caught.value.last_error, Unreadable)
 
 
@@ -414,15 +385,10 @@ def test_durations_in_messages_are_readable(value, text):
 
 
 def test_the_timeout_message_has_no_float_noise():
-    fake = FakeTime()
+    fake = FakeClock(1000.0)
     with pytest.raises(WaitTimeout) as caught:
         run(fake, ['running'] * 10, timeout=2.9968235700007426)
     assert 'timeout 3 s' in caught.value.message and '2.99' not in caught.value.message
-
-
-def test_wait_errors_are_collection_errors():
-    from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
-    assert issubclass(WaitTimeout, MrsError) and issubclass(WaitFailed, MrsError)
 
 
 def test_a_new_scaling_error_after_an_old_one_is_told_by_its_stage_text_or_the_start_window(cluster_raw):
@@ -430,14 +396,14 @@ def test_a_new_scaling_error_after_an_old_one_is_told_by_its_stage_text_or_the_s
     within START_WINDOW seconds on a cluster that already showed scaling-error."""
     from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster
     from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import START_WINDOW
-    now = [0.0]
+    clock = FakeClock()
     old = dict(cluster_raw(core=3, scale='scaling-error', stage_desc='Cluster expansion failed'), updateAt='1700000000')
-    evaluate = resize_evaluator('core', 5, parse_cluster(old), clock=lambda: now[0])
+    evaluate = resize_evaluator('core', 5, parse_cluster(old), clock=clock)
     assert evaluate(parse_cluster(old))[0] == PENDING  # nothing new yet: the old failure
     assert evaluate(parse_cluster(dict(old, updateAt='1700000100')))[0] == PENDING  # another operator's change
     status, reason = evaluate(parse_cluster(dict(old, stageDesc='Cluster expansion failed: ECS quota')))
     assert status == FAILED and 'the scale failed' in reason and "stageDesc 'Cluster expansion failed: ECS quota'" in reason
-    now[0] = START_WINDOW
+    clock.sleep(START_WINDOW)
     status, reason = evaluate(parse_cluster(old))
     assert status == FAILED and 'no scale showed within 30 s' in reason
 

@@ -16,7 +16,8 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.call impor
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError
 from ansible_collections.hwcloud.mrs.plugins.modules import mrs_autoscaling_policy
 
-from ansible_collections.hwcloud.mrs.tests.unit.plugins.modules.module_harness import FakeClient, details, run
+from ansible_collections.hwcloud.mrs.tests.unit.doubles import FakeClient, custom, details
+from ansible_collections.hwcloud.mrs.tests.unit.plugins.modules.module_harness import run
 
 GROUP = "task_node_analysis_group"
 CORE = "core_node_analysis_group"
@@ -64,18 +65,8 @@ def cluster(core=3, task=2, **extra):
     return details(core=core, task=task, **extra)
 
 
-def custom_cluster(task_groups=("node_group_2",)):
-    """A custom cluster (clusterType 3): a Core-kind node_group_1, and the Task groups its taskNodeGroups lists."""
-    raw = {"clusterId": "c1", "clusterName": "demo", "clusterState": "running", "scale": "", "clusterType": 3,
-           "nodeGroups": [{"GroupName": "master_node_default_group", "NodeNum": 3}, {"GroupName": "node_group_1", "NodeNum": 3}]
-           + [{"GroupName": name, "NodeNum": 2} for name in task_groups],
-           "taskNodeGroups": [{"GroupName": name, "NodeNum": 2} for name in task_groups]}
-    raw.update(masterNodeNum="3", coreNodeNum="3", totalNodeNum=str(6 + 2 * len(task_groups)))
-    return raw
-
-
-def client_with(policies, clusters=None, **extra):
-    return FakeClient(clusters=clusters or [cluster()], policies=policies, **extra)
+def client_with(policies, *clusters, **extra):
+    return FakeClient(*(clusters or [cluster()]), policies=policies, **extra)
 
 
 def by_name(**extra):
@@ -306,7 +297,7 @@ def test_absent_of_the_task_alias_in_any_case_deletes_the_task_groups_policy(mon
 
 def test_a_delete_answered_policy_not_found_is_no_change(monkeypatch):
     """Another actor deleted it between the read and the delete: the task changed nothing, and does not fail."""
-    client = client_with([[held()]], policy_error=MrsApiError(400, "MRS.00005016", "policy not found"))
+    client = client_with([[held()]], write=[MrsApiError(400, "MRS.00005016", "policy not found")])
     end = run(monkeypatch, mrs_autoscaling_policy, client, cluster_id="c1", node_group=GROUP, state="absent")
     assert end.kind == "exit" and end.result["changed"] is False and end.result["policy"] is None
 
@@ -371,7 +362,7 @@ def test_the_options_read_give_back_the_very_policy(monkeypatch):
 def test_read_of_an_alias_on_a_cluster_without_that_group_is_no_policy(monkeypatch):
     raw = details(core=3)
     raw["nodeGroups"].pop()  # no Task group listed
-    client = FakeClient(clusters=[raw], policies=[AssertionError("no list expected")])
+    client = FakeClient(raw, policies=[AssertionError("no list expected")])
     end = run(monkeypatch, mrs_autoscaling_policy, client, cluster_id="c1", node_group="task", state="read")
     assert end.kind == "exit", end.result
     assert (end.result["node_group"], end.result["policy"], end.result["resource_pools"]) == (None, None, [])
@@ -380,10 +371,10 @@ def test_read_of_an_alias_on_a_cluster_without_that_group_is_no_policy(monkeypat
 
 def test_read_of_task_on_a_custom_cluster_without_task_groups_is_no_policy(monkeypatch):
     """#20 class 6: it failed, where the module doc says it reads as no policy."""
-    client = FakeClient(clusters=[custom_cluster(task_groups=())], policies=[AssertionError("no list expected")])
+    client = FakeClient(custom(), policies=[AssertionError("no list expected")])
     end = run(monkeypatch, mrs_autoscaling_policy, client, cluster_id="c1", node_group="task", state="read")
     assert end.kind == "exit" and end.result["policy"] is None and end.result["node_group"] is None, end.result
-    absent = FakeClient(clusters=[custom_cluster(task_groups=())], policies=[AssertionError("no list expected")])
+    absent = FakeClient(custom(), policies=[AssertionError("no list expected")])
     end = run(monkeypatch, mrs_autoscaling_policy, absent, cluster_id="c1", node_group="task", state="absent")
     assert end.kind == "exit" and end.result["changed"] is False and absent.policy_writes == []
 
@@ -398,7 +389,7 @@ def test_an_alias_resolves_to_the_mrs_name(monkeypatch):
 def test_present_with_an_alias_the_cluster_lacks_fails_naming_node_group(monkeypatch):
     raw = details(core=3)
     raw["nodeGroups"].pop()
-    client = FakeClient(clusters=[raw], policies=[AssertionError("no list expected")])
+    client = FakeClient(raw, policies=[AssertionError("no list expected")])
     end = run(monkeypatch, mrs_autoscaling_policy, client, **options(node_group="task"))
     assert end.kind == "fail" and end.result["parameter"] == "node_group" and client.policy_writes == []
 
@@ -415,7 +406,7 @@ def test_a_group_the_cluster_lacks_is_refused_before_any_write(monkeypatch, stat
 
 
 def test_a_terminated_cluster_by_id_is_refused(monkeypatch):
-    client = client_with([AssertionError("no list expected")], clusters=[cluster(state="terminated")])
+    client = client_with([AssertionError("no list expected")], cluster(state="terminated"))
     end = run(monkeypatch, mrs_autoscaling_policy, client, **options())
     assert end.kind == "fail" and end.result["parameter"] == "cluster_id" and kinds(client) == ["GET"]
 
@@ -431,14 +422,14 @@ def test_a_policy_on_a_core_group_is_refused_before_any_write(monkeypatch):
 
 
 def test_a_custom_clusters_task_groups_are_those_task_node_groups_lists(monkeypatch):
-    client = FakeClient(clusters=[custom_cluster()], policies=[[], [held(group="node_group_2")]])
+    client = FakeClient(custom(tasks={"node_group_2": 2}), policies=[[], [held(group="node_group_2")]])
     end = run(monkeypatch, mrs_autoscaling_policy, client, **options(node_group="node_group_2"))
     assert end.kind == "exit" and end.result["changed"] is True and client.policy_writes[0][0] == "CREATE", end.result
-    refused = FakeClient(clusters=[custom_cluster()], policies=[[]])
+    refused = FakeClient(custom(tasks={"node_group_2": 2}), policies=[[]])
     end = run(monkeypatch, mrs_autoscaling_policy, refused, **options(node_group="node_group_1"))
     assert end.kind == "fail" and "node_group_1 is not listed as a Task group" in end.result["msg"] and refused.policy_writes == []
     assert "node_group_2" in end.result["msg"]
-    named_task = FakeClient(clusters=[custom_cluster()], policies=[[held(group="node_group_2")]])
+    named_task = FakeClient(custom(tasks={"node_group_2": 2}), policies=[[held(group="node_group_2")]])
     end = run(monkeypatch, mrs_autoscaling_policy, named_task, **options(node_group="task"))
     assert end.kind == "exit" and end.result["node_group"] == "node_group_2" and end.result["changed"] is False
 
@@ -454,16 +445,16 @@ def test_a_core_groups_existing_policy_may_be_disabled_or_deleted(monkeypatch):
 
 
 def test_a_second_enabled_group_is_refused_naming_the_other_and_a_disabled_one_goes_through(monkeypatch):
-    raw = custom_cluster(task_groups=("node_group_2", "node_group_3"))
-    client = FakeClient(clusters=[raw], policies=[[held(group="node_group_2")]])
+    raw = custom(tasks={"node_group_2": 2, "node_group_3": 2})
+    client = FakeClient(raw, policies=[[held(group="node_group_2")]])
     end = run(monkeypatch, mrs_autoscaling_policy, client, **options(node_group="node_group_3"))
     assert end.kind == "fail" and end.result["parameter"] == "enabled" and client.policy_writes == [], end.result
     assert "node group node_group_2 already has an enabled auto-scaling policy" in end.result["msg"]
     assert "node_group: node_group_2 and enabled: false" in end.result["msg"]
-    disabled = FakeClient(clusters=[raw], policies=[[held(group="node_group_2")], [held(group="node_group_3", enabled=False)]])
+    disabled = FakeClient(raw, policies=[[held(group="node_group_2")], [held(group="node_group_3", enabled=False)]])
     end = run(monkeypatch, mrs_autoscaling_policy, disabled, **options(node_group="node_group_3", enabled=False))
     assert end.kind == "exit" and disabled.policy_writes[0][0] == "CREATE"
-    other_pool = FakeClient(clusters=[raw], policies=[[held(group="node_group_3", pool="pool1")], [held(group="node_group_3")]])
+    other_pool = FakeClient(raw, policies=[[held(group="node_group_3", pool="pool1")], [held(group="node_group_3")]])
     end = run(monkeypatch, mrs_autoscaling_policy, other_pool, **options(node_group="node_group_3"))
     assert end.kind == "exit" and end.result["changed"] is True  # another pool of the same group is the same group
 
@@ -479,9 +470,9 @@ def test_cluster_name_resolves_through_the_list_without_a_second_read(monkeypatc
 
 
 def test_cluster_name_of_a_custom_cluster_listed_without_task_node_groups_reads_its_details(monkeypatch):
-    listed = custom_cluster()
+    listed = custom(tasks={"node_group_2": 2})
     del listed["taskNodeGroups"]
-    client = FakeClient(listed=[[listed]], clusters=[custom_cluster()], policies=[[held(group="node_group_2")]])
+    client = FakeClient(custom(tasks={"node_group_2": 2}), listed=[[listed]], policies=[[held(group="node_group_2")]])
     end = run(monkeypatch, mrs_autoscaling_policy, client, **by_name(node_group="node_group_2"))
     assert end.kind == "exit" and end.result["changed"] is False, end.result
     assert kinds(client) == ["LIST", "GET", "POLICIES"]
@@ -506,7 +497,7 @@ def test_the_argument_spec_refuses_both_selectors(monkeypatch):
 def test_a_mixed_clusters_task_alias_is_refused_naming_the_groups(monkeypatch):
     mixed = details(core=3, task=2, clusterType=2, totalNodeNum="9")
     mixed["nodeGroups"].append({"GroupName": "task_node_streaming_group", "NodeNum": 2})
-    client = FakeClient(clusters=[mixed], policies=[AssertionError("no list expected")])
+    client = FakeClient(mixed, policies=[AssertionError("no list expected")])
     end = run(monkeypatch, mrs_autoscaling_policy, client, **options(node_group="task"))
     assert end.kind == "fail" and end.result["parameter"] == "node_group", end.result
     assert "task_node_analysis_group" in end.result["msg"] and "task_node_streaming_group" in end.result["msg"]
@@ -557,7 +548,7 @@ def _plans(**change):
     (dict(resource_pool_name=""), "resource_pool_name"),
     (dict(cluster_id="c/1"), "cluster_id")])
 def test_invalid_options_fail_before_any_request_naming_the_path(monkeypatch, change, parameter):
-    client = FakeClient(clusters=[AssertionError("no request expected")], policies=[AssertionError("no request expected")])
+    client = FakeClient(AssertionError("no request expected"), policies=[AssertionError("no request expected")])
     end = run(monkeypatch, mrs_autoscaling_policy, client, **options(**change))
     assert end.kind == "fail" and end.result["parameter"] == parameter, end.result
     assert end.result["msg"].startswith(parameter) and client.calls == []
@@ -566,7 +557,7 @@ def test_invalid_options_fail_before_any_request_naming_the_path(monkeypatch, ch
 
 def test_an_unquoted_time_is_explained(monkeypatch):
     """#20 class 10: YAML reads an unquoted 9:30 as 570; the message says what was written and how to quote it."""
-    client = FakeClient(clusters=[AssertionError("no request expected")])
+    client = FakeClient(AssertionError("no request expected"))
     end = run(monkeypatch, mrs_autoscaling_policy, client, **options(resources_plans=_plans(start_time=570)))
     assert end.kind == "fail" and end.result["parameter"] == "resources_plans[0].start_time"
     assert "got '570'" in end.result["msg"] and 'unquoted 9:30' in end.result["msg"] and '"9:30"' in end.result["msg"]
@@ -658,7 +649,7 @@ def test_disputed_limits_are_sent_and_mrs_refusal_is_explained(monkeypatch):
     rules = _rules(r0__cool_down_minutes=0, r1__trigger__evaluation_periods=250)
     tags = [{"key": "k%02d" % index, "value": "v"} for index in range(25)]
     refusal = MrsApiError(400, "12000002", "invalid parameter")
-    client = client_with([[]], policy_error=refusal)
+    client = client_with([[]], write=[refusal])
     end = run(monkeypatch, mrs_autoscaling_policy, client, **options(rules=rules, tags=tags))
     assert end.kind == "fail" and end.result["api_error"]["code"] == "12000002" and len(client.policy_writes) == 1
     for words in ("rule shrink has cool_down_minutes 0", "Terraform provider documents 5 to 10080",
@@ -676,7 +667,7 @@ def test_disputed_limits_are_sent_and_mrs_refusal_is_explained(monkeypatch):
 @pytest.mark.parametrize("before, change", [([], {}), ([held()], dict(grow=3)), ([held()], dict(state="absent"))])
 def test_an_api_error_on_the_write_returns_its_code_and_no_change(monkeypatch, before, change):
     error = MrsApiError(400, "MRS.0046", "The policy is invalid.")
-    client = client_with([before], policy_error=error)
+    client = client_with([before], write=[error])
     end = run(monkeypatch, mrs_autoscaling_policy, client, **options(**change))
     assert end.kind == "fail" and end.result["api_error"]["code"] == "MRS.0046" and "MRS.0046" in end.result["msg"]
     assert end.result.get("changed", False) is False and len(client.policy_writes) == 1
@@ -710,7 +701,7 @@ SETTLED = [
 
 @pytest.mark.parametrize("change, before, after, changed, kind", SETTLED)
 def test_a_lost_answer_that_took_effect_is_changed_with_one_write(monkeypatch, change, before, after, changed, kind):
-    client = client_with([before, after], policy_error=LOST)
+    client = client_with([before, after], write=[LOST])
     end = run(monkeypatch, mrs_autoscaling_policy, client, **options(**change))
     assert end.kind == "exit" and end.result["changed"] is changed, end.result
     assert [call[0] for call in client.policy_writes] == [kind]  # never a second write
@@ -720,7 +711,7 @@ def test_a_lost_answer_that_took_effect_is_changed_with_one_write(monkeypatch, c
 
 @pytest.mark.parametrize("change, before, _after, _changed, kind", SETTLED)
 def test_a_lost_answer_that_did_not_take_effect_fails_saying_so_with_no_change(monkeypatch, change, before, _after, _changed, kind):
-    client = client_with([before, before], policy_error=LOST)
+    client = client_with([before, before], write=[LOST])
     end = run(monkeypatch, mrs_autoscaling_policy, client, **options(**change))
     assert end.kind == "fail" and end.result["changed"] is False, end.result
     assert "did not take effect" in end.result["msg"] and "may be safely run again" in end.result["msg"]
@@ -729,7 +720,7 @@ def test_a_lost_answer_that_did_not_take_effect_fails_saying_so_with_no_change(m
 
 
 def test_a_lost_answer_and_another_actors_change_fails_naming_what_mrs_holds(monkeypatch):
-    client = client_with([[held()], [held(grow=7)]], policy_error=LOST)
+    client = client_with([[held()], [held(grow=7)]], write=[LOST])
     end = run(monkeypatch, mrs_autoscaling_policy, client, **options(grow=3))
     assert end.kind == "fail" and end.result["changed"] is False and len(client.policy_writes) == 1
     assert "neither the policy asked nor the one before" in end.result["msg"]
@@ -737,7 +728,7 @@ def test_a_lost_answer_and_another_actors_change_fails_naming_what_mrs_holds(mon
 
 
 def test_a_lost_answer_whose_read_back_fails_says_the_outcome_is_unknown(monkeypatch):
-    client = client_with([[], MrsApiError(503, "APIGW.0308", "busy")], policy_error=LOST)
+    client = client_with([[], MrsApiError(503, "APIGW.0308", "busy")], write=[LOST])
     end = run(monkeypatch, mrs_autoscaling_policy, client, **options())
     assert end.kind == "fail" and "whether it took effect is unknown" in end.result["msg"] and len(client.policy_writes) == 1
     assert "Run the task again" in end.result["msg"]
@@ -749,6 +740,6 @@ def test_a_lost_answer_after_mrs_normalised_the_policy_is_still_changed(monkeypa
     del args["rules"][0]["trigger"]["comparison_operator"]
     normalised = held()
     normalised["auto_scaling_policy"]["rules"][1]["trigger"]["metric_value"] = 70
-    client = client_with([[], [normalised]], policy_error=LOST)
+    client = client_with([[], [normalised]], write=[LOST])
     end = run(monkeypatch, mrs_autoscaling_policy, client, **args)
     assert end.kind == "exit" and end.result["changed"] is True, end.result

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the hwcloud.mrs collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""mrs_cluster_info main() end to end over the real AnsibleModule and a fake client."""
+"""mrs_cluster_info main() end to end over the real AnsibleModule and a fake client: no invented zeros, options checked
+first, only the collection's errors caught, exactly_one, include_nodes and include_policies."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,13 +13,14 @@ import pytest
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError
 from ansible_collections.hwcloud.mrs.plugins.modules import mrs_cluster_info
 
-from ansible_collections.hwcloud.mrs.tests.unit.plugins.modules.module_harness import FakeClient, details, run
+from ansible_collections.hwcloud.mrs.tests.unit.doubles import FakeClient, details
+from ansible_collections.hwcloud.mrs.tests.unit.plugins.modules.module_harness import run
 
 HOST = {"id": "t1", "name": "node-task-1", "ip": "192.168.0.9", "status": "ACTIVE", "type": "Task"}
 
 
 def test_one_cluster_by_id_with_its_hosts(monkeypatch):
-    client = FakeClient(clusters=[details(core=3, task=1)], hosts=[[HOST]])
+    client = FakeClient(details(core=3, task=1), hosts=[[HOST]])
     end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1", include_hosts=True)
     assert end.kind == "exit" and end.result["changed"] is False
     (cluster,) = end.result["clusters"]
@@ -33,22 +35,38 @@ def test_check_mode_reads_as_usual(monkeypatch):
 
 
 def test_an_api_error_returns_its_code(monkeypatch):
-    client = FakeClient(clusters=[MrsApiError(404, "12000003", "The cluster does not exist.")])
+    client = FakeClient(MrsApiError(404, "12000003", "The cluster does not exist."))
     end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1")
     assert end.kind == "fail" and end.result["api_error"]["code"] == "12000003" and "12000003" in end.result["msg"]
 
 
-def test_a_garbled_answer_fails_naming_the_field(monkeypatch):
-    client = FakeClient(clusters=[details(core=3, totalNodeNum="99")])
-    end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1")
-    assert end.kind == "fail" and "totalNodeNum" in end.result["msg"]
+def test_counts_the_answer_lacks_are_null_not_zero(monkeypatch):
+    end = run(monkeypatch, mrs_cluster_info, FakeClient({"clusterId": "c1", "clusterName": "demo", "clusterState": "running"}),
+              cluster_id="c1")
+    cluster = end.result["clusters"][0]
+    assert end.kind == "exit" and (cluster["master_count"], cluster["core_count"], cluster["task_count"]) == (None, None, None)
 
 
-@pytest.mark.parametrize("options, parameter", [(dict(cluster_id="c 1"), "cluster_id"), (dict(cluster_state="\t"), "cluster_state")])
+@pytest.mark.parametrize("answer, field", [
+    (details(core=3, totalNodeNum="99"), "totalNodeNum"),
+    ({"clusterId": "c1", "clusterState": "running", "coreNodeNum": "3", "nodeGroups": [{"GroupName": "core_node_analysis_group", "NodeNum": 5}]},
+     "coreNodeNum"),
+])
+def test_a_garbled_answer_fails_naming_the_field(monkeypatch, answer, field):
+    end = run(monkeypatch, mrs_cluster_info, FakeClient(answer), cluster_id="c1")
+    assert end.kind == "fail" and field in end.result["msg"]
+
+
+@pytest.mark.parametrize("options, parameter", [
+    (dict(cluster_id="c 1"), "cluster_id"), (dict(cluster_state="\t"), "cluster_state"),
+    (dict(cluster_id=""), "cluster_id"), (dict(cluster_id="c1 "), "cluster_id"), (dict(cluster_id="c\u00e91"), "cluster_id"),
+    (dict(cluster_name=""), "cluster_name"), (dict(cluster_name=" x"), "cluster_name"), (dict(cluster_state=" "), "cluster_state"),
+])
 def test_bad_options_fail_before_any_request(monkeypatch, options, parameter):
-    client = FakeClient(clusters=[AssertionError("no request expected")])
+    client = FakeClient(AssertionError("no request expected"), listed=[AssertionError("no request expected")])
     end = run(monkeypatch, mrs_cluster_info, client, **options)
     assert end.kind == "fail" and end.result["parameter"] == parameter and client.calls == []
+    assert end.result["msg"].startswith(parameter + ": ")
 
 
 def test_the_argument_spec_refuses_both_selectors(monkeypatch):
@@ -58,7 +76,7 @@ def test_the_argument_spec_refuses_both_selectors(monkeypatch):
 
 def test_a_bug_is_a_traceback_not_a_polite_failure(monkeypatch):
     with pytest.raises(ValueError, match="a bug"):
-        run(monkeypatch, mrs_cluster_info, FakeClient(clusters=[ValueError("a bug")]), cluster_id="c1")
+        run(monkeypatch, mrs_cluster_info, FakeClient(ValueError("a bug")), cluster_id="c1")
 
 
 # --- exactly_one: the rule of _planner.one_live_cluster, as mrs_cluster_nodes applies it ----------------------------
@@ -82,14 +100,14 @@ def test_exactly_one_by_name_fails_naming_the_option(monkeypatch, listed, words)
 
 
 def test_exactly_one_by_id_fails_on_a_terminated_cluster(monkeypatch):
-    end = run(monkeypatch, mrs_cluster_info, FakeClient(clusters=[details(state="terminated")]), cluster_id="c1",
+    end = run(monkeypatch, mrs_cluster_info, FakeClient(details(state="terminated")), cluster_id="c1",
               exactly_one=True)
     assert end.kind == "fail" and end.result["parameter"] == "cluster_id"
     assert end.result["msg"].startswith("cluster_id: cluster c1 is terminated")
 
 
 def test_without_exactly_one_a_terminated_cluster_is_just_shown(monkeypatch):
-    end = run(monkeypatch, mrs_cluster_info, FakeClient(clusters=[details(state="terminated")]), cluster_id="c1")
+    end = run(monkeypatch, mrs_cluster_info, FakeClient(details(state="terminated")), cluster_id="c1")
     assert end.kind == "exit" and end.result["clusters"][0]["state"] == "terminated"
 
 
@@ -110,17 +128,6 @@ def test_mrs_cluster_nodes_fails_with_the_same_words(monkeypatch):
 
 # --- kind, include_nodes, include_policies ---------------------------------------------------------------------------
 
-class NodesClient(FakeClient):
-    def __init__(self, nodes=(), **kwargs):
-        super().__init__(**kwargs)
-        self.nodes = list(nodes)
-
-    def list_nodes(self, cluster_id, node_group=None, ecs_detail=False, expected=None):
-        self.calls.append(("NODES", cluster_id))
-        self.nodes_asked = dict(node_group=node_group, ecs_detail=ecs_detail, expected=expected)
-        return self._answer(self.nodes)
-
-
 NODE = {"node_name": "node-core-1", "node_group_name": "core_node_analysis_group", "node_status": "started",
         "resource_id": "r1", "server_info": {"server_id": "s1", "internal_ip": "192.168.0.7"},
         "component_infos": [{"role_name": "DataNode"}]}
@@ -131,7 +138,7 @@ POLICY = {"node_group_name": "task_node_analysis_group", "resource_pool_name": "
 
 
 def test_a_default_run_reads_neither_nodes_nor_policies(monkeypatch):
-    client = NodesClient(clusters=[details(task=1)], nodes=[AssertionError("not asked")], policies=[AssertionError("not asked")])
+    client = FakeClient(details(task=1), nodes=[AssertionError("not asked")], policies=[AssertionError("not asked")])
     end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1")
     (cluster,) = end.result["clusters"]
     assert end.kind == "exit" and client.calls == [("GET", "c1")] and "nodes" not in cluster
@@ -141,7 +148,7 @@ def test_a_default_run_reads_neither_nodes_nor_policies(monkeypatch):
 
 
 def test_include_nodes_and_policies_read_once_per_cluster(monkeypatch):
-    client = NodesClient(clusters=[details(task=1)], nodes=[[NODE]], policies=[[POLICY]])
+    client = FakeClient(details(task=1), nodes=[[NODE]], policies=[[POLICY]])
     end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1", include_nodes=True, include_policies=True)
     (cluster,) = end.result["clusters"]
     assert end.kind == "exit" and client.calls == [("GET", "c1"), ("NODES", "c1"), ("POLICIES", "c1")]
@@ -154,18 +161,18 @@ def test_include_nodes_and_policies_read_once_per_cluster(monkeypatch):
 
 
 def test_policy_not_found_is_no_policy_and_other_errors_fail_naming_the_cluster(monkeypatch):
-    none = NodesClient(clusters=[details()], policies=[MrsApiError(404, "MRS.00005016", "policy not found")])
+    none = FakeClient(details(), policies=[MrsApiError(404, "MRS.00005016", "policy not found")])
     end = run(monkeypatch, mrs_cluster_info, none, cluster_id="c1", include_policies=True)
     assert end.kind == "exit" and all(group["policy"] is None for group in end.result["clusters"][0]["node_groups"])
 
-    broken = NodesClient(clusters=[details()], policies=[MrsApiError(500, "MRS.0001", "internal error")])
+    broken = FakeClient(details(), policies=[MrsApiError(500, "MRS.0001", "internal error")])
     end = run(monkeypatch, mrs_cluster_info, broken, cluster_id="c1", include_policies=True)
     assert end.kind == "fail" and end.result["api_error"]["code"] == "MRS.0001"
     assert end.result["msg"].startswith("cluster c1: reading its auto-scaling policies (include_policies) failed")
 
 
 def test_a_policy_of_a_group_the_answer_does_not_list_is_warned_about(monkeypatch):
-    client = NodesClient(clusters=[details()], policies=[[dict(POLICY, node_group_name="node_group_9")]])
+    client = FakeClient(details(), policies=[[dict(POLICY, node_group_name="node_group_9")]])
     end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1", include_policies=True)
     assert end.kind == "exit" and any("node_group_9" in warning for warning in end.result["warnings"])
 
@@ -175,13 +182,13 @@ def test_a_policy_of_a_group_the_answer_does_not_list_is_warned_about(monkeypatc
     ([dict(NODE, component_infos=[{"role": "DataNode"}])], "nodes[0].component_infos[0].role_name"),
     (["node-core-1"], "nodes[0]: expected a JSON object")])
 def test_a_garbled_node_list_fails_naming_the_cluster_and_field(monkeypatch, nodes, words):
-    client = NodesClient(clusters=[details()], nodes=[nodes])
+    client = FakeClient(details(), nodes=[nodes])
     end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1", include_nodes=True)
     assert end.kind == "fail" and end.result["msg"].startswith("cluster c1: the v2 node list") and words in end.result["msg"]
 
 
 def test_a_failed_node_read_fails_naming_the_cluster_and_the_option(monkeypatch):
-    client = NodesClient(clusters=[details()], nodes=[MrsApiError(404, "MRS.0011", "not supported")])
+    client = FakeClient(details(), nodes=[MrsApiError(404, "MRS.0011", "not supported")])
     end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1", include_nodes=True)
     assert end.kind == "fail" and end.result["api_error"]["code"] == "MRS.0011"
     assert end.result["msg"].startswith("cluster c1: reading its v2 node list (include_nodes) failed") and "MRS.0011" in end.result["msg"]
@@ -192,17 +199,17 @@ def test_a_failed_node_read_fails_naming_the_cluster_and_the_option(monkeypatch)
 def test_hosts_and_nodes_are_checked_against_the_counts_of_an_idle_cluster(monkeypatch, cluster, expected):
     """#20 class 3: a stale node_total cut include_nodes at 100 of 155 although the cluster answer said 155: the lists are
     read against the cluster answer's count (none while it scales), and the node list without cpu/mem (not shown)."""
-    client = NodesClient(clusters=[cluster], hosts=[[HOST]], nodes=[[NODE]])
+    client = FakeClient(cluster, hosts=[[HOST]], nodes=[[NODE]])
     end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1", include_hosts=True, include_nodes=True)
     assert end.kind == "exit"
-    assert client.expected_hosts == expected
-    assert client.nodes_asked == dict(node_group=None, ecs_detail=False, expected=expected)
+    assert client.host_reads[-1] == expected
+    assert client.node_reads[-1] == dict(node_group=None, ecs_detail=False, expected=expected)
 
 
 def test_a_list_that_cannot_be_trusted_fails_naming_the_cluster_and_the_option(monkeypatch):
     from ansible_collections.hwcloud.mrs.plugins.module_utils._paging import ListMismatch
 
     broken = ListMismatch("the host list of cluster c1 (GET /v1.1/p1/clusters/c1/hosts) cannot be trusted: 100 distinct hosts")
-    client = FakeClient(clusters=[details()], hosts=[broken])
+    client = FakeClient(details(), hosts=[broken])
     end = run(monkeypatch, mrs_cluster_info, client, cluster_id="c1", include_hosts=True)
     assert end.kind == "fail" and end.result["msg"].startswith("cluster c1: reading its hosts (include_hosts) failed: the host list")

@@ -11,52 +11,29 @@ import pytest
 
 from ansible_collections.hwcloud.mrs.plugins.modules import mrs_cluster_nodes
 
-from ansible_collections.hwcloud.mrs.tests.unit.plugins.modules.module_harness import FakeClient, details, run
-
-
-class V2Client(FakeClient):
-    def __init__(self, order_id=None, **kwargs):
-        super().__init__(**kwargs)
-        self.order_id = order_id
-
-    def expand(self, cluster_id, body):
-        self.calls.append(("EXPAND", body))
-        return {"result": "success", "order_id": self.order_id}
-
-    def shrink(self, cluster_id, body):
-        self.calls.append(("SHRINK", body))
-        return {"result": "succeeded", "order_id": None}
-
-    def writes(self):
-        return [call for call in self.calls if call[0] in ("PUT", "EXPAND", "SHRINK")]
-
-
-def custom(count=3, state="running", scale=""):
-    return {"clusterId": "c1", "clusterName": "demo", "clusterState": state, "scale": scale, "clusterType": "3",
-            "masterNodeNum": "3", "coreNodeNum": str(count), "totalNodeNum": str(3 + count),
-            "nodeGroups": [{"GroupName": "master_node_default_group", "NodeNum": 3}, {"GroupName": "node_group_1", "NodeNum": count}],
-            "taskNodeGroups": []}
+from ansible_collections.hwcloud.mrs.tests.unit.doubles import FakeClient, custom, details
+from ansible_collections.hwcloud.mrs.tests.unit.plugins.modules.module_harness import run
 
 
 def test_a_custom_group_is_expanded_and_the_result_names_group_and_api(monkeypatch):
-    client = V2Client(clusters=[custom(3), custom(3, "scaling-out", "scaling-out"), custom(4)])
+    client = FakeClient(custom(3), custom(3, state="scaling-out", scale="scaling-out"), custom(4))
     end = run(monkeypatch, mrs_cluster_nodes, client, cluster_id="c1", node_group="node_group_1", count=4, _ansible_diff=True)
     result = end.result
     assert end.kind == "exit" and result["changed"] is True, result
     assert (result["node_group"], result["group_name"], result["api"], result["count"]) == ("node_group_1", "node_group_1", "v2", 4)
-    assert client.writes() == [("EXPAND", {"node_group_name": "node_group_1", "count": 1})]
+    assert client.writes == [("EXPAND", {"node_group_name": "node_group_1", "count": 1})]
     assert result["request"] == {"node_group_name": "node_group_1", "count": 1} and "order_id" not in result
     assert result["diff"]["after"] == {"node_group": "node_group_1", "count": 4, "server_ids": []}
 
 
 def test_the_default_groups_report_v11_and_the_mrs_name(monkeypatch):
-    client = V2Client(clusters=[details(core=4)])
+    client = FakeClient(details(core=4))
     end = run(monkeypatch, mrs_cluster_nodes, client, cluster_id="c1", node_group="CORE", count=4)
     assert (end.result["node_group"], end.result["group_name"], end.result["api"]) == ("CORE", "core_node_analysis_group", "v1.1")
 
 
 def test_a_prepaid_expand_returns_the_order_does_not_wait_and_says_what_to_do(monkeypatch):
-    client = V2Client(order_id="CS123", clusters=[custom(3)])
+    client = FakeClient(custom(3), write=[{"result": "success", "order_id": "CS123"}])
     end = run(monkeypatch, mrs_cluster_nodes, client, cluster_id="c1", node_group="node_group_1", count=5)
     result = end.result
     assert end.kind == "exit" and result["changed"] is True and result["order_id"] == "CS123"
@@ -74,10 +51,10 @@ def test_a_prepaid_expand_returns_the_order_does_not_wait_and_says_what_to_do(mo
     (dict(node_group="node group", count=4), "node_group", "core, task, or a node group name"),
 ])
 def test_refusals_name_the_option_and_write_nothing(monkeypatch, options, parameter, words):
-    client = V2Client(clusters=[custom(3)])
+    client = FakeClient(custom(3))
     end = run(monkeypatch, mrs_cluster_nodes, client, cluster_id="c1", **options)
     assert end.kind == "fail" and end.result["parameter"] == parameter and words in end.result["msg"], end.result
-    assert client.writes() == [] and end.result.get("changed", False) is False
+    assert client.writes == [] and end.result.get("changed", False) is False
     assert ("HOSTS", "c1") not in client.calls
 
 
@@ -86,13 +63,13 @@ def test_a_mixed_cluster_needs_the_group_name(monkeypatch):
     mixed["nodeGroups"].insert(2, {"GroupName": "core_node_streaming_group", "NodeNum": 3})
     mixed["nodeGroups"].pop()
     mixed["totalNodeNum"] = "8"
-    end = run(monkeypatch, mrs_cluster_nodes, V2Client(clusters=[mixed]), cluster_id="c1", node_group="core", count=4)
+    end = run(monkeypatch, mrs_cluster_nodes, FakeClient(mixed), cluster_id="c1", node_group="core", count=4)
     assert end.kind == "fail" and "core_node_analysis_group, core_node_streaming_group" in end.result["msg"]
 
 
 def test_a_scale_that_ends_partly_applied_fails_with_changed_true_the_count_reached_and_what_to_check(monkeypatch):
     """#21 S3: MRS ends the expand abnormal with one of two nodes added."""
-    client = V2Client(clusters=[custom(3), custom(3, "scaling-out", "scaling-out"), custom(4, "abnormal")])
+    client = FakeClient(custom(3), custom(3, state="scaling-out", scale="scaling-out"), custom(4, state="abnormal"))
     end = run(monkeypatch, mrs_cluster_nodes, client, cluster_id="c1", node_group="node_group_1", count=5)
     result = end.result
     assert end.kind == "fail" and result["changed"] is True and result["count"] == 4 and result["previous_count"] == 3
@@ -102,7 +79,7 @@ def test_a_scale_that_ends_partly_applied_fails_with_changed_true_the_count_reac
 
 def test_another_operator_growing_the_group_past_the_target_is_said_and_no_rerun_is_advised(monkeypatch):
     """#20 class 10: the old message advised 'run the task again to wait for it', which would remove their nodes."""
-    client = V2Client(clusters=[custom(3), custom(3, "scaling-out", "scaling-out"), custom(8)])
+    client = FakeClient(custom(3), custom(3, state="scaling-out", scale="scaling-out"), custom(8))
     end = run(monkeypatch, mrs_cluster_nodes, client, cluster_id="c1", node_group="node_group_1", count=5)
     msg = end.result["msg"]
     assert end.kind == "fail" and end.result["changed"] is True and end.result["count"] == 8
@@ -112,7 +89,7 @@ def test_another_operator_growing_the_group_past_the_target_is_said_and_no_rerun
 
 def test_an_expand_answer_trimmed_of_its_order_id_on_a_prepaid_cluster_returns_and_warns(monkeypatch):
     """#20 class 4: was taken for pay-per-use, and the task waited the whole wait_timeout."""
-    client = V2Client(clusters=[dict(custom(3), billingType="11")])
+    client = FakeClient(dict(custom(3), billingType="11"))
     end = run(monkeypatch, mrs_cluster_nodes, client, cluster_id="c1", node_group="node_group_1", count=5, wait_timeout=3600)
     result = end.result
     assert end.kind == "exit" and result["changed"] is True and result["count"] == 3 and "order_id" not in result

@@ -14,25 +14,16 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.hwcloud.mrs.plugins.filter.cluster_scale_plan import FilterModule, cluster_scale_plan
 from ansible_collections.hwcloud.mrs.plugins.filter.cluster_scale_record import cluster_scale_record
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils import _role_burst, _role_drain, _role_schedule
+from ansible_collections.hwcloud.mrs.tests.unit.doubles import info_analysis as analysis
+from ansible_collections.hwcloud.mrs.tests.unit.doubles import info_cluster
+from ansible_collections.hwcloud.mrs.tests.unit.doubles import info_group as group
 
 SPEC = {"node_size": "s3.xlarge.2.linux.bigdata"}
 SKIPPED = {"changed": False, "skipped": True}
 
 
-def group(name, role, count, policy=None):
-    return {"name": name, "role": role, "kind": role, "node_count": count, "policy": policy}
-
-
-def analysis(core=3, task=2, policy=None):
-    return {"id": "c-1", "name": "analytics", "cluster_type": "analysis", "state": "running", "master_count": 2,
-            "core_count": core, "task_count": task,
-            "node_groups": [group("master_node_default_group", "master", 2), group("core_node_analysis_group", "core", core),
-                            group("task_node_analysis_group", "task", task, policy)]}
-
-
-LAKE = {"id": "c-2", "name": "lake", "cluster_type": "custom", "state": "running", "master_count": 3, "core_count": 3,
-        "task_count": 1, "node_groups": [group("master_node_default_group", "master", 3), group("node_group_1", "custom", 3),
-                                         group("node_group_2", "task", 1)]}
+LAKE = info_cluster("custom", group("master_node_default_group", "master", 3), group("node_group_1", "custom", 3),
+                    group("node_group_2", "task", 1), id="c-2", name="lake")
 
 
 def info(cluster):

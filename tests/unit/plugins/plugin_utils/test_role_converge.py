@@ -10,26 +10,17 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils._role_converge import plan, record
+from ansible_collections.hwcloud.mrs.tests.unit.doubles import info_analysis as analysis
+from ansible_collections.hwcloud.mrs.tests.unit.doubles import info_cluster
+from ansible_collections.hwcloud.mrs.tests.unit.doubles import info_group as group
 
 SPEC = {"node_size": "s3.xlarge.2.linux.bigdata"}
 SKIPPED = {"changed": False, "skipped": True, "skip_reason": "Conditional result was False"}
 NO_LOOP = {"changed": False, "skipped": True, "results": [], "msg": "No items in the list"}
 
 
-def group(name, role, count):
-    return {"name": name, "role": role, "kind": role, "node_count": count}
-
-
-def analysis(core=3, task=2):
-    return {"id": "c-1", "name": "analytics", "cluster_type": "analysis", "state": "running", "master_count": 2,
-            "core_count": core, "task_count": task,
-            "node_groups": [group("master_node_default_group", "master", 2), group("core_node_analysis_group", "core", core),
-                            group("task_node_analysis_group", "task", task)]}
-
-
-LAKE = {"id": "c-2", "name": "lake", "cluster_type": "custom", "state": "running", "master_count": 3, "core_count": 6,
-        "task_count": 1, "node_groups": [group("master_node_default_group", "master", 3), group("node_group_1", "custom", 6),
-                                         group("node_group_2", "task", 1)]}
+LAKE = info_cluster("custom", group("master_node_default_group", "master", 3), group("node_group_1", "custom", 6),
+                    group("node_group_2", "task", 1), id="c-2", name="lake")
 
 
 def info(cluster):

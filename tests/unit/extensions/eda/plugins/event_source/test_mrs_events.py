@@ -20,6 +20,7 @@ import pytest
 from ansible_collections.hwcloud.mrs.extensions.eda.plugins.event_source import mrs_events
 from ansible_collections.hwcloud.mrs.plugins.module_utils import _client
 from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.transport import Response
+from ansible_collections.hwcloud.mrs.tests.unit.doubles import details
 
 PROJECT = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
 SECRET = "SK-the-very-secret-value"
@@ -27,11 +28,8 @@ ARGS = {"endpoint": "http://127.0.0.1:9", "iam_endpoint": "http://127.0.0.1:9", 
         "secret_key": SECRET + "\n", "region": "cn-north-4", "retries": 2}
 
 
-def cluster(cid, name=None, state="running", scale="", stage=None, core=3, task=2):
-    groups = [{"GroupName": "master_node_default_group", "NodeNum": "2"}, {"GroupName": "core_node_analysis_group", "NodeNum": core},
-              {"GroupName": "task_node_analysis_group", "NodeNum": task}]
-    return {"clusterId": cid, "clusterName": name or cid, "clusterState": state, "scale": scale, "stageDesc": stage,
-            "nodeGroups": groups}
+def cluster(cid, name=None, task=2, **fields):
+    return details(cluster_id=cid, name=name or cid, task=task, **fields)
 
 
 def answer(status=200, body=None, headers=None, raw=None):
