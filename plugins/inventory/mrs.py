@@ -145,9 +145,10 @@ from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils import _client
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import (
-    ClusterParseError, _Fields, as_whole_number, host_kind, parse_cluster, parse_hosts)
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError, _Fields, as_whole_number, parse_cluster
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._hosts import parse_hosts
+from ansible_collections.hwcloud.mrs.plugins.module_utils._node_kinds import host_kind
 from ansible_collections.hwcloud.mrs.plugins.module_utils._nodes import parse_node_details
 from ansible_collections.hwcloud.mrs.plugins.module_utils._paging import cluster_node_total
 
