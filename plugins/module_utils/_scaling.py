@@ -61,12 +61,14 @@ class Outcome:
     cluster at the end of a successful run. ``order_id``: the order a prepaid group's v2 expand answered
     (its nodes come once it is paid, so the task did not wait). ``order_unknown``: a v2 expand of a group that may be
     prepaid was accepted with an answer that carries no ``order_id`` and no scale showed after it, so an order may
-    wait to be paid (its id unknown).
+    wait to be paid (its id unknown). ``hosts``: the host list the plan was made with (``Host`` tuple; None when the plan
+    needed none).
     """
 
     def __init__(self, plan=None, planned_on=None, final=None, applied=False, polls=0, cluster_id=None):
         self.plan = plan
         self.planned_on = planned_on
+        self.hosts = None
         self.final = final
         self.applied = applied
         self.sent = False
@@ -165,7 +167,7 @@ class NodeScaler:
                 view = self._wait(cluster_id, idle_evaluator())
             hosts, nodes = self._lists(cluster_id, view, request)
             plan = plan_resize(view, request, hosts, nodes)
-            outcome.plan, outcome.planned_on = plan, view
+            outcome.plan, outcome.planned_on, outcome.hosts = plan, view, hosts
             if plan.changed:
                 # Only a change pays for the policy read (a no-op stays one request); check mode reads it too, so the
                 # prediction is true. Read once per task, even when a busy refusal makes it plan again.
