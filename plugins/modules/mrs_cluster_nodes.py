@@ -134,7 +134,7 @@ options:
       - Each id is well-formed (as O(cluster_id)) and appears once.
       - An id counts as already gone only when the host list shows every Task node of the group; otherwise the task fails.
       - When no id given is among the cluster's hosts, nothing is removed and the task returns C(ok) with a warning
-        naming the ids and the nodes the Task group holds: a typo would otherwise pass silently as "already gone".
+        naming the ids and the nodes the Task group holds, so that a typo does not pass silently as "already gone".
     type: list
     elements: str
   task_node_info:
