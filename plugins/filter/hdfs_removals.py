@@ -133,16 +133,10 @@ NOT_PASSED = object()
 def hdfs_removals(cluster, steps, limit=None, nodes=NOT_PASSED, names=None, label=None):
     """The planner's ``hdfs_removals`` and ``check_hdfs_removals`` of the plan (see DOCUMENTATION); every rule is the
     planner's, this only shapes the arguments and the answer."""
-    if not isinstance(cluster, dict) or not isinstance(cluster.get("node_groups"), list) or not isinstance(steps, list) \
-            or not all(isinstance(move, dict) for move in steps):
-        raise AnsibleFilterError("hdfs_removals: give a cluster as mrs_cluster_info returns it and the steps scale_steps returned")
-    if names is not None and not isinstance(names, dict):
-        raise AnsibleFilterError("hdfs_removals: names must be a dictionary")
+    _check_shapes(cluster, steps, names)
     names = dict((str(key), str(value)) for key, value in (names or {}).items())
     names.setdefault("removal_limit", "limit")
-    nodes = cluster.get("nodes") if nodes is NOT_PASSED else nodes
-    if nodes is not None and (not isinstance(nodes, list) or not all(isinstance(node, dict) for node in nodes)):
-        raise AnsibleFilterError("hdfs_removals: nodes must be the node list mrs_cluster_info returns (include_nodes)")
+    nodes = _node_list(cluster.get("nodes") if nodes is NOT_PASSED else nodes)
     try:
         view = view_of_info(cluster)
         removals = planned_removals(view, steps, nodes)
@@ -158,6 +152,22 @@ def hdfs_removals(cluster, steps, limit=None, nodes=NOT_PASSED, names=None, labe
     return {"removed": sum(item["removed"] for item in counted),
             "needs_nodes": nodes is None and any(item["holds_hdfs"] is None for item in removals),
             "groups": removals, "refusal": refusal}
+
+
+def _check_shapes(cluster, steps, names):
+    """The filter's own arguments: a cluster as mrs_cluster_info returns it, the steps of scale_steps, a names mapping."""
+    if not isinstance(cluster, dict) or not isinstance(cluster.get("node_groups"), list) or not isinstance(steps, list) \
+            or not all(isinstance(move, dict) for move in steps):
+        raise AnsibleFilterError("hdfs_removals: give a cluster as mrs_cluster_info returns it and the steps scale_steps returned")
+    if names is not None and not isinstance(names, dict):
+        raise AnsibleFilterError("hdfs_removals: names must be a dictionary")
+
+
+def _node_list(nodes):
+    """``nodes`` when it is a node list as mrs_cluster_info returns it (include_nodes), or None (not read)."""
+    if nodes is not None and (not isinstance(nodes, list) or not all(isinstance(node, dict) for node in nodes)):
+        raise AnsibleFilterError("hdfs_removals: nodes must be the node list mrs_cluster_info returns (include_nodes)")
+    return nodes
 
 
 class FilterModule:

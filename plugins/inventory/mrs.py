@@ -145,9 +145,10 @@ from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils import _client
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import (
-    ClusterParseError, _Fields, as_whole_number, host_kind, parse_cluster, parse_hosts)
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError, _Fields, as_whole_number, parse_cluster
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._hosts import parse_hosts
+from ansible_collections.hwcloud.mrs.plugins.module_utils._node_kinds import host_kind
 from ansible_collections.hwcloud.mrs.plugins.module_utils._nodes import parse_node_details
 from ansible_collections.hwcloud.mrs.plugins.module_utils._paging import cluster_node_total
 
@@ -181,6 +182,18 @@ def unknown_options(config):
 
 def check_options(regions, region, project_id, endpoint, hostnames, tags):
     """The regions to read; fail naming the option for a combination that cannot work."""
+    regions = _regions(regions, region, project_id, endpoint)
+    if not hostnames:
+        raise InventoryError("hostnames: give at least one of name, private_ip, resource_id")
+    for key, value in (tags or {}).items():
+        if not _usable_tag(key, value):
+            raise InventoryError("tags: %r: keys must be non-empty text and neither keys nor values may contain '*' or ','" % (key,))
+    return regions
+
+
+def _regions(regions, region, project_id, endpoint):
+    """``regions``, else ``region``, else [None] (the endpoint's own); ``project_id`` and ``endpoint`` name one region's,
+    so they are refused with several."""
     regions = [text for text in (regions or []) if text] or ([region] if region else [None])
     if len(set(regions)) != len(regions):
         raise InventoryError("regions: lists a region twice: %s" % ", ".join(regions))
@@ -189,12 +202,17 @@ def check_options(regions, region, project_id, endpoint, hostnames, tags):
                              "up in IAM per region)")
     if len(regions) > 1 and endpoint:
         raise InventoryError("endpoint: is the endpoint of one region; with several regions leave it unset")
-    if not hostnames:
-        raise InventoryError("hostnames: give at least one of name, private_ip, resource_id")
-    for key, value in (tags or {}).items():
-        if not isinstance(key, str) or not key or re.search(r"[*,]", key) or (value is not None and re.search(r"[*,]", str(value))):
-            raise InventoryError("tags: %r: keys must be non-empty text and neither keys nor values may contain '*' or ','" % (key,))
     return regions
+
+
+_TAG_FILTER_SEPARATORS = re.compile(r"[*,]")
+
+
+def _usable_tag(key, value):
+    """Whether the cluster list can filter on this tag: a non-empty text key, and neither key nor value holding the
+    characters the filter uses ('*', ',')."""
+    texts = [key] + ([str(value)] if value is not None else [])
+    return isinstance(key, str) and bool(key) and not any(_TAG_FILTER_SEPARATORS.search(text) for text in texts)
 
 
 def parse_tags_text(text):
@@ -214,29 +232,37 @@ def select_clusters(clusters, wanted, states):
 
     An entry without its id cannot be selected or skipped knowingly: it fails, never silently left out.
     """
-    chosen, warnings, missing = [], [], []
+    usable = _with_ids(clusters)
     states = set(states or [])
-    usable = []
+    if not wanted:
+        return [cluster for cluster in usable if _in_states(cluster, states)], [], []
+    chosen, warnings, missing = [], [], []
+    for entry in wanted:
+        matches = [cluster for cluster in usable if entry in (cluster.get("clusterId"), cluster.get("clusterName"))]
+        if not matches:
+            missing.append(entry)
+        for cluster in matches:
+            if not _in_states(cluster, states):
+                warnings.append("cluster %s (%s) is %s, not one of cluster_states (%s): skipped"
+                                % (cluster.get("clusterName"), cluster["clusterId"], cluster.get("clusterState"),
+                                   ", ".join(sorted(states))))
+            elif cluster not in chosen:
+                chosen.append(cluster)
+    return chosen, warnings, missing
+
+
+def _with_ids(clusters):
+    """The listed clusters, each with its id; an entry without one fails the inventory."""
     for index, cluster in enumerate(clusters):
         if not (isinstance(cluster, dict) and cluster.get("clusterId")):
             raise InventoryError("the cluster list's entry %d has no clusterId; no inventory is made from a list that leaves a "
                                  "cluster out" % index)
-        usable.append(cluster)
-    if wanted:
-        for entry in wanted:
-            matches = [cluster for cluster in usable if entry in (cluster.get("clusterId"), cluster.get("clusterName"))]
-            if not matches:
-                missing.append(entry)
-            for cluster in matches:
-                if states and cluster.get("clusterState") not in states:
-                    warnings.append("cluster %s (%s) is %s, not one of cluster_states (%s): skipped"
-                                    % (cluster.get("clusterName"), cluster["clusterId"], cluster.get("clusterState"),
-                                       ", ".join(sorted(states))))
-                elif cluster not in chosen:
-                    chosen.append(cluster)
-    else:
-        chosen = [cluster for cluster in usable if not states or cluster.get("clusterState") in states]
-    return chosen, warnings, missing
+    return list(clusters)
+
+
+def _in_states(cluster, states):
+    """Whether ``cluster_states`` (``states``, a set; empty: any state) lets the cluster in."""
+    return not states or cluster.get("clusterState") in states
 
 
 def _hosts(raw_hosts):
@@ -441,45 +467,54 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return client
 
     def _read(self, regions):
+        """The entries (``_entry``) of every selected cluster of every region; a ``clusters`` entry no region has fails."""
         entries = []
         wanted = self.get_option("clusters")
         found = set()
         for region in regions:
-            client = self._client(region)
-            where = "region %s" % region if region else "the endpoint %s" % client.endpoint
-            try:
-                tags = self.get_option("tags")
-                listed = client.list_tagged_clusters(tags) if tags else client.list_clusters()
-            except MrsError as error:
-                raise AnsibleParserError("hwcloud.mrs.mrs, %s: cannot list the clusters: %s" % (where, _plain(error)))
-            try:
-                chosen, warnings, missing = select_clusters(listed, wanted, self.get_option("cluster_states"))
-            except MrsError as error:
-                raise AnsibleParserError("hwcloud.mrs.mrs, %s: %s" % (where, _plain(error)))
+            region_entries, missing = self._read_region(region, wanted)
+            entries.extend(region_entries)
             found.update(entry for entry in wanted if entry not in missing)
-            for warning in warnings:
-                self.display.warning("hwcloud.mrs.mrs, %s: %s" % (where, warning))
-            for cluster in chosen:
-                label = "cluster %s (%s) in %s" % (cluster.get("clusterName"), cluster["clusterId"], where)
-                try:
-                    view = parse_cluster(cluster)
-                    # the hosts and nodes of an idle cluster must be as many as its counts (Master included) say
-                    expected = cluster_node_total(view)
-                except MrsError as error:
-                    raise AnsibleParserError("hwcloud.mrs.mrs, %s: its entry in the cluster list cannot be read: %s"
-                                             % (label, _plain(error)))
-                try:
-                    hosts = client.list_hosts(cluster["clusterId"], expected=expected)
-                    nodes = client.list_nodes(cluster["clusterId"], ecs_detail=True, expected=expected)
-                except MrsError as error:
-                    raise AnsibleParserError("hwcloud.mrs.mrs, %s: cannot read its hosts: %s" % (label, _plain(error)))
-                summary = dict((key, cluster.get(key)) for key in ("clusterId", "clusterName", "clusterState", "tags"))
-                entries.append(dict(region=region, cluster=summary, kinds=view.group_kinds(), hosts=hosts, nodes=nodes))
         missing = [entry for entry in wanted if entry not in found]
         if missing:
             raise AnsibleParserError("clusters: no cluster has the id or name %s in %s (given: %s)"
                                      % (", ".join(missing), ", ".join(str(region) for region in regions), ", ".join(wanted)))
         return entries
+
+    def _read_region(self, region, wanted):
+        """(entries of the region's selected clusters, the ``clusters`` entries that match none of its clusters)."""
+        client = self._client(region)
+        where = "region %s" % region if region else "the endpoint %s" % client.endpoint
+        try:
+            tags = self.get_option("tags")
+            listed = client.list_tagged_clusters(tags) if tags else client.list_clusters()
+        except MrsError as error:
+            raise AnsibleParserError("hwcloud.mrs.mrs, %s: cannot list the clusters: %s" % (where, _plain(error)))
+        try:
+            chosen, warnings, missing = select_clusters(listed, wanted, self.get_option("cluster_states"))
+        except MrsError as error:
+            raise AnsibleParserError("hwcloud.mrs.mrs, %s: %s" % (where, _plain(error)))
+        for warning in warnings:
+            self.display.warning("hwcloud.mrs.mrs, %s: %s" % (where, warning))
+        return [self._entry(client, region, where, cluster) for cluster in chosen], missing
+
+    @staticmethod
+    def _entry(client, region, where, cluster):
+        """One cluster's entry {region, cluster, kinds, hosts, nodes} (raw answers, as the cache keeps them)."""
+        label = "cluster %s (%s) in %s" % (cluster.get("clusterName"), cluster["clusterId"], where)
+        try:
+            view = parse_cluster(cluster)
+            # the hosts and nodes of an idle cluster must be as many as its counts (Master included) say
+            expected = cluster_node_total(view)
+        except MrsError as error:
+            raise AnsibleParserError("hwcloud.mrs.mrs, %s: its entry in the cluster list cannot be read: %s" % (label, _plain(error)))
+        try:
+            hosts = client.list_hosts(cluster["clusterId"], expected=expected)
+            nodes = client.list_nodes(cluster["clusterId"], ecs_detail=True, expected=expected)
+        except MrsError as error:
+            raise AnsibleParserError("hwcloud.mrs.mrs, %s: cannot read its hosts: %s" % (label, _plain(error)))
+        summary = dict((key, cluster.get(key)) for key in ("clusterId", "clusterName", "clusterState", "tags"))
+        return dict(region=region, cluster=summary, kinds=view.group_kinds(), hosts=hosts, nodes=nodes)
 
     # ----------------------------------------------------------------------------- populating
 

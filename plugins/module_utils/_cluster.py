@@ -5,22 +5,16 @@
 """The MRS cluster as plain data, parsed from the v1.1 API responses.
 
 Pure: no I/O, no clock. ``parse_cluster`` takes the value of the ``cluster`` key of
-``GET /v1.1/{project_id}/cluster_infos/{cluster_id}``; ``parse_hosts`` takes the ``hosts`` list of
-``GET /v1.1/{project_id}/clusters/{cluster_id}/hosts``.
+``GET /v1.1/{project_id}/cluster_infos/{cluster_id}`` (or an entry of the cluster list).
 
 The API is loose about types and key casing: node counts arrive as strings (``"3"``), node-group
 keys are PascalCase in current responses and camelCase in older documents. Every key is therefore
 read case-insensitively and with underscores ignored (``GroupName``, ``groupName`` and
 ``group_name`` are the same key), and every count is converted to an int or refused.
 
-Node groups have a role, read from what the answer says, in one place (``_group_roles``): ``task`` for a group
-listed in ``taskNodeGroups`` whatever its name; ``master`` for the Master group (``master_node_*``, the name MRS gives
-it on every cluster type). The other groups of an analysis, streaming or mixed cluster have the names MRS gives each
-type (``core_node_analysis_group``, ``task_node_streaming_group``...), which say their kind there: ``core`` or ``task``.
-A custom cluster (MRS 3.x) names its groups freely, so there a name never decides a kind: every group that is neither
-Master nor listed in ``taskNodeGroups`` is ``custom`` (a Core-kind group whose HDFS data, if any, its nodes tell),
-``task_node_hdfs`` included. The cluster type comes from ``clusterType`` (0 analysis, 1 streaming, 2 mixed, 3 custom);
-an answer without it is read as a custom cluster's when it lists a group not named as MRS names the default groups.
+Node groups have a role (``master``, ``core``, ``task`` or ``custom``), read from what the answer says
+(``taskNodeGroups``, ``clusterType``) by the one reading of a kind, ``_node_kinds.group_roles``. The cluster type comes
+from ``clusterType`` (0 analysis, 1 streaming, 2 mixed, 3 custom). The host list is ``_hosts``'s.
 
 ``billingType`` is read in both documented forms (``billing_mode``): ``11`` / yearly/monthly (prepaid) and ``12`` /
 pay-per-use (``Metered``); any other value, or none, is unknown, never taken for pay-per-use.
@@ -44,6 +38,7 @@ from dataclasses import asdict, dataclass
 from typing import Optional, Tuple
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._node_kinds import custom_layout, group_roles
 
 SCALING_STATES = ('scaling-out', 'scaling-in')
 FAILURE_STATES = ('failed', 'abnormal', 'terminated', 'terminating', 'frozen')
@@ -56,15 +51,7 @@ PAY_PER_USE_BILLING_CODES = ('12',)
 PREPAID_BILLING_WORDS = ('yearly', 'monthly', 'on-period', 'prepaid')
 PAY_PER_USE_BILLING_WORDS = ('metered', 'on-quantity', 'on-demand', 'pay-per-use', 'postpaid')
 
-_GROUP_NAME_PREFIXES = (
-    ('master_node_', 'master'),
-    ('core_node_', 'core'),
-    ('task_node_', 'task'),
-)
-
-
 CLUSTER_TYPES = ('analysis', 'streaming', 'mixed', 'custom')  # clusterType 0, 1, 2, 3
-ROLES = ('master', 'core', 'task', 'custom')
 
 
 class ClusterParseError(MrsError, ValueError):
@@ -153,27 +140,6 @@ def billing_mode(value):
     return None
 
 
-def role_from_group_name(group_name):
-    """``master``/``core``/``task`` from the MRS naming convention, else ``custom``.
-
-    The names of the default groups only: what a name says where the answer says nothing else (a cluster read from
-    counts alone, a host without its group). A cluster answer's groups take their roles from ``_group_roles``."""
-    lowered = (group_name or '').lower()
-    for prefix, role in _GROUP_NAME_PREFIXES:
-        if lowered.startswith(prefix):
-            return role
-    return 'custom'
-
-
-def role_from_host_type(host_type):
-    """Hosts report types such as ``Master``, ``CoreNode``, ``Analysis_Core`` or ``Streaming_Task``."""
-    lowered = (host_type or '').lower()
-    for role in ('master', 'core', 'task'):
-        if role in lowered:
-            return role
-    return 'custom'
-
-
 @dataclass(frozen=True)
 class NodeGroup:
     name: str
@@ -230,46 +196,6 @@ def _group_names(lists, only=None):
     return names
 
 
-def custom_layout(cluster_type, names, task_names=None):
-    """Whether the groups are a custom cluster's: ``clusterType`` says so, or, in an answer without it, a group is not
-    named as MRS names the default groups (``master_node_*``, ``core_node_*``, ``task_node_*``), or the Task groups the
-    answer lists (``task_names``, None when it lists none) are not the ``task_node_*`` ones: names that contradict the
-    answer's own lists are a custom cluster's, whose names say nothing."""
-    if cluster_type is not None:
-        return cluster_type == 'custom'
-    if any(role_from_group_name(name) == 'custom' for name in names):
-        return True
-    if task_names is None:
-        return False
-    listed = set(task_names)
-    return any((role_from_group_name(name) == 'task') != (name in listed) for name in names
-               if role_from_group_name(name) != 'master')
-
-
-def _group_roles(cluster_type, lists):
-    """(role_of(name), whether the answer says which groups are Task groups): the one reading of a group's kind.
-
-    ``taskNodeGroups`` lists the Task groups whatever their names; the Master group is named ``master_node_*`` on every
-    type. On an analysis, streaming or mixed cluster the other names are the ones MRS gives that type, and say the kind.
-    On a custom cluster they say nothing: a group that is neither Master nor listed in ``taskNodeGroups`` is ``custom``
-    (MRS counts it as a Core-kind group; whether it holds HDFS data its nodes tell), whatever its name. Without
-    ``taskNodeGroups`` a custom cluster's Task groups are not known, so they are ``custom`` too: the reading under which
-    no HDFS rule is lost.
-    """
-    task_names = _group_names(lists, 'taskNodeGroups')
-    tasks = frozenset(task_names or ())
-    custom = custom_layout(cluster_type, _group_names(lists), task_names)
-
-    def role_of(name):
-        if name in tasks:
-            return 'task'
-        by_name = role_from_group_name(name)
-        if by_name == 'master' or not custom:
-            return by_name
-        return 'custom'
-    return role_of, task_names is not None
-
-
 def _parse_node_groups(fields, cluster_type=None):
     """(groups, listed): ``nodeGroups`` holds every group; ``taskNodeGroups`` repeats the Task ones (and may be all there is).
 
@@ -279,9 +205,9 @@ def _parse_node_groups(fields, cluster_type=None):
     """
     groups, where = [], {}
     lists = _raw_group_lists(fields)
-    role_of, tasks_listed = _group_roles(cluster_type, lists)
-    custom = custom_layout(cluster_type, _group_names(lists), _group_names(lists, 'taskNodeGroups'))
-    listed = tasks_listed or (not custom and any(raw for key, raw in lists))
+    names, task_names = _group_names(lists), _group_names(lists, 'taskNodeGroups')
+    role_of = group_roles(cluster_type, names, task_names)
+    listed = task_names is not None or (not custom_layout(cluster_type, names, task_names) and any(raw for key, raw in lists))
     for key, raw_groups in lists:
         for index, raw_group in enumerate(raw_groups):
             here = 'cluster.%s[%d]' % (key, index)
@@ -352,8 +278,8 @@ class ClusterView:
                              [group.name for group in self.node_groups if group.role == 'task'] if self.node_groups else None)
 
     def group_kinds(self):
-        """What ``host_kind`` needs from this answer, JSON-safe (the inventory caches it): every listed group's role, the
-        one reading of ``_group_roles``, and whether the cluster is custom (its group names say no kind)."""
+        """What ``_node_kinds.host_kind`` needs from this answer, JSON-safe (the inventory caches it): every listed group's
+        role, the one reading of ``group_roles``, and whether the cluster is custom (its group names say no kind)."""
         return {'custom': self.is_custom, 'groups': dict((group.name, group.role) for group in self.node_groups)}
 
     def resizable_total(self):
@@ -536,63 +462,3 @@ def _check_total(fields, groups, master, core, task):
         raise ClusterParseError('cluster.totalNodeNum is %d but the groups have %d nodes (Master %d, Core %d, Task %d): '
                                 'the answer contradicts itself or lacks a group'
                                 % (total, master + core + task, master, core, task))
-
-
-@dataclass(frozen=True)
-class Host:
-    id: str
-    name: str
-    ip: Optional[str]
-    status: Optional[str]
-    type: Optional[str]
-    node_group: Optional[str]
-    role: str
-
-
-def _host_role(node_group, host_type):
-    """Without a cluster answer: a default group's name (``master_node_*``, ``core_node_*``, ``task_node_*``) is the better
-    witness; the host type is the fallback (older APIs lack the name)."""
-    role = role_from_group_name(node_group)
-    return role if role != 'custom' else role_from_host_type(host_type)
-
-
-def host_kind(node_group, host_type, kinds=None):
-    """A host's kind (``Host.role``; the inventory's ``mrs_kind``): ``master``, ``core``, ``task`` or ``custom``.
-
-    ``kinds`` is ``ClusterView.group_kinds()`` of the host's cluster. A host of a group the answer lists has that group's
-    role (``_group_roles``: ``taskNodeGroups``, ``clusterType``, never a custom group's name); where the role is
-    ``custom`` (a custom cluster's group neither Master nor a listed Task group), the host's own type says which
-    (``Core``), else it stays ``custom``. A group the answer does not list is read by its host type on a custom cluster,
-    whose names say nothing, and as without ``kinds`` elsewhere. Without ``kinds`` (no cluster answer was read):
-    ``_host_role``, a default group's name, then the host type.
-    """
-    if not kinds:
-        return _host_role(node_group, host_type)
-    role = (kinds.get('groups') or {}).get(node_group)
-    if role not in (None, 'custom'):
-        return role
-    if role is None and not kinds.get('custom'):
-        return _host_role(node_group, host_type)
-    return role_from_host_type(host_type)
-
-
-def parse_hosts(raw_hosts, kinds=None):
-    """Turn the ``hosts`` list of the host-list response into a tuple of ``Host``; ``kinds`` (``ClusterView.group_kinds``)
-    gives each host its group's kind as the cluster answer reads it (``host_kind``)."""
-    if not isinstance(raw_hosts, list):
-        raise ClusterParseError('hosts: expected a list, got %s' % type(raw_hosts).__name__)
-    hosts = []
-    for index, raw_host in enumerate(raw_hosts):
-        fields = _Fields(raw_host, 'hosts[%d]' % index)
-        node_group = fields.text('node_group_name', None)
-        host_type = fields.text('type', None)
-        hosts.append(Host(
-            id=fields.required_text('id'),
-            name=fields.text('name'),
-            ip=fields.text('ip', None),
-            status=fields.text('status', None),
-            type=host_type,
-            node_group=node_group,
-            role=host_kind(node_group, host_type, kinds),
-        ))
-    return tuple(hosts)

@@ -125,6 +125,15 @@ class MrsError(Exception):
             self.parameter = parameter
 
 
+def with_context(error, message):
+    """``error`` again, with ``message`` (its own text with the context added) for its text: a new error of the same class
+    holding the same attributes (``code``, ``status``, ``parameter``... what callers and ``fail_from_error`` read), to be
+    raised ``from error``. The one way to add context; an error already raised is never rewritten."""
+    added = type(error).__new__(type(error), message)
+    added.__dict__.update(vars(error))
+    return added
+
+
 class TransientError(MrsError):
     """A failure that may pass on its own: a wait keeps polling through it until its deadline."""
 

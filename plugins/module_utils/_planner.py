@@ -17,7 +17,7 @@ Two APIs resize a node group, and ``resolve_node_group`` picks one from the clus
   of a custom cluster, every group of a mixed cluster (two of each kind, which the default names cannot tell
   apart), any group the v1.1 document does not name. This is what Huawei's Terraform provider moved to.
 
-A group's kind is the cluster view's (``_cluster._group_roles``: ``taskNodeGroups`` and ``clusterType``), never a
+A group's kind is the cluster view's (``_node_kinds.group_roles``: ``taskNodeGroups`` and ``clusterType``), never a
 custom group's name. Limits, one place each: MAX_CORE_TASK_NODES over every non-Master group; MIN_CORE_NODES for a
 group that holds HDFS data (``hdfs_evidence``: every Core group, and a custom group whose nodes run the HDFS
 DataNode or cannot say, read from the v2 node list; see ``nodes_needed``), which is also the role's removal guard
@@ -35,9 +35,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import Optional, Tuple
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterView, NodeGroup, as_whole_number, role_from_group_name
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterView, NodeGroup, as_whole_number
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._limits import MAX_CORE_TASK_NODES
+from ansible_collections.hwcloud.mrs.plugins.module_utils._node_kinds import role_from_group_name
 from ansible_collections.hwcloud.mrs.plugins.module_utils._nodes import parse_nodes
 from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import normal_held
 
@@ -419,7 +420,7 @@ def host_kind(view, host):
 
 def _host_kind(view, host):
     """A host's kind: its group's, as the cluster answer says it, when the host names a group the answer lists; else what
-    the host list says (``Host.role``, ``_cluster.host_kind``)."""
+    the host list says (``Host.role``, ``_node_kinds.host_kind``)."""
     group = view.group(host.node_group) if host.node_group else None
     return group.role if group is not None else host.role
 

@@ -20,11 +20,13 @@ import time
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.call import ResizeOutcomeUnknown
 from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.retry import backoff
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import PAY_PER_USE, ClusterParseError, parse_cluster, parse_hosts
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import BUSY_CODES, MrsApiError, MrsError, TransientError, known_code
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import PAY_PER_USE, ClusterParseError, parse_cluster
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import BUSY_CODES, MrsApiError, MrsError, TransientError, known_code, with_context
+from ansible_collections.hwcloud.mrs.plugins.module_utils._hosts import parse_hosts
+from ansible_collections.hwcloud.mrs.plugins.module_utils._lookup import find_cluster
 from ansible_collections.hwcloud.mrs.plugins.module_utils._paging import cluster_node_total, group_node_total
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
-    V2, check_policy, hosts_needed, node_list_group, one_live_cluster, plan_resize, policy_group)
+    V2, check_policy, hosts_needed, node_list_group, plan_resize, policy_group)
 from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import list_policies
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import (
     AGAINST, BEYOND, DONE, PARTIAL, PENDING, REACHED, UNCHANGED, WaitError, WaitTimeout, describe, idle_evaluator,
@@ -59,12 +61,14 @@ class Outcome:
     cluster at the end of a successful run. ``order_id``: the order a prepaid group's v2 expand answered
     (its nodes come once it is paid, so the task did not wait). ``order_unknown``: a v2 expand of a group that may be
     prepaid was accepted with an answer that carries no ``order_id`` and no scale showed after it, so an order may
-    wait to be paid (its id unknown).
+    wait to be paid (its id unknown). ``hosts``: the host list the plan was made with (``Host`` tuple; None when the plan
+    needed none).
     """
 
     def __init__(self, plan=None, planned_on=None, final=None, applied=False, polls=0, cluster_id=None):
         self.plan = plan
         self.planned_on = planned_on
+        self.hosts = None
         self.final = final
         self.applied = applied
         self.sent = False
@@ -89,25 +93,25 @@ class NodeScaler:
 
     def __init__(self, client, wait=True, timeout=3600.0, check_mode=False, clock=time.monotonic, sleep=time.sleep, delays=None,
                  jitter=random.random):
+        """Holds its settings only: the run's deadline starts with ``converge`` (``_start``), and nothing is set on the
+        client before then."""
         self.client = client
         self.wait = wait
         self.check_mode = check_mode
+        self._timeout = timeout
         self._clock = clock
         self._sleep = sleep
         self._delays = delays
         self._jitter = jitter
-        self._deadline = clock() + timeout
-        # The client caps its own retries and timeouts by the same deadline.
-        self.client.deadline = self._deadline
+        self._deadline = None
         self._polls = 0
         self._outcome = Outcome()
 
-    def find_cluster(self, cluster_name):
-        """The one live cluster with exactly this name, as the cluster list shows it (the rule: ``one_live_cluster``)."""
-        found = [(raw, parse_cluster(raw)) for raw in self.client.list_clusters(cluster_name=cluster_name)
-                 if isinstance(raw, dict) and raw.get("clusterName") == cluster_name]
-        view = one_live_cluster([view for _raw, view in found], cluster_name, self.client.project_id)
-        return next(raw for raw, seen in found if seen is view)
+    def _start(self):
+        """The run's deadline, ``timeout`` seconds from now: the waits end by it, and the client caps its own retries and
+        timeouts by the same deadline."""
+        self._deadline = self._clock() + self._timeout
+        self.client.deadline = self._deadline
 
     def read(self, cluster_id):
         view = parse_cluster(self.client.get_cluster(cluster_id))
@@ -123,9 +127,9 @@ class NodeScaler:
         try:
             return list_policies(self.client, cluster_id)
         except MrsError as error:
-            error.args = ("reading the cluster's auto-scaling policies failed: %s. Nothing was resized: a resize of a group whose "
-                          "policy is enabled is refused or undone, so the task does not go on without knowing" % (error,),)
-            raise error
+            raise with_context(error, "reading the cluster's auto-scaling policies failed: %s. Nothing was resized: a resize of a "
+                               "group whose policy is enabled is refused or undone, so the task does not go on without knowing"
+                               % (error,)) from error
 
     def converge(self, cluster_id, request, listed=None, cluster_name=None):
         """Bring the group to the request; return an ``Outcome`` or raise ``ScaleFailed`` (never anything else of ours).
@@ -133,10 +137,11 @@ class NodeScaler:
         Give ``cluster_id``, or ``cluster_name`` to find it through the cluster list. ``listed``: the
         cluster as the list showed it a moment ago; it spares the first read when it has node groups.
         """
+        self._start()
         self._outcome = outcome = Outcome(cluster_id=cluster_id)
         try:
             if cluster_id is None:
-                listed = self.find_cluster(cluster_name)
+                listed = find_cluster(self.client, cluster_name)
                 outcome.cluster_id = cluster_id = parse_cluster(listed).cluster_id
             return self._converge(cluster_id, request, listed, outcome)
         except MrsError as error:
@@ -162,7 +167,7 @@ class NodeScaler:
                 view = self._wait(cluster_id, idle_evaluator())
             hosts, nodes = self._lists(cluster_id, view, request)
             plan = plan_resize(view, request, hosts, nodes)
-            outcome.plan, outcome.planned_on = plan, view
+            outcome.plan, outcome.planned_on, outcome.hosts = plan, view, hosts
             if plan.changed:
                 # Only a change pays for the policy read (a no-op stays one request); check mode reads it too, so the
                 # prediction is true. Read once per task, even when a busy refusal makes it plan again.
@@ -236,15 +241,13 @@ class NodeScaler:
         """Sleep a jittered, growing pause after the ``refusals``-th busy answer (any of BUSY_CODES), then read the cluster
         again."""
         if refusals > BUSY_RETRIES:
-            error.args = ("%s. The resize was refused as busy %d times although the cluster looked idle; nothing was applied. "
-                          "Check what else operates on this cluster." % (error, refusals),)
-            raise error
+            raise with_context(error, "%s. The resize was refused as busy %d times although the cluster looked idle; nothing was "
+                               "applied. Check what else operates on this cluster." % (error, refusals)) from error
         pause = backoff(refusals - 1, BUSY_FIRST_PAUSE, BUSY_MAX_PAUSE, self._jitter)
         left = self._deadline - self._clock()
         if pause >= left:
-            error.args = ("%s. The resize was refused as busy; the next try would come after wait_timeout, so the task stops "
-                          "here; nothing was applied." % (error,),)
-            raise error
+            raise with_context(error, "%s. The resize was refused as busy; the next try would come after wait_timeout, so the "
+                               "task stops here; nothing was applied." % (error,)) from error
         self._sleep(pause)
         return self.read(cluster_id)
 

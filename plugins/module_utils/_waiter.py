@@ -236,6 +236,17 @@ class ResizeEvaluator:
     def _ended(self, count):
         return where_it_ended(self._before_count, self.target, count, self.node_group)
 
+    def _scaling_error(self, view, count, where):
+        """Why a cluster that shows ``scaling-error`` failed this resize; None while that may still be the earlier failure
+        (no scale seen yet, the same ``stageDesc``, within the start window)."""
+        if self.scale_seen or not self._error_before or self._new_record(view):
+            moved = '' if count == self._before_count else ' (%s)' % self._ended(count)
+            return 'the scale failed%s: %s' % (moved, where)
+        if self._clock() - self._started >= self._start_window:
+            return ('no scale showed within %s s after MRS accepted the resize and the cluster still shows its earlier '
+                    'scaling-error, so the scale failed at once or never started: %s' % (seconds(self._start_window), where))
+        return None
+
     def __call__(self, view):
         count = view.count_of(self.node_group)
         if view.is_scaling or count != self._before_count:
@@ -246,12 +257,9 @@ class ResizeEvaluator:
             return FAILED, 'the cluster is no longer usable%s: %s' % (moved, where)
         if view.is_scaling:
             return PENDING, 'scaling: %s' % where
-        if view.scale == 'scaling-error' and (self.scale_seen or not self._error_before or self._new_record(view)):
-            moved = '' if count == self._before_count else ' (%s)' % self._ended(count)
-            return FAILED, 'the scale failed%s: %s' % (moved, where)
-        if view.scale == 'scaling-error' and self._clock() - self._started >= self._start_window:
-            return FAILED, ('no scale showed within %s s after MRS accepted the resize and the cluster still shows its earlier '
-                            'scaling-error, so the scale failed at once or never started: %s' % (seconds(self._start_window), where))
+        failure = self._scaling_error(view, count, where) if view.scale == 'scaling-error' else None
+        if failure is not None:
+            return FAILED, failure
         if view.state != 'running':
             return PENDING, 'waiting for the cluster to run: %s' % where
         if count == self.target:

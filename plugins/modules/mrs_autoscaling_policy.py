@@ -339,14 +339,14 @@ changes:
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.call import ResizeOutcomeUnknown
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, with_context
+from ansible_collections.hwcloud.mrs.plugins.module_utils._lookup import find_cluster
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import check_id, one_live_cluster
 from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import (
     LISTS, POLICY_NOT_FOUND, as_options, changes, check_target, check_whole, diff_view, disputed, from_options, held_policy,
     list_policies, matches, merge, normal_held, option_parts, pool_policies, request_body)
 from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_scope import check_one_enabled, check_task_group, target_group
-from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler
 
 TRIGGER_SPEC = dict(metric_name=dict(type="str"), metric_value=dict(type="raw"), comparison_operator=dict(type="str"),
                     evaluation_periods=dict(type="int"))
@@ -410,7 +410,7 @@ def locate(client, params):
     the list's entry does not describe the groups: a custom cluster's Task groups are those ``taskNodeGroups`` names)."""
     if params["cluster_id"] is not None:
         return one_live_cluster([parse_cluster(client.get_cluster(params["cluster_id"]))])
-    raw = NodeScaler(client).find_cluster(params["cluster_name"])
+    raw = find_cluster(client, params["cluster_name"])
     view = parse_cluster(raw)
     if not raw.get("nodeGroups") or ("taskNodeGroups" not in raw and view.is_custom):
         view = parse_cluster(client.get_cluster(view.cluster_id))
@@ -478,7 +478,10 @@ def write(client, result, pool, before, wanted):
         if wanted is None and error.code == POLICY_NOT_FOUND:  # gone since the read: another actor deleted it
             result.update(changed=False, changes=[])
             return None
-        raise explained(error, wanted)
+        explanation = explained(error, wanted)
+        if explanation is None:
+            raise
+        raise explanation from error
     if wanted is None:
         return None
     try:
@@ -512,12 +515,13 @@ def settle(client, result, pool, before, wanted, cause):
 
 
 def explained(error, wanted):
-    """MRS refused the write: where the sources disagree on a limit the policy is near, say so beside MRS's answer."""
+    """MRS refused the write: where the sources disagree on a limit the policy is near, the refusal saying so beside MRS's
+    answer; None when there is nothing to add."""
     notes = disputed(wanted) if wanted is not None and 400 <= (error.status or 0) < 500 else []
-    if notes:
-        error.args = ("%s. Where the sources disagree on a limit, this policy has: %s; MRS may hold the stricter limit "
-                      "(see the module's guide, docs/mrs_autoscaling_policy.md)" % (error.describe(), "; ".join(notes)),)
-    return error
+    if not notes:
+        return None
+    return with_context(error, "%s. Where the sources disagree on a limit, this policy has: %s; MRS may hold the stricter "
+                        "limit (see the module's guide, docs/mrs_autoscaling_policy.md)" % (error.describe(), "; ".join(notes)))
 
 
 def main():

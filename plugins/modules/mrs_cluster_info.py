@@ -339,8 +339,9 @@ clusters:
 
 from dataclasses import asdict
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError, parse_cluster, parse_hosts
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError, parse_cluster
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError, with_context
+from ansible_collections.hwcloud.mrs.plugins.module_utils._hosts import parse_hosts
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
 from ansible_collections.hwcloud.mrs.plugins.module_utils._nodes import parse_nodes
 from ansible_collections.hwcloud.mrs.plugins.module_utils._paging import cluster_node_total
@@ -377,8 +378,7 @@ def read_hosts(client, view):
     try:
         return client.list_hosts(view.cluster_id, expected=cluster_node_total(view))
     except MrsError as error:
-        error.args = ("cluster %s: reading its hosts (include_hosts) failed: %s" % (view.cluster_id, error),)
-        raise
+        raise with_context(error, "cluster %s: reading its hosts (include_hosts) failed: %s" % (view.cluster_id, error)) from error
 
 
 def read_nodes(client, view):
@@ -387,8 +387,7 @@ def read_nodes(client, view):
     try:
         return client.list_nodes(view.cluster_id, expected=cluster_node_total(view))
     except MrsError as error:
-        error.args = ("cluster %s: reading its v2 node list (include_nodes) failed: %s" % (view.cluster_id, error),)
-        raise
+        raise with_context(error, "cluster %s: reading its v2 node list (include_nodes) failed: %s" % (view.cluster_id, error)) from error
 
 
 def read_policies(client, view):
@@ -396,8 +395,8 @@ def read_policies(client, view):
     try:
         listed = list_policies(client, view.cluster_id)
     except MrsError as error:
-        error.args = ("cluster %s: reading its auto-scaling policies (include_policies) failed: %s" % (view.cluster_id, error),)
-        raise
+        raise with_context(error, "cluster %s: reading its auto-scaling policies (include_policies) failed: %s"
+                           % (view.cluster_id, error)) from error
     try:
         return group_policies(listed, [group.name for group in view.node_groups])
     except MrsError as error:
@@ -422,9 +421,8 @@ def cluster_result(view, hosts=None, nodes=None, policies=None):
         try:
             cluster["nodes"] = parse_nodes(nodes)
         except ClusterParseError as error:
-            error.args = ("cluster %s: the v2 node list (GET .../clusters/%s/nodes) cannot be read: %s; nothing is shown "
-                          "from a list that cannot be trusted" % (view.cluster_id, view.cluster_id, error),)
-            raise
+            raise with_context(error, "cluster %s: the v2 node list (GET .../clusters/%s/nodes) cannot be read: %s; nothing is "
+                               "shown from a list that cannot be trusted" % (view.cluster_id, view.cluster_id, error)) from error
     listed = set(group["name"] for group in cluster["node_groups"])
     unlisted = sorted(name for name in policies or () if name not in listed)
     return cluster, unlisted

@@ -133,6 +133,8 @@ options:
         the v2 shrink cannot choose the nodes, so O(server_ids) with any other group is refused before any write.
       - Each id is well-formed (as O(cluster_id)) and appears once.
       - An id counts as already gone only when the host list shows every Task node of the group; otherwise the task fails.
+      - When no id given is among the cluster's hosts, nothing is removed and the task returns C(ok) with a warning
+        naming the ids and the nodes the Task group holds, so that a typo does not pass silently as "already gone".
     type: list
     elements: str
   task_node_info:
@@ -355,7 +357,9 @@ server_ids:
   elements: str
   sample: [c9573435-7814-4b2c-9131-ad78b814414c]
 already_gone:
-  description: Ids from O(server_ids) that were not among the cluster's hosts, so already gone.
+  description:
+    - Ids from O(server_ids) that were not among the cluster's hosts, so already gone.
+    - When they are all the ids given, the task also warns, naming them and the nodes the Task group holds.
   returned: success
   type: list
   elements: str
@@ -422,7 +426,7 @@ import time
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
-    DATA_VOLUME_TYPES, ResizeRequest, check_id, check_text, check_wait_timeout, validate_request)
+    DATA_VOLUME_TYPES, ResizeRequest, check_id, check_text, check_wait_timeout, host_kind, validate_request)
 from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler, ScaleFailed, failure_advice, reached_count
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import WaitError, seconds
 
@@ -479,6 +483,24 @@ ORDER_LOST_WARNING = ("MRS accepted the expand of node group %s, but its answer 
                       "once it is paid, so the task did not wait for them and re-sent nothing. Look for an unpaid MRS order "
                       "in the Huawei Cloud console (Billing Center, Orders, Unpaid Orders), pay it, then run the task again: "
                       "it waits for the nodes")
+
+
+SHOWN_HOSTS = 10  # nodes a warning names before "and N more"
+
+
+def unmatched_ids_warning(outcome):
+    """The warning of a task none of whose ``server_ids`` is among the cluster's hosts (each gone already, or a typo): it
+    removed nothing, so it names the ids and what the Task group holds. None for any other outcome."""
+    plan = outcome.plan
+    if plan.changed or plan.server_ids or not plan.already_gone:
+        return None
+    tasks = sorted("%s (%s)" % (host.name, host.id) for host in outcome.hosts or () if host_kind(outcome.planned_on, host) == "task")
+    more = " and %d more" % (len(tasks) - SHOWN_HOSTS) if len(tasks) > SHOWN_HOSTS else ""
+    return ("server_ids: none of %s is a node of cluster %s, so nothing was removed. The Task group %s holds %d node%s%s%s. "
+            "If an earlier run removed them, that is expected; otherwise check the ids (hwcloud.mrs.mrs_cluster_info with "
+            "include_hosts: true lists each node's id)"
+            % (", ".join(plan.already_gone), outcome.cluster_id, plan.group_name or plan.node_group, plan.before,
+               "" if plan.before == 1 else "s", ": " + ", ".join(tasks[:SHOWN_HOSTS]) if tasks else "", more))
 
 
 def _group_fields(plan, given):
@@ -570,6 +592,9 @@ def main():
         module.warn(ORDER_WARNING % (outcome.plan.group_name, outcome.order_id))
     if outcome.order_unknown:
         module.warn(ORDER_LOST_WARNING % outcome.plan.group_name)
+    unmatched = unmatched_ids_warning(outcome)
+    if unmatched is not None:
+        module.warn(unmatched)
     result = summarise(outcome, time.monotonic() - started, params["node_group"])
     if not module._diff:
         del result["diff"]

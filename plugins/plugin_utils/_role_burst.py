@@ -101,9 +101,7 @@ def _plan(out, request, cluster, policies_read, pauses, grow, restore, restores,
     check_selector(request)
     if cluster is PASSED:
         return
-    info, refusal = read_cluster(cluster)
-    if refusal is not None:
-        raise Refusal(refusal)
+    info = read_cluster(cluster)
     if info is None:
         return
     try:

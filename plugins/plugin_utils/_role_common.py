@@ -144,15 +144,14 @@ def renamed(message, parameter, names):
 
 
 def read_cluster(registered):
-    """(cluster, refusal): the one cluster a mrs_cluster_info task with exactly_one registered, or why there is none. A failed
-    read says the module's message, naming the role's variables where it names the module's cluster options. (None, None)
-    when the read did not run."""
+    """The one cluster a mrs_cluster_info task with exactly_one registered; None when the read did not run. A failed read is
+    a Refusal saying the module's message, naming the role's variables where it names the module's cluster options."""
     message = failure(registered)
     if message is not None:
-        return None, renamed(message, registered.get("parameter"), dict((name, "cluster_scale_" + name) for name in CLUSTER_OPTIONS))
+        raise Refusal(renamed(message, registered.get("parameter"), dict((name, "cluster_scale_" + name) for name in CLUSTER_OPTIONS)))
     if not ran(registered):
-        return None, None
+        return None
     clusters = registered.get("clusters")
     if not isinstance(clusters, list) or len(clusters) != 1 or not isinstance(clusters[0], Mapping):
-        return None, "reading the cluster returned no cluster (got %s). %s" % (text(clusters)[:200], NOTHING_CHANGED)
-    return clusters[0], None
+        raise Refusal("reading the cluster returned no cluster (got %s). %s" % (text(clusters)[:200], NOTHING_CHANGED))
+    return clusters[0]

@@ -219,9 +219,7 @@ def _plan(out, request, cluster, nodes, policies_read, pauses, restores, check_m
     want = wanted(request)
     if cluster is PASSED:
         return
-    info, refusal = read_cluster(cluster)
-    if refusal is not None:
-        raise Refusal(refusal)
+    info = read_cluster(cluster)
     if info is None:
         return
     try:

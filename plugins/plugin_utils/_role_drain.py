@@ -11,8 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import Host
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._hosts import Host
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import host_kind, non_task_hosts, view_of_info
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils._role_common import (
     NOTHING_CHANGED, Refusal, check_seconds, check_selector, cluster_refusal, ran, read_cluster, text)
@@ -74,32 +74,39 @@ def _plan(out, request, cluster, removal, check_mode):
     check_seconds(request, "cluster_scale_wait_timeout")
     check_seconds(request, "cluster_scale_progress_interval")
     check_selector(request)
-    if cluster is PASSED:
-        return
-    info, refusal = read_cluster(cluster)
-    if refusal is not None:
-        raise Refusal(refusal)
+    info = None if cluster is PASSED else read_cluster(cluster)
     if info is None:
         return
-    try:
-        view, hosts = view_of_info(info), _hosts(info)
-        chosen, gone_ids, gone_names = _choose(view, hosts, ids, names)
-    except (MrsError, KeyError, TypeError) as error:
-        raise Refusal(cluster_refusal(error))
+    chosen, gone_ids, gone_names = _resolved(request, info, ids, names)
     gone = gone_ids + gone_names
-    if gone and not request.get("cluster_scale_drain_allow_missing"):
-        raise Refusal(_missing(view, info, hosts, gone_ids, gone_names))
     out.update(cluster_id=info.get("id"), server_ids=list(dict.fromkeys(host.id for host in chosen)), task_count=info.get("task_count"))
     if gone:
         out["warning"] = ("[WARNING] cluster_scale drain: no host of cluster %s has %s; counted as already gone "
                           "(cluster_scale_drain_allow_missing is true). Check the spelling if you expected them to be removed now."
                           % (info.get("id"), ", ".join(text(item) for item in gone)))
     if removal is not PASSED:
-        removed = list(removal.get("server_ids") or []) if ran(removal) else []
-        out["result"] = {
-            "pattern": "drain", "cluster_id": info.get("id"), "cluster_name": info.get("name"), "check_mode": bool(check_mode),
-            "changed": bool(ran(removal) and removal.get("changed")), "before": {"task": info.get("task_count")},
-            "after": {"task": removal.get("count") if ran(removal) else info.get("task_count")},
-            "removed": {"server_ids": removed,
-                        "host_names": list(dict.fromkeys(host.name for host in chosen if host.id in removed))},
-            "already_gone": {"server_ids": gone_ids, "host_names": gone_names}}
+        out["result"] = _result(info, chosen, gone_ids, gone_names, removal, check_mode)
+
+
+def _resolved(request, info, ids, names):
+    """(chosen hosts, ids that match no host, names that match no host) on the cluster; a name or id that matches no host
+    is refused unless cluster_scale_drain_allow_missing counts it as already gone."""
+    try:
+        view, hosts = view_of_info(info), _hosts(info)
+        chosen, gone_ids, gone_names = _choose(view, hosts, ids, names)
+    except (MrsError, KeyError, TypeError) as error:
+        raise Refusal(cluster_refusal(error))
+    if (gone_ids or gone_names) and not request.get("cluster_scale_drain_allow_missing"):
+        raise Refusal(_missing(view, info, hosts, gone_ids, gone_names))
+    return chosen, gone_ids, gone_names
+
+
+def _result(info, chosen, gone_ids, gone_names, removal, check_mode):
+    """The result fact once the removal task was reached (it may have been skipped: nothing left to remove)."""
+    removed = list(removal.get("server_ids") or []) if ran(removal) else []
+    return {
+        "pattern": "drain", "cluster_id": info.get("id"), "cluster_name": info.get("name"), "check_mode": bool(check_mode),
+        "changed": bool(ran(removal) and removal.get("changed")), "before": {"task": info.get("task_count")},
+        "after": {"task": removal.get("count") if ran(removal) else info.get("task_count")},
+        "removed": {"server_ids": removed, "host_names": list(dict.fromkeys(host.name for host in chosen if host.id in removed))},
+        "already_gone": {"server_ids": gone_ids, "host_names": gone_names}}

@@ -104,13 +104,18 @@ def _plan(out, request, cluster, write, check_mode):
     _quoted(schedule)
     out["plans"] = _plans(schedule)
     check_selector(request)
-    if cluster is PASSED:
-        return
-    info, refusal = read_cluster(cluster)
-    if refusal is not None:
-        raise Refusal(refusal)
+    info = None if cluster is PASSED else read_cluster(cluster)
     if info is None:
         return
+    name, create = _target(request, info)
+    out.update(cluster_id=info.get("id"), node_group=name, create=create)
+    if write is not PASSED:
+        out.update(_written(write, info, check_mode))
+
+
+def _target(request, info):
+    """(the group as MRS names it, whether its policy is to be created): the group the role's variable means on the cluster
+    (``target_group``), and a policy to create has its bounds."""
     given = request.get("cluster_scale_schedule_node_group") or "task"
     try:
         name = target_group(view_of_info(info), given)
@@ -124,17 +129,20 @@ def _plan(out, request, cluster, write, check_mode):
     if create and (low is None or high is None):
         raise Refusal("cluster_scale_schedule_min_capacity / cluster_scale_schedule_max_capacity: the %s group has no auto-scaling "
                       "policy yet, so give the bounds of the one to create" % given)
-    out.update(cluster_id=info.get("id"), node_group=name or given, create=create)
-    if write is PASSED:
-        return
+    return name or given, create
+
+
+def _written(write, info, check_mode):
+    """What the policy write registered: its ``problem`` when the module or MRS refused it (named as the role's
+    variables), its ``result`` fact when it ran; {} when it did not run."""
     message = failure(write)
     if message is not None:
         parameter = str(write.get("parameter") or "")
         if parameter in OPTIONS and message.startswith(parameter + ": "):
             message = OPTIONS[parameter] + message[len(parameter):]
-        out["problem"] = _role_path(message)
-        return
-    if ran(write):
-        out["result"] = {"pattern": "schedule", "cluster_id": info.get("id"), "cluster_name": info.get("name"),
-                         "node_group": write.get("node_group"), "check_mode": bool(check_mode),
-                         "changed": bool(write.get("changed")), "changes": write.get("changes"), "policy": write.get("policy")}
+        return {"problem": _role_path(message)}
+    if not ran(write):
+        return {}
+    return {"result": {"pattern": "schedule", "cluster_id": info.get("id"), "cluster_name": info.get("name"),
+                       "node_group": write.get("node_group"), "check_mode": bool(check_mode),
+                       "changed": bool(write.get("changed")), "changes": write.get("changes"), "policy": write.get("policy")}}

@@ -79,6 +79,29 @@ def test_scale_in_of_two_chosen_task_nodes_removes_exactly_those(mrs, scale, put
     assert len(puts()) == 1
 
 
+def squeezed(text):
+    """``text`` without whitespace: the default callback wraps a long warning at spaces and hyphens."""
+    return "".join(text.split())
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["run", "check"])
+def test_server_ids_that_match_no_node_return_ok_with_a_warning(mrs, scale, puts, check_mode):
+    """#22: ids a typo made (or an earlier run removed) are an ok that says so, naming the ids and what the Task group
+    holds, never a silent ok."""
+    cluster_id = mrs.create_cluster(name="example", core=3, task=2)["clusterId"]
+    typo = "0f5c1e5a-6a8b-4f37-9b6d-00000000abcd"
+
+    run, result = scale(*(["--check"] if check_mode else []), cluster_id=cluster_id, node_group="task", server_ids=[typo])
+
+    assert run.rc == 0, run
+    assert result["changed"] is False and result["already_gone"] == [typo] and result["count"] == 2 and puts() == []
+    (group,) = [group["GroupName"] for group in mrs.cluster(cluster_id)["nodeGroups"] if group["GroupName"].startswith("task_")]
+    tasks = sorted("%s (%s)" % (host["name"], host["id"]) for host in mrs.hosts(cluster_id) if host["type"] == "Task")
+    assert squeezed("[WARNING]: server_ids: none of %s is a node of cluster %s, so nothing was removed. The Task group %s "
+                    "holds 2 nodes: %s." % (typo, cluster_id, group, ", ".join(tasks))) in squeezed(run.output), run
+    assert len(task_ids(mrs, cluster_id)) == 2
+
+
 def test_second_run_changes_nothing_with_one_request(mrs, scale, puts):
     cluster_id = mrs.create_cluster(name="example", core=3)["clusterId"]
     first, _result = scale(cluster_id=cluster_id, node_group="core", count="5")  # a string, as Jinja gives it

@@ -9,7 +9,8 @@ from mrs_emu.views import host_view, node_view
 
 from ansible_collections.hwcloud.mrs.plugins.inventory import mrs
 from ansible_collections.hwcloud.mrs.plugins.inventory.mrs import InventoryError
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster, parse_hosts
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster
+from ansible_collections.hwcloud.mrs.plugins.module_utils._hosts import parse_hosts
 
 CLUSTER = {"clusterId": "c-1", "clusterName": "analytics prod", "clusterState": "running", "tags": "env=prod,team=data"}
 

@@ -20,7 +20,8 @@ import os
 
 import pytest
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster, parse_hosts
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster
+from ansible_collections.hwcloud.mrs.plugins.module_utils._hosts import parse_hosts
 
 FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures')
 

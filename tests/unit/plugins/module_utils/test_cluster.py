@@ -11,13 +11,8 @@ import json
 
 import pytest
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import (
-    ClusterParseError,
-    Host,
-    NodeGroup,
-    parse_cluster,
-    parse_hosts,
-)
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError, NodeGroup, parse_cluster
+from ansible_collections.hwcloud.mrs.plugins.module_utils._hosts import Host, parse_hosts
 
 
 # --- the realistic details response ----------------------------------------------------------

@@ -9,7 +9,10 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import ERROR_CODES, parse_error
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.call import ResizeOutcomeUnknown
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import (
+    ERROR_CODES, MrsApiError, MrsError, TransientApiError, parse_error, with_context)
 
 
 @pytest.mark.parametrize("status, body, code, message", [
@@ -49,3 +52,27 @@ def test_every_code_of_the_resize_spec_has_meaning_and_advice():
     for code in documented:
         meaning, advice = ERROR_CODES[code]
         assert meaning and advice, code
+
+
+@pytest.mark.parametrize("error", [
+    MrsApiError(400, "12000018", "The cluster is scaling.", request_id="r1", method="PUT", path="/v1.1/p/cluster_infos/c1"),
+    TransientApiError(503, "503", "Service Unavailable"),
+    ResizeOutcomeUnknown("the answer to PUT /v1.1/p/cluster_infos/c1 was lost"),
+    ClusterParseError("hosts[0].id: missing or empty"),
+    MrsError("count: must be a whole number", parameter="count"),
+], ids=lambda error: type(error).__name__)
+def test_context_is_a_new_error_of_the_same_kind_raised_from_its_cause(error):
+    """What callers read of an error (its class, code, status, request id, parameter, the API's own message) survives the
+    context; the cause itself is never rewritten, and stays reachable as ``__cause__``."""
+    before = (str(error), dict(vars(error)))
+    with pytest.raises(MrsError) as caught:
+        try:
+            raise error
+        except MrsError as cause:
+            raise with_context(cause, "cluster c1: reading its hosts failed: %s" % cause) from cause
+    added = caught.value
+    assert type(added) is type(error) and added is not error and added.__cause__ is error
+    assert str(added) == "cluster c1: reading its hosts failed: %s" % before[0]
+    assert vars(added) == before[1] and (str(error), vars(error)) == before
+    if isinstance(error, MrsApiError):
+        assert added.to_dict() == error.to_dict() and added.code == error.code

@@ -10,7 +10,8 @@ import json
 import pytest
 from hypothesis import event, given, settings, strategies as st
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster, parse_hosts
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster
+from ansible_collections.hwcloud.mrs.plugins.module_utils._hosts import parse_hosts
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
     API_GROUP_NAMES,

@@ -18,8 +18,8 @@ from hypothesis import given, settings, strategies as st
 from mrs_emu.routes_v2 import node_view  # tests/conftest.py puts tests/emulator on sys.path
 from mrs_emu.state import cluster_view, new_cluster_record, sorted_hosts
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import (
-    PAY_PER_USE, PREPAID, billing_mode, parse_cluster, role_from_group_name)
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import PAY_PER_USE, PREPAID, billing_mode, parse_cluster
+from ansible_collections.hwcloud.mrs.plugins.module_utils._node_kinds import role_from_group_name
 from ansible_collections.hwcloud.mrs.plugins.module_utils._nodes import parse_nodes
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
     MIN_CORE_NODES, V11, V2, GroupNotListed, GroupRef, PlanError, ResizeRequest, Step, check_hdfs_removals, hdfs_evidence,

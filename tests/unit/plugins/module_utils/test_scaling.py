@@ -11,6 +11,7 @@ import pytest
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.call import ResizeOutcomeUnknown
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, TransientError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._lookup import find_cluster
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, ResizeRequest
 from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import RESIZE_GRACE, ScaleFailed
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import WaitTimeout
@@ -144,9 +145,16 @@ def test_a_listed_cluster_without_node_groups_is_read_first():
 
 
 def test_find_cluster_ignores_terminated_and_partial_names():
-    assert scaler(FakeClient(details())).find_cluster("demo")["clusterId"] == "c1"
+    assert find_cluster(FakeClient(details()), "demo")["clusterId"] == "c1"
     with pytest.raises(MrsError, match='cluster_name: no live cluster named "nope"'):
-        scaler(FakeClient(details())).find_cluster("nope")
+        find_cluster(FakeClient(details()), "nope")
+
+
+def test_finding_a_cluster_sets_no_deadline_on_the_client():
+    """The policy module finds its cluster this way: no scaler, so no resize's one-hour deadline on its client."""
+    client = FakeClient(details())
+    find_cluster(client, "demo")
+    assert getattr(client, "deadline", None) is None
 
 
 # --- issue #11: each class of break, as it was found and as the class reaches ------------------------------------
@@ -394,8 +402,10 @@ def test_each_replan_after_busy_reads_the_cluster_again():
 def test_the_client_gets_the_task_deadline():
     client = FakeClient(details(core=5))
     scaling, clock = timed_scaler(client, timeout=42)
-    assert client.deadline == clock.now + 42
+    assert getattr(client, "deadline", None) is None  # building the scaler sets nothing: the run starts the deadline
+    clock.now += 100
     scaling.converge("c1", CORE_TO_5)
+    assert client.deadline == 100 + 42
 
 
 # a new failure on a cluster already in scaling-error

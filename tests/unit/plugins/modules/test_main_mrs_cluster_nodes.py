@@ -173,6 +173,41 @@ def test_a_rule_that_needs_the_cluster_fails_after_one_read(monkeypatch):
     assert client.calls == [("GET", "c1")] and end.result["cluster"]["core_count"] == 3
 
 
+def task_hosts(*ids):
+    return [{"id": server_id, "name": "node-%s" % server_id, "type": "Task", "node_group_name": "task_node_analysis_group"}
+            for server_id in ids]
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_server_ids_that_match_no_node_warn_naming_them_and_the_task_group(monkeypatch, check_mode):
+    """#22: every id given is gone (or a typo): ok, nothing sent, and a warning instead of a silent ok."""
+    client = FakeClient(details(core=3, task=2), hosts=[task_hosts("t1", "t2")])
+    end = run(monkeypatch, mrs_cluster_nodes, client, cluster_id="c1", node_group="task", server_ids=["tx-9", "ty-8"],
+              _ansible_check_mode=check_mode)
+    result = end.result
+    assert end.kind == "exit" and result["changed"] is False and client.resizes == []
+    assert result["already_gone"] == ["tx-9", "ty-8"] and result["server_ids"] == [] and result["count"] == 2
+    (warning,) = [text for text in result.get("warnings", []) if text.startswith("server_ids:")]
+    assert "none of tx-9, ty-8 is a node of cluster c1, so nothing was removed" in warning
+    assert "The Task group task_node_analysis_group holds 2 nodes: node-t1 (t1), node-t2 (t2)" in warning
+
+
+def test_the_warning_names_ten_task_nodes_and_counts_the_rest(monkeypatch):
+    ids = ["t%02d" % number for number in range(12)]
+    client = FakeClient(details(core=3, task=12), hosts=[task_hosts(*ids)])
+    end = run(monkeypatch, mrs_cluster_nodes, client, cluster_id="c1", node_group="task", server_ids=["gone-1"])
+    (warning,) = [text for text in end.result.get("warnings", []) if text.startswith("server_ids:")]
+    assert "holds 12 nodes: node-t00 (t00)" in warning and "node-t09 (t09) and 2 more." in warning and "t10" not in warning
+
+
+@pytest.mark.parametrize("server_ids", [["t1"], ["t1", "gone-1"]])
+def test_server_ids_that_match_a_node_remove_it_without_that_warning(monkeypatch, server_ids):
+    client = FakeClient(details(core=3, task=2), details(core=3, task=1), hosts=[task_hosts("t1", "t2")])
+    end = run(monkeypatch, mrs_cluster_nodes, client, cluster_id="c1", node_group="task", server_ids=server_ids)
+    assert end.kind == "exit" and end.result["changed"] is True and client.resizes[0]["parameters"]["server_ids"] == ["t1"]
+    assert not [text for text in end.result.get("warnings", []) if text.startswith("server_ids:")]
+
+
 # --- build_request: the request main() plans from ---------------------------------------------------------------
 
 def params(**options):
