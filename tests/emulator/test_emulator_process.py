@@ -52,7 +52,6 @@ def test_first_line_is_the_url_and_a_signal_stops_it_with_exit_0(stop_signal):
         process.stderr.close()
 
 
-
 def test_it_runs_wherever_it_is_copied_on_the_standard_library_alone(tmp_path):
     """The spec's promise: `python3 <its folder>/mrs_emulator.py` starts it, with no package besides the standard
     library (-I -S: no site-packages, no PYTHONPATH, no user site) and from any working folder."""
@@ -72,6 +71,7 @@ def test_it_runs_wherever_it_is_copied_on_the_standard_library_alone(tmp_path):
         assert stop_process(process) == 0
         process.stdout.close()
         process.stderr.close()
+
 
 def test_it_stays_quiet_and_never_prints_secrets():
     process = launch("--scale-seconds", "0")
