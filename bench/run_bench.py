@@ -27,7 +27,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 PLAYBOOKS = os.path.join(HERE, "playbooks")
-sys.path.insert(0, os.path.join(REPO, "tests", "emulator"))
+sys.path.insert(0, os.path.join(REPO, "emulator"))
 
 from harness import start_emulator  # noqa: E402  pylint: disable=wrong-import-position
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "emulator"))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "emulator"))
 
 from harness import start_emulator  # noqa: E402  pylint: disable=wrong-import-position
 

@@ -5,7 +5,8 @@ import sys
 
 import pytest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "emulator"))
+# the emulator and its harness live in emulator/ at the collection's root (a shipped tool, not a test)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "emulator"))
 
 from harness import start_emulator  # noqa: E402  pylint: disable=wrong-import-position
 

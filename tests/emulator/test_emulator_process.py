@@ -7,6 +7,7 @@ delay before an accepted scale shows (that default has its own test in test_emul
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -47,6 +48,27 @@ def test_first_line_is_the_url_and_a_signal_stops_it_with_exit_0(stop_signal):
         assert process.wait(10) == 0
     finally:
         stop_process(process)
+        process.stdout.close()
+        process.stderr.close()
+
+
+def test_it_runs_wherever_it_is_copied_on_the_standard_library_alone(tmp_path):
+    """The spec's promise: `python3 <its folder>/mrs_emulator.py` starts it, with no package besides the standard
+    library (-I -S: no site-packages, no PYTHONPATH, no user site) and from any working folder."""
+    folder = tmp_path / "anywhere"
+    shutil.copytree(os.path.dirname(EMULATOR), str(folder), ignore=shutil.ignore_patterns("__pycache__", "harness.py"))
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    process = subprocess.Popen([sys.executable, "-I", "-S", str(folder / "mrs_emulator.py"), "--port", "0"],  # pylint: disable=consider-using-with
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=str(elsewhere))
+    try:
+        line = read_first_line(process, 15)
+        assert re.fullmatch(r"MRS emulator listening on http://127\.0\.0\.1:\d+", line), "exit code %s, first line %r" % (process.poll(), line)
+        url = line.rsplit(" ", 1)[1]
+        created = requests.post(url + "/_emulator/clusters", json={"name": "copied"}, timeout=5)
+        assert created.status_code == 201 and created.json()["cluster"]["clusterName"] == "copied"
+    finally:
+        assert stop_process(process) == 0
         process.stdout.close()
         process.stderr.close()
 

@@ -44,7 +44,7 @@ REQUIRED_FILES = [
     "plugins/module_utils/_connection/transport.py", "plugins/module_utils/_connection/auth/__init__.py",
     "plugins/module_utils/_connection/auth/password.py", "plugins/doc_fragments/connection.py",
     "plugins/filter/scale_steps.py", "roles/cluster_scale/meta/argument_specs.yml", "roles/cluster_scale/tasks/main.yml",
-    "tests/emulator/mrs_emulator.py",
+    "emulator/mrs_emulator.py", "emulator/mrs_emu/server.py", "emulator/harness.py",
 ]
 
 

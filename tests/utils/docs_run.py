@@ -52,7 +52,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(os.path.dirname(HERE), "emulator"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "emulator"))
 
 import docs_blocks  # noqa: E402  pylint: disable=wrong-import-position
 import docs_tools  # noqa: E402  pylint: disable=wrong-import-position

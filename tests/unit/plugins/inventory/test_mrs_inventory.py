@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from mrs_emu.state import cluster_view, new_cluster_record, sorted_hosts  # tests/conftest.py puts tests/emulator on sys.path
+from mrs_emu.state import cluster_view, new_cluster_record, sorted_hosts  # tests/conftest.py puts emulator/ on sys.path
 from mrs_emu.views import host_view, node_view
 
 from ansible_collections.hwcloud.mrs.plugins.inventory import mrs

@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from mrs_emu.state import cluster_view, new_cluster_record  # tests/conftest.py puts tests/emulator on sys.path
+from mrs_emu.state import cluster_view, new_cluster_record  # tests/conftest.py puts emulator/ on sys.path
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError, parse_cluster
 

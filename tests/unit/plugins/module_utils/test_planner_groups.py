@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from mrs_emu.routes_v2 import node_view  # tests/conftest.py puts tests/emulator on sys.path
+from mrs_emu.routes_v2 import node_view  # tests/conftest.py puts emulator/ on sys.path
 from mrs_emu.state import cluster_view, new_cluster_record, sorted_hosts
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError, ClusterView, NodeGroup, parse_cluster

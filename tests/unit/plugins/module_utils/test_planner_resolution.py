@@ -15,7 +15,7 @@ import json
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from mrs_emu.routes_v2 import node_view  # tests/conftest.py puts tests/emulator on sys.path
+from mrs_emu.routes_v2 import node_view  # tests/conftest.py puts emulator/ on sys.path
 from mrs_emu.state import cluster_view, new_cluster_record, sorted_hosts
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import PAY_PER_USE, PREPAID, billing_mode, parse_cluster

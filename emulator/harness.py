@@ -1,4 +1,5 @@
-"""Start the MRS emulator as a subprocess and drive its control routes (for every test of the project).
+"""Start the MRS emulator as a subprocess and drive its control routes (the project's tests, demo and benchmark use
+it, and so can a user's own tests: docs/emulator.md). Unlike the emulator, it needs ``requests``.
 
     with start_emulator(scale_seconds=0) as emu:
         cluster = emu.create_cluster(name="demo", core=3)

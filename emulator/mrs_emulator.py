@@ -3,7 +3,7 @@
 A real HTTP server (standard library only) that behaves like the cloud for the calls the collection makes,
 the way moto stands in for AWS. The vendor SDK (huaweicloudsdkmrs) works against it unchanged.
 
-Run:  python3 tests/emulator/mrs_emulator.py --port 0   (see --help for every option and default)
+Run:  python3 emulator/mrs_emulator.py --port 0   (see --help for every option and default)
 The first stdout line is "MRS emulator listening on URL"; it runs until SIGTERM/SIGINT and exits 0.
 
 Vendor routes (authenticated by an SDK-HMAC-SHA256 signature or an X-Auth-Token the emulator issued):
