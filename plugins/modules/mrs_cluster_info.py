@@ -340,12 +340,12 @@ clusters:
 from dataclasses import asdict
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError, parse_cluster, parse_hosts
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError, PlanError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
 from ansible_collections.hwcloud.mrs.plugins.module_utils._nodes import parse_nodes
+from ansible_collections.hwcloud.mrs.plugins.module_utils._option_checks import check_id, check_text, one_live_cluster
 from ansible_collections.hwcloud.mrs.plugins.module_utils._paging import cluster_node_total
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, check_id, check_text, one_live_cluster
-from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import group_policies, list_policies, main_policy
+from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_api import group_policies, list_policies, main_policy
 
 
 def checked_options(params):

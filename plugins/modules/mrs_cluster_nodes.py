@@ -421,7 +421,7 @@ import time
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
+from ansible_collections.hwcloud.mrs.plugins.module_utils._option_checks import (
     DATA_VOLUME_TYPES, ResizeRequest, check_id, check_text, check_wait_timeout, validate_request)
 from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler, ScaleFailed, failure_advice, reached_count
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import WaitError, seconds

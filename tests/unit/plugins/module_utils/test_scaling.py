@@ -10,8 +10,8 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.call import ResizeOutcomeUnknown
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, TransientError
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, ResizeRequest
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, PlanError, TransientError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._option_checks import ResizeRequest
 from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import RESIZE_GRACE, NodeScaler, ScaleFailed
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import WaitTimeout
 from ansible_collections.hwcloud.mrs.tests.unit.plugins.module_utils.scaler_harness import FakeClock, scaler

@@ -9,9 +9,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, PlanError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError
 from ansible_collections.hwcloud.mrs.plugins.modules import mrs_cluster_nodes as module_under_test
 
 
