@@ -221,30 +221,42 @@ def plan_cluster(current, target, step=0, task_node_info=None, check_spec=True):
     if view is None:
         _check_target(wanted, labels, refs)
         return []
+    every = _every_group(view, refs)
+    now = dict((key, view.count_of(key)) for key in every)
+    goal = dict((key, wanted.get(key, now[key])) for key in every)
+    total_now = view.resizable_total()
+    _check_target(goal, labels, every, total_now, now)
+    steps = _ordered_moves(refs, now, goal, stride, total_now)
+    _check_each_step(view, refs, labels, steps, spec, check_spec)
+    return steps
+
+
+def _every_group(view, refs):
+    """key -> GroupRef for every resizable group of ``view``, the groups ``refs`` sets included. A role the answer lists
+    no group of counts by its v1.1 count (a Task group MRS creates from 0 nodes), on the clusters whose default groups
+    the v1.1 resize means (``default_groups_apply``)."""
     every = dict(refs)
     for group in view.node_groups:
         if group.role != 'master':
             ref = resolve_node_group(view, group.name)
             every.setdefault(ref.key, ref)
-    # A role the answer lists no group of counts by its v1.1 count (a Task group MRS creates from 0 nodes), on the
-    # clusters whose default groups the v1.1 resize means (default_groups_apply).
-    listed = set(ref.role for ref in every.values())
-    default_groups = default_groups_apply(view)
-    for role in API_GROUP_NAMES:
-        if default_groups and role not in listed and getattr(view, '%s_count' % role) is not None:
-            every[role] = GroupRef(role, API_GROUP_NAMES[role], role, V11)
-    now = dict((key, view.count_of(key)) for key in every)
-    goal = dict((key, wanted.get(key, now[key])) for key in every)
-    total_now = view.resizable_total()
-    _check_target(goal, labels, every, total_now, now)
+    if default_groups_apply(view):
+        listed = set(ref.role for ref in every.values())
+        for role in API_GROUP_NAMES:
+            if role not in listed and getattr(view, '%s_count' % role) is not None:
+                every[role] = GroupRef(role, API_GROUP_NAMES[role], role, V11)
+    return every
+
+
+def _ordered_moves(refs, now, goal, stride, total_now):
+    """The resizes of the groups of ``refs`` from ``now`` to ``goal``, capacity first: scale-outs before scale-ins (in
+    ``_growth_rank`` order out, the reverse in), unless growing first would pass MAX_CORE_TASK_NODES."""
     keys = sorted(refs, key=lambda key: _growth_rank(refs[key]))
     outs = [_moves(key, now[key], goal[key], stride) for key in keys if goal[key] > now[key]]
     ins = [_moves(key, now[key], goal[key], stride) for key in reversed(keys) if goal[key] < now[key]]
     growth = sum(max(0, goal[key] - now[key]) for key in keys)
     ordered = outs + ins if total_now + growth <= MAX_CORE_TASK_NODES else ins + outs
-    steps = [move for moves in ordered for move in moves]
-    _check_each_step(view, refs, labels, steps, spec, check_spec)
-    return steps
+    return [move for moves in ordered for move in moves]
 
 
 def hdfs_removals(view, steps, nodes=None):
