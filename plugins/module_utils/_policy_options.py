@@ -198,10 +198,10 @@ def normal_tags(tags, path):
         value = "" if tag.get("value") is None else tag.get("value")
         if not isinstance(key, str) or not 1 <= len(key) <= 36 or TAG_FORBIDDEN.search(key) or key != key.strip():
             raise PlanError(where + ".key", "must be 1 to 36 characters without control characters, = * < > \\ , | / or "
-                              "surrounding spaces (got %r)" % (key,))
+                            "surrounding spaces (got %r)" % (key,))
         if not isinstance(value, str) or len(value) > 43 or TAG_FORBIDDEN.search(value) or value != value.strip():
             raise PlanError(where + ".value", "must be at most 43 characters without control characters, = * < > \\ , | / or "
-                              "surrounding spaces (got %r)" % (value,))
+                            "surrounding spaces (got %r)" % (value,))
         if any(item["key"] == key for item in normal):
             raise PlanError(where + ".key", "%r is given twice" % key)
         normal.append({"key": key, "value": value})
@@ -233,7 +233,7 @@ def _normal_rules(rules, path="rules"):
     for index, rule in enumerate(normal):
         if any(other["name"] == rule["name"] for other in normal[:index]):
             raise PlanError("%s[%d].name" % (path, index), "%r is used by an earlier rule; rule names are unique in a node group"
-                              % rule["name"])
+                            % rule["name"])
     return sorted(normal, key=_rule_key)
 
 

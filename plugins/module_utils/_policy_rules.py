@@ -73,16 +73,16 @@ def check_whole(whole, parts, node_group):
     for name in ("min_capacity", "max_capacity"):
         if whole[name] is None:
             raise PlanError(name, "is required to create a policy: node group %s has none yet (MRS would take a bound left "
-                              "out as 0, and a policy with max_capacity 0 empties the group)" % node_group)
+                            "out as 0, and a policy with max_capacity 0 empties the group)" % node_group)
     if whole["min_capacity"] > whole["max_capacity"]:
         given = "min_capacity" if "min_capacity" in parts else "max_capacity"
         raise PlanError(given, "must keep min_capacity at most max_capacity (%d > %d; the %s is the one MRS holds)"
-                          % (whole["min_capacity"], whole["max_capacity"],
-                             "max_capacity" if given == "min_capacity" else "min_capacity"))
+                        % (whole["min_capacity"], whole["max_capacity"],
+                           "max_capacity" if given == "min_capacity" else "min_capacity"))
     if whole["auto_scaling_enable"] and not whole["rules"] and not whole["resources_plans"]:
         kept = [name for name in ("rules", "resources_plans") if name not in parts]
         raise PlanError("rules", "an enabled policy needs at least one rule or one of resources_plans%s"
-                          % (" (%s left out: the policy MRS holds has none)" % " and ".join(kept) if kept else ""))
+                        % (" (%s left out: the policy MRS holds has none)" % " and ".join(kept) if kept else ""))
     return whole
 
 

@@ -40,7 +40,7 @@ def target_group(view, value, reading=False):
         if reading:
             return None
         raise PlanError("node_group", "%s: the cluster has no %s group (its groups: %s); give the name of the Task group "
-                          "whose policy to set" % (value, key.capitalize(), _names(view.node_groups)))
+                        "whose policy to set" % (value, key.capitalize(), _names(view.node_groups)))
     return listed_group(view, value)
 
 
@@ -58,7 +58,7 @@ def check_task_group(view, name, before, wanted):
         return
     kind = _KINDS.get(group.role, "not a Task group")
     raise PlanError("node_group", "%s is %s, and MRS applies auto-scaling policies to Task groups only (%s), so nothing "
-                      "was written; the cluster's Task groups: %s" % (name, kind, USER_GUIDE, _names(view.groups_of("task"))))
+                    "was written; the cluster's Task groups: %s" % (name, kind, USER_GUIDE, _names(view.groups_of("task"))))
 
 
 def enabled_elsewhere(listed, name):
@@ -83,6 +83,6 @@ def check_one_enabled(listed, name, wanted):
     others = enabled_elsewhere(listed, name)
     if others:
         raise PlanError("enabled", "node group %s already has an enabled auto-scaling policy, and only one node group of a "
-                          "cluster may have one (%s), so nothing was written: disable that one first "
-                          "(hwcloud.mrs.mrs_autoscaling_policy with node_group: %s and enabled: false), or give enabled: false here"
-                          % (" and ".join(others), USER_GUIDE, others[0]))
+                        "cluster may have one (%s), so nothing was written: disable that one first "
+                        "(hwcloud.mrs.mrs_autoscaling_policy with node_group: %s and enabled: false), or give enabled: false here"
+                        % (" and ".join(others), USER_GUIDE, others[0]))

@@ -31,7 +31,7 @@ WHOLE_NUMBERS = [
 @pytest.mark.parametrize("value, expected", WHOLE_NUMBERS)
 def test_the_one_whole_number_rule(value, expected):
     assert as_whole_number(value) == expected
-    assert as_whole_number(value) is None or type(as_whole_number(value)) is int
+    assert as_whole_number(value) is None or (isinstance(as_whole_number(value), int) and not isinstance(as_whole_number(value), bool))
 
 
 @pytest.mark.parametrize("value, expected", WHOLE_NUMBERS)
