@@ -95,7 +95,7 @@ def _counts_view(counts):
         try:
             name = check_node_group(key)
         except PlanError as error:
-            raise PlanError('current.%s' % (key,), error.rule)
+            raise PlanError('current.%s' % (key,), error.rule) from error
         if any(group.name == API_GROUP_NAMES.get(name, name) for group in groups):
             raise PlanError('current.%s' % key, 'the same node group is given twice')
         number = node_count('current.%s' % key, value)
@@ -142,7 +142,7 @@ def _check_each_step(base, refs, labels, steps, task_node_info, check_spec):
         except PlanError as error:
             if check_spec or not error.parameter.startswith('task_node_info'):
                 parameter = 'target.%s' % labels[move.node_group] if error.parameter in ('count', 'node_group') else error.parameter
-                raise PlanError(parameter, '%s (resize %s %d -> %d)' % (error.rule, move.node_group, move.before, move.after))
+                raise PlanError(parameter, '%s (resize %s %d -> %d)' % (error.rule, move.node_group, move.before, move.after)) from error
         counts[move.node_group] = move.after
 
 
@@ -158,7 +158,7 @@ def _target_refs(view, target):
             else:
                 ref = resolve_node_group(view, given)
         except PlanError as error:
-            raise PlanError('target.%s' % given, error.rule)
+            raise PlanError('target.%s' % given, error.rule) from error
         if ref.key in refs:
             raise PlanError('target.%s / target.%s' % (labels[ref.key], given), 'both name the node group %s; give it once' % ref.name)
         refs[ref.key], labels[ref.key] = ref, given
@@ -304,7 +304,7 @@ def check_hdfs_removals(view, steps, nodes=None, limit=None, names=None, label=N
                 check_custom_minimum(ref, item['from'], item['count'], nodes)
             except PlanError as error:
                 raise PlanError('target.%s' % item['node_group'], '%s (resize %s %d -> %d)'
-                                % (error.rule, item['node_group'], item['from'], item['count']))
+                                % (error.rule, item['node_group'], item['from'], item['count'])) from error
     counted = [item for item in removals if item['holds_hdfs'] is not False]
     total = sum(item['removed'] for item in counted)
     if limit is not None and total > limit:

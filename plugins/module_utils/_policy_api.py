@@ -148,7 +148,7 @@ def normal_held(policy):
     try:
         return read_held(policy)
     except PlanError as error:
-        raise MrsError("the auto-scaling policy MRS answered cannot be read: %s" % error)
+        raise MrsError("the auto-scaling policy MRS answered cannot be read: %s" % error) from error
 
 
 def held_enabled(policy):
@@ -206,7 +206,7 @@ def group_policies(listed, group_names):
         try:
             normal = read_held(policy)
         except PlanError as error:
-            raise MrsError("the auto-scaling policy of node group %s cannot be read: %s" % (name, error))
+            raise MrsError("the auto-scaling policy of node group %s cannot be read: %s" % (name, error)) from error
         found.setdefault(name, []).append({
             "resource_pool": pool, "enabled": normal["auto_scaling_enable"],
             "min_capacity": normal["min_capacity"], "max_capacity": normal["max_capacity"],

@@ -71,7 +71,7 @@ def enabled_elsewhere(listed, name):
             if held_enabled(policy):
                 found.add(group)
         except PlanError as error:
-            raise MrsError("the auto-scaling policy of node group %s (resource pool %s) cannot be read: %s" % (group, pool, error))
+            raise MrsError("the auto-scaling policy of node group %s (resource pool %s) cannot be read: %s" % (group, pool, error)) from error
     return sorted(found)
 
 
