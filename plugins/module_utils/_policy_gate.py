@@ -17,7 +17,7 @@ __metaclass__ = type
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import role_from_group_name
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError, PlanError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._group_resolution import GroupNotListed, listed_group, title
-from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_api import normal_held
+from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_api import normal_held, policy_entries
 
 
 POLICY_MODULE = 'hwcloud.mrs.mrs_autoscaling_policy'
@@ -33,20 +33,15 @@ def policy_group(view, group):
 
 
 def _policies_of(policies, group, group_name):
-    """The policy entries (any resource pool) of the group; by role when the cluster answer named no group."""
-    if not isinstance(policies, list):
-        raise MrsError('the auto-scaling policy list is not a list (got %s); nothing was resized' % type(policies).__name__)
-    found = []
-    for entry in policies:
-        if not isinstance(entry, dict):
-            raise MrsError('an entry of the auto-scaling policy list is not an object; nothing was resized')
-        name = entry.get('node_group_name')
-        if name == group_name or (group_name is None and role_from_group_name(name) == group):
-            policy = entry.get('auto_scaling_policy')
-            if not isinstance(policy, dict):
-                raise MrsError('the auto-scaling policy of node group %s is not an object; nothing was resized' % name)
-            found.append((name, normal_held(policy)))
-    return found
+    """The policies (any resource pool) of the group, in normal form, read from the list as every reader reads it
+    (``policy_entries``: an entry that cannot be read fails, never skipped); by role when the cluster answer named no
+    group."""
+    try:
+        entries = policy_entries(policies)
+    except MrsError as error:
+        raise MrsError('%s; nothing was resized' % error) from error
+    return [(name, normal_held(policy)) for name, _pool, policy in entries
+            if name == group_name or (group_name is None and role_from_group_name(name) == group)]
 
 
 def check_policy(plan, group_name, policies):
