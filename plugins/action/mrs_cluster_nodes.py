@@ -66,7 +66,8 @@ def interval_of(args):
     value = args.get("progress_interval")
     if value is None:
         return 0, None
-    from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, check_wait_timeout  # pylint: disable=import-outside-toplevel
+    from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import PlanError  # pylint: disable=import-outside-toplevel
+    from ansible_collections.hwcloud.mrs.plugins.module_utils._option_checks import check_wait_timeout  # pylint: disable=import-outside-toplevel
     try:
         return check_wait_timeout(value, "progress_interval"), None
     except PlanError as error:
@@ -78,7 +79,7 @@ def watches(args, interval, check_mode, async_val, native_async):
     outside a task the user made async. An option that cannot be read leaves the module to refuse it, run as usual."""
     if not interval or check_mode or async_val or native_async:
         return False
-    from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import as_whole_number  # pylint: disable=import-outside-toplevel
+    from ansible_collections.hwcloud.mrs.plugins.module_utils._values import as_whole_number  # pylint: disable=import-outside-toplevel
     try:
         waits = boolean(args.get("wait", True), strict=True)
     except TypeError:
@@ -104,8 +105,8 @@ def group_count(cluster, node_group):
     """The count of the group ``node_group`` means on ``cluster`` (as mrs_cluster_info returns it), resolved as the module
     resolves it; None when the answer cannot say."""
     from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError  # pylint: disable=import-outside-toplevel
-    from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (  # pylint: disable=import-outside-toplevel
-        resolve_node_group, view_of_info)
+    from ansible_collections.hwcloud.mrs.plugins.module_utils._group_resolution import resolve_node_group  # pylint: disable=import-outside-toplevel
+    from ansible_collections.hwcloud.mrs.plugins.module_utils._plan_cluster import view_of_info  # pylint: disable=import-outside-toplevel
     try:
         view = view_of_info(cluster)
         return view.count_of(resolve_node_group(view, node_group).key)

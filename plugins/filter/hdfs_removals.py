@@ -122,9 +122,9 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, check_hdfs_removals, node_count, view_of_info
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import hdfs_removals as planned_removals
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError, PlanError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._plan_cluster import check_hdfs_removals, hdfs_removals as planned_removals, view_of_info
+from ansible_collections.hwcloud.mrs.plugins.module_utils._values import node_count
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils._names import named
 
 NOT_PASSED = object()

@@ -54,7 +54,7 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import shown_counts, view_of_info
+from ansible_collections.hwcloud.mrs.plugins.module_utils._plan_cluster import shown_counts, view_of_info
 
 
 def scale_counts(cluster, target, steps):

@@ -129,9 +129,9 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (MAX_CORE_TASK_NODES, PlanError, check_wait_timeout,
-                                                                           plan_cluster, view_of_info)
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError, PlanError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._option_checks import MAX_CORE_TASK_NODES, check_wait_timeout
+from ansible_collections.hwcloud.mrs.plugins.module_utils._plan_cluster import plan_cluster, view_of_info
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils._names import named
 
 __all__ = ("MAX_CORE_TASK_NODES", "FilterModule", "scale_steps")

@@ -145,12 +145,13 @@ from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils import _client
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError, _Fields, as_whole_number, parse_cluster
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError, _Fields, parse_cluster
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._hosts import parse_hosts
 from ansible_collections.hwcloud.mrs.plugins.module_utils._node_kinds import host_kind
 from ansible_collections.hwcloud.mrs.plugins.module_utils._nodes import parse_node_details
 from ansible_collections.hwcloud.mrs.plugins.module_utils._paging import cluster_node_total
+from ansible_collections.hwcloud.mrs.plugins.module_utils._values import as_whole_number
 
 PREFIX = "mrs_"
 # 2: lists read by the paged reader (each entry once, counts checked); 3: each cluster's group kinds (mrs_kind from the

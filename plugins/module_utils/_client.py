@@ -28,6 +28,7 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.settings i
 from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.settings import checked_url, normalise_iam_url, openssl_trust_named
 from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.transport import HAS_REQUESTS, Transport
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._values import as_count
 
 PAGE_SIZE = 100
 # HWDOC ListNodes: the node_group filter takes 3 to 14 characters; a longer (or shorter) name is filtered here instead
@@ -35,17 +36,6 @@ NODE_GROUP_FILTER_LENGTHS = (3, 14)
 
 
 # ================================================================================= answer shapes
-
-
-def _count(value):
-    """A list's total: a whole number of 0 or more (an int, or a string or float spelling one), else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
-        value = int(value)
-    return value if isinstance(value, int) and value >= 0 else None
 
 
 def _entry_id(entry, id_key):
@@ -64,7 +54,7 @@ def _paged_answer(items_key, total_key, id_key):
         problem = shape(document)
         if problem is not None:
             return problem
-        if _count(document[total_key]) is None:
+        if as_count(document[total_key]) is None:
             return "%r is %r, not a count" % (total_key, document[total_key])
         for index, entry in enumerate(document[items_key]):
             if not isinstance(entry, dict):
@@ -294,7 +284,7 @@ class MrsClient:
 
         def fetch(page):
             answer = self._call("GET", path, dict(filters, **paging(page)), expect=expect)[0]
-            return answer[items_key], _count(answer[total_key])
+            return answer[items_key], as_count(answer[total_key])
 
         return _paging.read_all(fetch, lambda entry: _entry_id(entry, id_key), "%s (GET %s)" % (what, path), noun,
                                 expected=None if expected is None else _paging.Expected(expected, source), keep=keep)

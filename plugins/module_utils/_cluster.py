@@ -39,6 +39,7 @@ from typing import Optional, Tuple
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._node_kinds import custom_layout, group_roles
+from ansible_collections.hwcloud.mrs.plugins.module_utils._values import as_whole_number
 
 SCALING_STATES = ('scaling-out', 'scaling-in')
 FAILURE_STATES = ('failed', 'abnormal', 'terminated', 'terminating', 'frozen')
@@ -64,23 +65,6 @@ _COUNT_SOURCES = {
     'core': 'coreNodeNum or a core_node_* group in nodeGroups',
     'task': 'nodeGroups or taskNodeGroups',
 }
-
-
-def as_whole_number(value):
-    """``value`` as an int when it is one or a string spelling one (``"3"``), else None.
-
-    Booleans and floats are refused: ``True`` or ``2.5`` nodes is a mistake, not a count.
-    """
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
-            return None
-    return None
 
 
 def _normalise_key(key):

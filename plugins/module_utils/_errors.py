@@ -132,6 +132,18 @@ def with_context(error, message):
     added = type(error).__new__(type(error), message)
     added.__dict__.update(vars(error))
     return added
+class PlanError(MrsError, ValueError):
+    """A request that must not reach the API, refused before any write: the one error of every rule the collection
+    checks, for a resize and an auto-scaling policy alike.
+
+    ``parameter`` is the option the user wrote (or its path, ``rules[0].trigger.evaluation_periods``, ``target.core``;
+    ``cluster`` when the cluster itself refuses), ``rule`` one sentence saying what is wrong; the message is
+    ``parameter: rule``.
+    """
+
+    def __init__(self, parameter, rule):
+        super(PlanError, self).__init__("%s: %s" % (parameter, rule), parameter=parameter)
+        self.rule = rule
 
 
 class TransientError(MrsError):

@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import one_live_cluster
+from ansible_collections.hwcloud.mrs.plugins.module_utils._option_checks import one_live_cluster
 
 
 def find_cluster(client, cluster_name):

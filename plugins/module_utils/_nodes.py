@@ -13,7 +13,7 @@ names its components run, ``DataNode``, ``NodeManager``...), cut from the same r
 A field the answer lacks is None, never made up: a node without ``component_infos`` has ``components`` None
 (unknown), not an empty list (none); a size that is not a whole number is None. MRS lists ``component_infos`` (and
 ``cpu`` / ``mem``) only when asked (``query_node_detail`` / ``query_ecs_detail``), so an empty list is shown as the
-answer gave it, but no rule reads it as "no component" (``_planner.hdfs_evidence``).
+answer gave it, but no rule reads it as "no component" (``_plan_group.hdfs_evidence``).
 
 The shapes of the vendor SDK's v2 models are read, and the older shapes next to them: ``data_volumes`` holds one entry
 per volume type with ``count`` (``VolumeInfo``), so a node's data disks are the sum of the counts, and an entry without

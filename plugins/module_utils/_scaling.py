@@ -22,12 +22,13 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.call impor
 from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.retry import backoff
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import PAY_PER_USE, ClusterParseError, parse_cluster
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import BUSY_CODES, MrsApiError, MrsError, TransientError, known_code, with_context
+from ansible_collections.hwcloud.mrs.plugins.module_utils._group_resolution import V2
 from ansible_collections.hwcloud.mrs.plugins.module_utils._hosts import parse_hosts
 from ansible_collections.hwcloud.mrs.plugins.module_utils._lookup import find_cluster
 from ansible_collections.hwcloud.mrs.plugins.module_utils._paging import cluster_node_total, group_node_total
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
-    V2, check_policy, hosts_needed, node_list_group, plan_resize, policy_group)
-from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import list_policies
+from ansible_collections.hwcloud.mrs.plugins.module_utils._plan_group import hosts_needed, node_list_group, plan_resize
+from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_api import list_policies
+from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_gate import check_policy, policy_group
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import (
     AGAINST, BEYOND, DONE, PARTIAL, PENDING, REACHED, UNCHANGED, WaitError, WaitTimeout, describe, idle_evaluator,
     progress, resize_evaluator, seconds, wait_for)

@@ -342,10 +342,11 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, with_context
 from ansible_collections.hwcloud.mrs.plugins.module_utils._lookup import find_cluster
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import check_id, one_live_cluster
-from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import (
-    LISTS, POLICY_NOT_FOUND, as_options, changes, check_target, check_whole, diff_view, disputed, from_options, held_policy,
-    list_policies, matches, merge, normal_held, option_parts, pool_policies, request_body)
+from ansible_collections.hwcloud.mrs.plugins.module_utils._option_checks import check_id, one_live_cluster
+from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_api import (
+    POLICY_NOT_FOUND, held_policy, list_policies, normal_held, pool_policies, request_body)
+from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_options import LISTS, check_target, from_options, option_parts
+from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_rules import as_options, changes, check_whole, diff_view, disputed, matches, merge
 from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_scope import check_one_enabled, check_task_group, target_group
 
 TRIGGER_SPEC = dict(metric_name=dict(type="str"), metric_value=dict(type="raw"), comparison_operator=dict(type="str"),
@@ -395,8 +396,8 @@ def _without_nones(value):
 
 
 def wanted_parts(params):
-    """What the options give of the policy (``_policy.option_parts``), or None for state=absent / read; raises
-    PolicyError before any request."""
+    """What the options give of the policy (``_policy_options.option_parts``), or None for state=absent / read; raises
+    PlanError before any request."""
     if params["cluster_id"] is not None:
         check_id("cluster_id", params["cluster_id"])
     check_target(params["node_group"], params["resource_pool_name"])

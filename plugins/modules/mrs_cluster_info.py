@@ -340,13 +340,13 @@ clusters:
 from dataclasses import asdict
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError, parse_cluster
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError, with_context
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError, PlanError, with_context
 from ansible_collections.hwcloud.mrs.plugins.module_utils._hosts import parse_hosts
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
 from ansible_collections.hwcloud.mrs.plugins.module_utils._nodes import parse_nodes
+from ansible_collections.hwcloud.mrs.plugins.module_utils._option_checks import check_id, check_text, one_live_cluster
 from ansible_collections.hwcloud.mrs.plugins.module_utils._paging import cluster_node_total
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, check_id, check_text, one_live_cluster
-from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import group_policies, list_policies, main_policy
+from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_api import group_policies, list_policies, main_policy
 
 
 def checked_options(params):
@@ -400,7 +400,7 @@ def read_policies(client, view):
     try:
         return group_policies(listed, [group.name for group in view.node_groups])
     except MrsError as error:
-        raise MrsError("cluster %s: %s; nothing is shown from a policy list that cannot be trusted" % (view.cluster_id, error))
+        raise MrsError("cluster %s: %s; nothing is shown from a policy list that cannot be trusted" % (view.cluster_id, error)) from error
 
 
 def cluster_result(view, hosts=None, nodes=None, policies=None):

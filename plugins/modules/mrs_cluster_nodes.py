@@ -425,8 +425,9 @@ import time
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
-    DATA_VOLUME_TYPES, ResizeRequest, check_id, check_text, check_wait_timeout, host_kind, validate_request)
+from ansible_collections.hwcloud.mrs.plugins.module_utils._group_resolution import host_kind
+from ansible_collections.hwcloud.mrs.plugins.module_utils._option_checks import (
+    DATA_VOLUME_TYPES, ResizeRequest, check_id, check_text, check_wait_timeout, validate_request)
 from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler, ScaleFailed, failure_advice, reached_count
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import WaitError, seconds
 

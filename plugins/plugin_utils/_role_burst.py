@@ -14,8 +14,9 @@ __metaclass__ = type
 
 import os
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, plan_cluster, resolve_node_group, view_of_info
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError, PlanError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._group_resolution import resolve_node_group
+from ansible_collections.hwcloud.mrs.plugins.module_utils._plan_cluster import plan_cluster, view_of_info
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils import _role_policies as policies
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils._role_common import (
     Refusal, check_seconds, check_selector, cluster_refusal, count, failure, named, ran, read_cluster, text)

@@ -8,8 +8,8 @@ The role's decisions (``_role_converge``, ``_role_burst``, ``_role_drain``, ``_r
 the role's variables and of what its tasks registered; the ``hwcloud.mrs.cluster_scale_plan`` filter calls them. A
 refusal is returned as data (the role fails with ``ansible.builtin.assert``, whose message is the refusal as it is), never
 raised through a filter, so that Ansible does not wrap it ("Finalization of task args ... failed"). Every rule of a resize
-or a policy is asked of the planner (``_planner``) or the policy rules (``_policy``, ``_policy_scope``); what is written
-here is the role's own: which variable a value came from, and how the role's steps fit together.
+or a policy is asked of the planner (``_option_checks``, ``_plan_cluster``) or the policy rules (``_policy_options``,
+``_policy_scope``); what is written here is the role's own: which variable a value came from, and how the role's steps fit together.
 
 PRIVATE to the collection: no compatibility promise outside it.
 """
@@ -26,8 +26,9 @@ try:
 except ImportError:  # pragma: no cover - Python 2 is not supported by the controller anyway
     Mapping = dict
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import as_whole_number
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, check_wait_timeout, node_count
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import PlanError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._option_checks import check_wait_timeout
+from ansible_collections.hwcloud.mrs.plugins.module_utils._values import as_whole_number, node_count
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils._names import named
 
 CLUSTER_OPTIONS = ("cluster_id", "cluster_name")

@@ -13,9 +13,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
-    PlanError, check_hdfs_removals, hdfs_removals, node_count, plan_cluster, shown_counts, view_of_info)
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError, PlanError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._plan_cluster import (
+    check_hdfs_removals, hdfs_removals, plan_cluster, shown_counts, view_of_info)
+from ansible_collections.hwcloud.mrs.plugins.module_utils._values import node_count
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils import _role_policies as policies
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils._role_common import (
     NOTHING_CHANGED, Refusal, check_seconds, check_selector, cluster_refusal, count, failure, named, ran, read_cluster, text)

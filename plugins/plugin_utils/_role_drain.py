@@ -12,8 +12,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._group_resolution import host_kind, non_task_hosts
 from ansible_collections.hwcloud.mrs.plugins.module_utils._hosts import Host
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import host_kind, non_task_hosts, view_of_info
+from ansible_collections.hwcloud.mrs.plugins.module_utils._plan_cluster import view_of_info
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils._role_common import (
     NOTHING_CHANGED, Refusal, check_seconds, check_selector, cluster_refusal, ran, read_cluster, text)
 

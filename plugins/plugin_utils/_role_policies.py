@@ -14,7 +14,7 @@ __metaclass__ = type
 
 import json
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import enabled_policies, policy_refusal
+from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_gate import enabled_policies, policy_refusal
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils._role_common import NOTHING_CHANGED, Refusal, failure, items, loop_item
 
 POLICY_MODULE = "hwcloud.mrs.mrs_autoscaling_policy"

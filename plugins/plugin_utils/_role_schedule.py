@@ -2,7 +2,7 @@
 # Copyright: Contributors to the hwcloud.mrs collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The decisions of the cluster_scale role's schedule entry point: the windows as resource plans, checked by the policy
-rules (``_policy.option_parts``) before any request and named as the role's variable; the group whose policy holds them
+rules (``_policy_options.option_parts``) before any request and named as the role's variable; the group whose policy holds them
 (``_policy_scope.target_group``); the bounds of a policy to create; the result fact. Pure.
 
 PRIVATE to the collection: no compatibility promise outside it.
@@ -14,9 +14,9 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import view_of_info
-from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import PolicyError, option_parts
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError, PlanError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._plan_cluster import view_of_info
+from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_options import option_parts
 from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_scope import target_group
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils._role_common import (
     Refusal, check_selector, cluster_refusal, failure, ran, read_cluster, text, whole)
@@ -76,7 +76,7 @@ def _plans(schedule):
               "effective_days": window.get("days") or []} for window in schedule]
     try:
         option_parts({"resources_plans": plans})
-    except PolicyError as error:
+    except PlanError as error:
         raise Refusal("%s: %s" % (_role_path(error.parameter), error.rule))
     return plans
 
@@ -119,7 +119,7 @@ def _target(request, info):
     given = request.get("cluster_scale_schedule_node_group") or "task"
     try:
         name = target_group(view_of_info(info), given)
-    except (PolicyError, MrsError) as error:
+    except (PlanError, MrsError) as error:
         if getattr(error, "parameter", None) == "node_group":
             raise Refusal("cluster_scale_schedule_node_group: %s" % error.rule)
         raise Refusal(cluster_refusal(error))

@@ -11,8 +11,8 @@ import os
 import re
 
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils import _policy
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import DATA_VOLUME_TYPES, MAX_CORE_TASK_NODES
+from ansible_collections.hwcloud.mrs.plugins.module_utils import _policy_options
+from ansible_collections.hwcloud.mrs.plugins.module_utils._option_checks import DATA_VOLUME_TYPES, MAX_CORE_TASK_NODES
 from ansible_collections.hwcloud.mrs.plugins.modules.mrs_cluster_nodes import ARGUMENT_SPEC
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -21,8 +21,8 @@ PLUGINS = os.path.join(ROOT, "plugins")
 
 
 def test_the_node_limit_has_one_definition():
-    """The planner's node limit bounds a policy's capacities too, and its number is written in _limits alone."""
-    assert _policy.CAPACITY == (0, MAX_CORE_TASK_NODES)
+    """The planner's node limit bounds a policy's capacities too, and its number is written in _option_checks alone."""
+    assert _policy_options.CAPACITY == (0, MAX_CORE_TASK_NODES)
     definitions = []
     for folder, _dirs, files in os.walk(PLUGINS):
         for name in sorted(files):
@@ -31,7 +31,7 @@ def test_the_node_limit_has_one_definition():
                     definitions.extend((name, line.strip()) for line in handle
                                        if re.match(r"\s*[A-Z_]+\s*=.*\b%d\b" % MAX_CORE_TASK_NODES, line)
                                        and "STATUS" not in line)  # an HTTP status 500 is no node limit
-    assert definitions == [("_limits.py", "MAX_CORE_TASK_NODES = %d" % MAX_CORE_TASK_NODES)]
+    assert definitions == [("_option_checks.py", "MAX_CORE_TASK_NODES = %d" % MAX_CORE_TASK_NODES)]
 
 
 def test_the_disk_types_live_in_the_planner_alone():

@@ -77,7 +77,7 @@ def snapshot_of(view, policies=None):
 
 
 def policy_rows(groups):
-    """The compared part of ``_policy.group_policies``' answer ({group: [summary, ...]}): one row per group and pool."""
+    """The compared part of ``_policy_api.group_policies``' answer ({group: [summary, ...]}): one row per group and pool."""
     rows = []
     for group in sorted(groups):
         for summary in groups[group]:

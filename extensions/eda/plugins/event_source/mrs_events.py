@@ -210,7 +210,7 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils import _client  # noqa
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster  # noqa: E402
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError  # noqa: E402
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import CONNECTION_ARGUMENT_SPEC  # noqa: E402
-from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import group_policies, list_policies  # noqa: E402
+from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_api import group_policies, list_policies  # noqa: E402
 # pylint: enable=wrong-import-position
 
 LOG = logging.getLogger("hwcloud.mrs.mrs_events")

@@ -13,7 +13,7 @@ import itertools
 import pytest
 
 from ansible_collections.hwcloud.mrs.plugins.action import mrs_cluster_nodes as action
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import PlanError
 from ansible_collections.hwcloud.mrs.plugins.modules.mrs_cluster_nodes import ARGUMENT_SPEC
 
 

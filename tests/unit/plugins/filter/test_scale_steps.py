@@ -13,7 +13,8 @@ from hypothesis import assume, given, settings, strategies as st
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.hwcloud.mrs.plugins.filter.scale_steps import MAX_CORE_TASK_NODES, FilterModule, scale_steps
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, check_wait_timeout
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import PlanError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._option_checks import check_wait_timeout
 
 SPEC = {"node_size": "s3.xlarge.2.linux.bigdata"}
 

@@ -16,7 +16,9 @@ from hypothesis import assume, given, settings, strategies as st
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.hwcloud.mrs.plugins.filter.scale_steps import MAX_CORE_TASK_NODES, scale_steps
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import MIN_CORE_NODES, PlanError, plan_cluster
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import PlanError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._plan_cluster import plan_cluster
+from ansible_collections.hwcloud.mrs.plugins.module_utils._plan_group import MIN_CORE_NODES
 from ansible_collections.hwcloud.mrs.tests.unit.doubles import info_cluster as cluster
 from ansible_collections.hwcloud.mrs.tests.unit.doubles import info_group
 

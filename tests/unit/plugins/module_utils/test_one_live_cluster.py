@@ -11,7 +11,8 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, one_live_cluster
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import PlanError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._option_checks import one_live_cluster
 
 
 def view(cluster_id, name="demo", state="running"):

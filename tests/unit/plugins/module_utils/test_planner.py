@@ -11,23 +11,12 @@ import pytest
 from hypothesis import event, given, settings, strategies as st
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import parse_cluster
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError, PlanError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._hosts import parse_hosts
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
-    API_GROUP_NAMES,
-    MAX_CORE_TASK_NODES,
-    MIN_CORE_NODES,
-    NODE_ID,
-    Plan,
-    PlanError,
-    ResizeRequest,
-    check_id,
-    check_text,
-    check_node_group,
-    plan_resize,
-    validate_request,
-    validate_task_node_info,
-)
+from ansible_collections.hwcloud.mrs.plugins.module_utils._option_checks import (
+    API_GROUP_NAMES, MAX_CORE_TASK_NODES, ResizeRequest, check_id, check_node_group, check_text, validate_request,
+    validate_task_node_info)
+from ansible_collections.hwcloud.mrs.plugins.module_utils._plan_group import MIN_CORE_NODES, NODE_ID, Plan, plan_resize
 
 
 def refusal(view, request, hosts=None):

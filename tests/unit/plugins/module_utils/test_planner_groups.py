@@ -16,9 +16,11 @@ from mrs_emu.routes_v2 import node_view  # tests/conftest.py puts emulator/ on s
 from mrs_emu.state import cluster_view, new_cluster_record, sorted_hosts
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError, ClusterView, NodeGroup, parse_cluster
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
-    MAX_CORE_TASK_NODES, MIN_CORE_NODES, V11, V2, GroupNotListed, GroupRef, PlanError, ResizeRequest, check_policy, nodes_needed,
-    listed_group, plan_resize, policy_group, resolve_node_group)
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import PlanError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._group_resolution import GroupNotListed, GroupRef, V11, V2, listed_group, resolve_node_group
+from ansible_collections.hwcloud.mrs.plugins.module_utils._option_checks import MAX_CORE_TASK_NODES, ResizeRequest
+from ansible_collections.hwcloud.mrs.plugins.module_utils._plan_group import MIN_CORE_NODES, nodes_needed, plan_resize
+from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_gate import check_policy, policy_group
 
 DEFAULTS = {"project_id": "p", "scale_seconds": 1.0}
 CUSTOM_GROUPS = [{"name": "master_node_default_group", "count": 3, "kind": "master"},

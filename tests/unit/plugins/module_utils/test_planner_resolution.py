@@ -19,11 +19,13 @@ from mrs_emu.routes_v2 import node_view  # tests/conftest.py puts emulator/ on s
 from mrs_emu.state import cluster_view, new_cluster_record, sorted_hosts
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import PAY_PER_USE, PREPAID, billing_mode, parse_cluster
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import PlanError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._group_resolution import GroupNotListed, GroupRef, V11, V2, resolve_node_group
 from ansible_collections.hwcloud.mrs.plugins.module_utils._node_kinds import role_from_group_name
 from ansible_collections.hwcloud.mrs.plugins.module_utils._nodes import parse_nodes
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
-    MIN_CORE_NODES, V11, V2, GroupNotListed, GroupRef, PlanError, ResizeRequest, Step, check_hdfs_removals, hdfs_evidence,
-    hdfs_removals, plan_cluster, plan_resize, resolve_node_group)
+from ansible_collections.hwcloud.mrs.plugins.module_utils._option_checks import ResizeRequest
+from ansible_collections.hwcloud.mrs.plugins.module_utils._plan_cluster import Step, check_hdfs_removals, hdfs_removals, plan_cluster
+from ansible_collections.hwcloud.mrs.plugins.module_utils._plan_group import MIN_CORE_NODES, hdfs_evidence, plan_resize
 
 DEFAULTS = {"project_id": "p", "scale_seconds": 1.0}
 MASTER = {"name": "master_node_default_group", "count": 3, "kind": "master"}

@@ -5,10 +5,12 @@ import copy
 
 import pytest
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
-from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import (
-    PolicyError, as_options, changes, check_whole, diff_view, disputed, from_options, held_policy, matches, merge, metric_value,
-    normal_held, normalise, option_parts, policy_entries, pool_policies, read_held, request_body, sexagesimal_hint)
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError, PlanError as PolicyError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_api import (
+    held_policy, normal_held, policy_entries, pool_policies, read_held, request_body)
+from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_options import from_options, metric_value, option_parts, sexagesimal_hint
+from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_rules import (
+    as_options, changes, check_whole, diff_view, disputed, matches, merge, normalise)
 
 RULE = {"name": "grow", "adjustment_type": "scale_out", "cool_down_minutes": 20, "scaling_adjustment": 2,
         "trigger": {"metric_name": "m", "metric_value": "25", "comparison_operator": "LT", "evaluation_periods": 3}}
@@ -233,4 +235,4 @@ def test_an_entry_that_cannot_be_read_fails_the_list_naming_it(listed, words):
     """An entry of another group is never silently skipped: it could be the enabled policy a resize must know of."""
     with pytest.raises(MrsError, match=words):
         policy_entries(listed)
-    assert policy_entries(None) == []
+    assert policy_entries([]) == []

@@ -10,9 +10,9 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.call import ResizeOutcomeUnknown
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, TransientError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, PlanError, TransientError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._lookup import find_cluster
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, ResizeRequest
+from ansible_collections.hwcloud.mrs.plugins.module_utils._option_checks import ResizeRequest
 from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import RESIZE_GRACE, ScaleFailed
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import WaitTimeout
 from ansible_collections.hwcloud.mrs.tests.unit.doubles import FakeClient, FakeClock, details, scaler

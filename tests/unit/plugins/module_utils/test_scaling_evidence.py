@@ -14,7 +14,7 @@ import pytest
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.call import ResizeOutcomeUnknown
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import BUSY_CODES, ERROR_CODES, MrsApiError, known_code
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import ResizeRequest
+from ansible_collections.hwcloud.mrs.plugins.module_utils._option_checks import ResizeRequest
 from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import ScaleFailed, failure_advice, reached_count
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import WaitFailed, WaitTimeout
 from ansible_collections.hwcloud.mrs.tests.unit.doubles import FakeClient, scaler

@@ -10,8 +10,8 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.call import ResizeOutcomeUnknown
-from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError
-from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, ResizeRequest
+from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, PlanError
+from ansible_collections.hwcloud.mrs.plugins.module_utils._option_checks import ResizeRequest
 from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import ScaleFailed
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import WaitFailed
 from ansible_collections.hwcloud.mrs.tests.unit.doubles import FakeClient, custom, scaler
