@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from adversarial_support import (MARGIN, check_drawn, crashed, example_count, gateway_env, leaks, password_env, run_cases, tracebacks,
                                  vendor_log, writes)
 from gateway import Gateway
-from reliability_support import wait_idle
+from reliability_support import group_counts, wait_idle
 
 EXAMPLES = example_count(10)
 # The seeds the two tests draw from when ADVERSARIAL_SEED is unset (see adversarial_support.RECORDED_SEED).
@@ -306,10 +306,6 @@ def v2_faults(draw, scenario):
 def v2_sequences(draw):
     scenario = draw(st.sampled_from(sorted(V2_SCENARIOS)))
     return scenario, draw(st.lists(v2_faults(scenario), min_size=1, max_size=3))
-
-
-def group_counts(emulator, cluster_id):
-    return dict((group["name"], group["count"]) for group in emulator.cluster_control(cluster_id)["emulator"]["groups"])
 
 
 def check_v2_invariants(emulator, gateway, run, outcome, scenario, cluster_id, before):

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from adversarial_support import MARGIN, Actor, check_drawn, example_count, hygiene, run_cases, vendor_log, writes
 from gateway import Gateway
-from reliability_support import emulator_env, wait_idle
+from reliability_support import emulator_env, group_counts, wait_idle
 
 EXAMPLES = example_count(5, "ADVERSARIAL_ACTOR_EXAMPLES")
 WAIT_TIMEOUT = 12
@@ -171,10 +171,6 @@ def replay(before, log, cluster_id, actor, task_entry):
         group = V1_NAMES.get(group, group)
         counts[group] = counts.get(group, 0) + delta
     return counts
-
-
-def group_counts(emulator, cluster_id):
-    return dict((group["name"], group["count"]) for group in emulator.cluster_control(cluster_id)["emulator"]["groups"])
 
 
 def check_invariants(emulator, gateway, actor, run, outcome, drawn, cluster_id, before):

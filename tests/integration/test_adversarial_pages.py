@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 
 from adversarial_support import MARGIN, check_drawn, example_count, hygiene, run_cases, vendor_log, writes
 from gateway import LISTS, Gateway
-from reliability_support import emulator_env, wait_idle
+from reliability_support import emulator_env, plain, wait_idle
 
 EXAMPLES = example_count(4, "ADVERSARIAL_PAGES_EXAMPLES")
 READ_TIMEOUT = 3
@@ -205,16 +205,6 @@ def run_inventory(ansible_env, tmp_path, gateway):
     completed = subprocess.run([INVENTORY, "-i", str(source), "--list", "-vvvv"], env=env, capture_output=True, text=True,
                                timeout=300, check=False)
     return completed, time.monotonic() - started
-
-
-def plain(value):
-    if isinstance(value, dict):
-        if set(value) == {"__ansible_unsafe"}:
-            return value["__ansible_unsafe"]
-        return dict((key, plain(item)) for key, item in value.items())
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value
 
 
 def check_inventory(completed, kind, emulator, names, ids):
