@@ -37,11 +37,10 @@ RECORDED_SEED = int("8f8402f053ccfccbea38e2e4141cc4418a9055f924cd9681afba1d7d0b0
                     "eb35fcbe9ab918142a164fca333766ac", 16)  # the actor, page and policy tests
 
 
-def example_count(default, variable=None):
-    """How many examples a generated test draws: ``variable`` (its own setting) when set, else ADVERSARIAL_EXAMPLES, else
-    ``default``."""
-    count = os.environ.get("ADVERSARIAL_EXAMPLES", str(default))
-    return int(os.environ.get(variable, count) if variable else count)
+def example_count(default, own=None):
+    """How many examples a generated test draws: ``own`` (the value of its own setting, read where the test is) when set,
+    else ADVERSARIAL_EXAMPLES, else ``default``."""
+    return int(own if own is not None else os.environ.get("ADVERSARIAL_EXAMPLES", str(default)))
 
 
 def check_drawn(strategy, run, describe, examples, recorded=RECORDED_SEED, explicit=()):

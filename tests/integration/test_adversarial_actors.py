@@ -20,6 +20,7 @@ once). The fixed, minimal examples of each failure class found are the tests aft
 """
 
 import json
+import os
 import re
 import uuid
 
@@ -30,7 +31,7 @@ from adversarial_support import MARGIN, Actor, check_drawn, example_count, hygie
 from gateway import Gateway
 from reliability_support import emulator_env, group_counts, wait_idle
 
-EXAMPLES = example_count(5, "ADVERSARIAL_ACTOR_EXAMPLES")
+EXAMPLES = example_count(5, os.environ.get("ADVERSARIAL_ACTOR_EXAMPLES"))
 WAIT_TIMEOUT = 12
 READ_TIMEOUT = 3
 CONNECTION = dict(read_timeout=READ_TIMEOUT, connect_timeout=2, retries=3)

@@ -38,7 +38,7 @@ from adversarial_support import MARGIN, check_drawn, example_count, hygiene, run
 from gateway import LISTS, Gateway
 from reliability_support import emulator_env, plain, wait_idle
 
-EXAMPLES = example_count(4, "ADVERSARIAL_PAGES_EXAMPLES")
+EXAMPLES = example_count(4, os.environ.get("ADVERSARIAL_PAGES_EXAMPLES"))
 READ_TIMEOUT = 3
 CONNECTION = dict(read_timeout=READ_TIMEOUT, connect_timeout=2, retries=2)
 READ_DEADLINE = 45

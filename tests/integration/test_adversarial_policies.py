@@ -27,6 +27,7 @@ minimal examples of each failure class found are the tests after the generated o
 
 import copy
 import json
+import os
 import uuid
 
 import pytest
@@ -36,7 +37,7 @@ from adversarial_support import Actor, check_drawn, example_count, hygiene, poli
 from gateway import Gateway
 from reliability_support import emulator_env
 
-EXAMPLES = example_count(4, "ADVERSARIAL_POLICY_EXAMPLES")
+EXAMPLES = example_count(4, os.environ.get("ADVERSARIAL_POLICY_EXAMPLES"))
 READ_TIMEOUT = 3
 CONNECTION = dict(read_timeout=READ_TIMEOUT, connect_timeout=2, retries=3)
 POLICY_DEADLINE = 45
