@@ -18,10 +18,10 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
     PlanError, check_hdfs_removals, hdfs_removals, node_count, plan_cluster, shown_counts, view_of_info)
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils import _role_policies as policies
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils._role_common import (
-    NOTHING_CHANGED, Refusal, check_seconds, check_selector, cluster_refusal, count, failure, named, ran, read_cluster, text)
+    NOTHING_CHANGED, PASSED, Refusal, check_seconds, check_selector, cluster_refusal, count, failure, named, planned,
+    ran, read_cluster, text)
 
 PROFILE_KEYS = ("core", "task", "task_node_info", "node_groups")
-PASSED = object()  # a read keyword left out: that stage has not been reached
 
 
 def _sizes_and_names(core, task, by_group, where):
@@ -205,11 +205,7 @@ def plan(request, cluster=PASSED, nodes=PASSED, policies_read=PASSED, pauses=PAS
     the run stops, or None."""
     out = dict(refusal=None, cluster_id=None, steps=[], needs_nodes=False, policy_groups=[], pause=[], go=False, result=None,
                problem=None)
-    try:
-        _plan(out, request, cluster, nodes, policies_read, pauses, restores, check_mode)
-    except Refusal as refusal:
-        out["refusal"] = refusal.message
-    return out
+    return planned(out, _plan, request, cluster, nodes, policies_read, pauses, restores, check_mode)
 
 
 def _plan(out, request, cluster, nodes, policies_read, pauses, restores, check_mode):
@@ -217,8 +213,6 @@ def _plan(out, request, cluster, nodes, policies_read, pauses, restores, check_m
     with the groups whose policies to read and whether the node list is needed; the HDFS guard (``nodes`` given: the node
     list read, or skipped); the policies (``policies_read``: the `state: read` loop); the pauses and restores."""
     want = wanted(request)
-    if cluster is PASSED:
-        return
     info = read_cluster(cluster)
     if info is None:
         return
