@@ -18,8 +18,7 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsErro
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import PlanError, plan_cluster, resolve_node_group, view_of_info
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils import _role_policies as policies
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils._role_common import (
-    PASSED, Refusal, check_seconds, check_selector, cluster_refusal, count, failure, named, planned, ran, read_cluster,
-    text)
+    PASSED, Refusal, check_run, cluster_refusal, count, failure, named, planned, ran, read_cluster, text)
 
 SIZES = ("cluster_scale_burst_task_count", "cluster_scale_burst_task_increase")
 SPEC_NAMES = {"task_node_info": "cluster_scale_task_node_info"}
@@ -92,9 +91,7 @@ def _plan(out, request, cluster, policies_read, pauses, grow, restore, restores,
     size_name, size = _size(request)
     _check_task_file(request)
     _check_spec(request)
-    check_seconds(request, "cluster_scale_wait_timeout")
-    check_seconds(request, "cluster_scale_progress_interval")
-    check_selector(request)
+    check_run(request)
     info = read_cluster(cluster)
     if info is None:
         return

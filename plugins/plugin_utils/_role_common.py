@@ -97,6 +97,14 @@ def check_seconds(request, name):
         raise Refusal(named(error, {}))
 
 
+def check_run(request):
+    """What every entry point that resizes checks before it reads the cluster, in this order: its wait and progress
+    interval (as mrs_cluster_nodes checks them, naming the role's variables) and exactly one of the cluster's id and name."""
+    check_seconds(request, "cluster_scale_wait_timeout")
+    check_seconds(request, "cluster_scale_progress_interval")
+    check_selector(request)
+
+
 def count(name, value, least=0):
     """``value`` as a count the planner reads (``"5"`` is 5), at least ``least``, naming the role's variable."""
     try:

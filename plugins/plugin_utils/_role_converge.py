@@ -18,8 +18,8 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
     PlanError, check_hdfs_removals, hdfs_removals, node_count, plan_cluster, shown_counts, view_of_info)
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils import _role_policies as policies
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils._role_common import (
-    NOTHING_CHANGED, PASSED, Refusal, check_seconds, check_selector, cluster_refusal, count, failure, named, planned,
-    ran, read_cluster, text)
+    NOTHING_CHANGED, PASSED, Refusal, check_run, cluster_refusal, count, failure, named, planned, ran, read_cluster,
+    text)
 
 PROFILE_KEYS = ("core", "task", "task_node_info", "node_groups")
 
@@ -124,9 +124,7 @@ def wanted(request):
                  allow_removal="cluster_scale_allow_core_removal")
     limit = count("cluster_scale_core_removal_limit", request.get("cluster_scale_core_removal_limit", 1))
     _check_target(sizes, names, spec, request.get("cluster_scale_step", 0))
-    check_seconds(request, "cluster_scale_wait_timeout")
-    check_seconds(request, "cluster_scale_progress_interval")
-    check_selector(request)
+    check_run(request)
     profile = request.get("cluster_scale_profile") if request.get("pattern") == "profile" else None
     return dict(sizes=sizes, names=names, spec=spec, step=request.get("cluster_scale_step", 0),
                 limit=None if request.get("cluster_scale_allow_core_removal") else limit,

@@ -15,7 +15,7 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsErro
 from ansible_collections.hwcloud.mrs.plugins.module_utils._hosts import Host
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import host_kind, non_task_hosts, view_of_info
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils._role_common import (
-    NOTHING_CHANGED, PASSED, Refusal, check_seconds, check_selector, cluster_refusal, planned, ran, read_cluster, text)
+    NOTHING_CHANGED, PASSED, Refusal, check_run, cluster_refusal, planned, ran, read_cluster, text)
 
 NAMES = "cluster_scale_drain_server_ids / cluster_scale_drain_host_names"
 SHOWN_HOSTS = 10
@@ -66,9 +66,7 @@ def plan(request, cluster=PASSED, removal=PASSED, check_mode=False):
 
 def _plan(out, request, cluster, removal, check_mode):
     ids, names = _given(request)
-    check_seconds(request, "cluster_scale_wait_timeout")
-    check_seconds(request, "cluster_scale_progress_interval")
-    check_selector(request)
+    check_run(request)
     info = read_cluster(cluster)
     if info is None:
         return
