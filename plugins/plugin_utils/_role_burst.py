@@ -19,9 +19,8 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._group_resolution impo
 from ansible_collections.hwcloud.mrs.plugins.module_utils._plan_cluster import plan_cluster, view_of_info
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils import _role_policies as policies
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils._role_common import (
-    Refusal, check_seconds, check_selector, cluster_refusal, count, failure, named, ran, read_cluster, text)
+    PASSED, Refusal, check_run, cluster_refusal, count, failure, named, planned, ran, read_cluster, text)
 
-PASSED = object()
 SIZES = ("cluster_scale_burst_task_count", "cluster_scale_burst_task_increase")
 SPEC_NAMES = {"task_node_info": "cluster_scale_task_node_info"}
 
@@ -86,22 +85,14 @@ def plan(request, cluster=PASSED, policies_read=PASSED, pauses=PASSED, grow=PASS
     """Everything the burst tasks need, as far as the reads given allow; ``refusal`` is why it stops before any change."""
     out = dict(refusal=None, cluster_id=None, policy_groups=[], pause=[], go=False, grow=False, restore=False, result=None,
                problem=None)
-    try:
-        _plan(out, request, cluster, policies_read, pauses, grow, restore, restores, check_mode)
-    except Refusal as refusal:
-        out["refusal"] = refusal.message
-    return out
+    return planned(out, _plan, request, cluster, policies_read, pauses, grow, restore, restores, check_mode)
 
 
 def _plan(out, request, cluster, policies_read, pauses, grow, restore, restores, check_mode):
     size_name, size = _size(request)
     _check_task_file(request)
     _check_spec(request)
-    check_seconds(request, "cluster_scale_wait_timeout")
-    check_seconds(request, "cluster_scale_progress_interval")
-    check_selector(request)
-    if cluster is PASSED:
-        return
+    check_run(request)
     info = read_cluster(cluster)
     if info is None:
         return

@@ -33,6 +33,7 @@ from ansible_collections.hwcloud.mrs.plugins.plugin_utils._names import named
 
 CLUSTER_OPTIONS = ("cluster_id", "cluster_name")
 NOTHING_CHANGED = "Nothing was changed."
+PASSED = object()  # a read keyword left out: the role has not reached that stage
 
 
 class Refusal(Exception):
@@ -42,6 +43,16 @@ class Refusal(Exception):
     def __init__(self, message):
         super(Refusal, self).__init__(message)
         self.message = message
+
+
+def planned(out, stage, *args):
+    """``out`` once ``stage(out, *args)`` filled it, as far as the reads given allow; a Refusal the stage raises becomes
+    ``out["refusal"]`` (the message as it is), so that a decision returns its refusal as data."""
+    try:
+        stage(out, *args)
+    except Refusal as refusal:
+        out["refusal"] = refusal.message
+    return out
 
 
 def refused(*checks):
@@ -85,6 +96,14 @@ def check_seconds(request, name):
         check_wait_timeout(request[name], name)
     except PlanError as error:
         raise Refusal(named(error, {}))
+
+
+def check_run(request):
+    """What every entry point that resizes checks before it reads the cluster, in this order: its wait and progress
+    interval (as mrs_cluster_nodes checks them, naming the role's variables) and exactly one of the cluster's id and name."""
+    check_seconds(request, "cluster_scale_wait_timeout")
+    check_seconds(request, "cluster_scale_progress_interval")
+    check_selector(request)
 
 
 def count(name, value, least=0):
@@ -145,8 +164,8 @@ def renamed(message, parameter, names):
 
 
 def read_cluster(registered):
-    """The one cluster a mrs_cluster_info task with exactly_one registered; None when the read did not run. A failed read is
-    a Refusal saying the module's message, naming the role's variables where it names the module's cluster options."""
+    """The one cluster a mrs_cluster_info task with exactly_one registered; None when the read did not run (or was not
+    given: PASSED). A failed read is a Refusal saying the module's message, naming the role's variables where it names the module's cluster options."""
     message = failure(registered)
     if message is not None:
         raise Refusal(renamed(message, registered.get("parameter"), dict((name, "cluster_scale_" + name) for name in CLUSTER_OPTIONS)))

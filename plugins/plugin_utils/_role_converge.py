@@ -19,10 +19,10 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._plan_cluster import (
 from ansible_collections.hwcloud.mrs.plugins.module_utils._values import node_count
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils import _role_policies as policies
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils._role_common import (
-    NOTHING_CHANGED, Refusal, check_seconds, check_selector, cluster_refusal, count, failure, named, ran, read_cluster, text)
+    NOTHING_CHANGED, PASSED, Refusal, check_run, cluster_refusal, count, failure, named, planned, ran, read_cluster,
+    text)
 
 PROFILE_KEYS = ("core", "task", "task_node_info", "node_groups")
-PASSED = object()  # a read keyword left out: that stage has not been reached
 
 
 def _sizes_and_names(core, task, by_group, where):
@@ -125,9 +125,7 @@ def wanted(request):
                  allow_removal="cluster_scale_allow_core_removal")
     limit = count("cluster_scale_core_removal_limit", request.get("cluster_scale_core_removal_limit", 1))
     _check_target(sizes, names, spec, request.get("cluster_scale_step", 0))
-    check_seconds(request, "cluster_scale_wait_timeout")
-    check_seconds(request, "cluster_scale_progress_interval")
-    check_selector(request)
+    check_run(request)
     profile = request.get("cluster_scale_profile") if request.get("pattern") == "profile" else None
     return dict(sizes=sizes, names=names, spec=spec, step=request.get("cluster_scale_step", 0),
                 limit=None if request.get("cluster_scale_allow_core_removal") else limit,
@@ -206,11 +204,7 @@ def plan(request, cluster=PASSED, nodes=PASSED, policies_read=PASSED, pauses=PAS
     the run stops, or None."""
     out = dict(refusal=None, cluster_id=None, steps=[], needs_nodes=False, policy_groups=[], pause=[], go=False, result=None,
                problem=None)
-    try:
-        _plan(out, request, cluster, nodes, policies_read, pauses, restores, check_mode)
-    except Refusal as refusal:
-        out["refusal"] = refusal.message
-    return out
+    return planned(out, _plan, request, cluster, nodes, policies_read, pauses, restores, check_mode)
 
 
 def _plan(out, request, cluster, nodes, policies_read, pauses, restores, check_mode):
@@ -218,8 +212,6 @@ def _plan(out, request, cluster, nodes, policies_read, pauses, restores, check_m
     with the groups whose policies to read and whether the node list is needed; the HDFS guard (``nodes`` given: the node
     list read, or skipped); the policies (``policies_read``: the `state: read` loop); the pauses and restores."""
     want = wanted(request)
-    if cluster is PASSED:
-        return
     info = read_cluster(cluster)
     if info is None:
         return

@@ -16,9 +16,8 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._group_resolution impo
 from ansible_collections.hwcloud.mrs.plugins.module_utils._hosts import Host
 from ansible_collections.hwcloud.mrs.plugins.module_utils._plan_cluster import view_of_info
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils._role_common import (
-    NOTHING_CHANGED, Refusal, check_seconds, check_selector, cluster_refusal, ran, read_cluster, text)
+    NOTHING_CHANGED, PASSED, Refusal, check_run, cluster_refusal, planned, ran, read_cluster, text)
 
-PASSED = object()
 NAMES = "cluster_scale_drain_server_ids / cluster_scale_drain_host_names"
 SHOWN_HOSTS = 10
 
@@ -63,19 +62,13 @@ def plan(request, cluster=PASSED, removal=PASSED, check_mode=False):
     """Everything the drain tasks need: the ids to remove (``server_ids``), the ``warning`` about nodes counted as already
     gone, the result fact once the removal ran; ``refusal`` is why it stops before any change."""
     out = dict(refusal=None, cluster_id=None, server_ids=[], task_count=None, warning=None, result=None)
-    try:
-        _plan(out, request, cluster, removal, check_mode)
-    except Refusal as refusal:
-        out["refusal"] = refusal.message
-    return out
+    return planned(out, _plan, request, cluster, removal, check_mode)
 
 
 def _plan(out, request, cluster, removal, check_mode):
     ids, names = _given(request)
-    check_seconds(request, "cluster_scale_wait_timeout")
-    check_seconds(request, "cluster_scale_progress_interval")
-    check_selector(request)
-    info = None if cluster is PASSED else read_cluster(cluster)
+    check_run(request)
+    info = read_cluster(cluster)
     if info is None:
         return
     chosen, gone_ids, gone_names = _resolved(request, info, ids, names)

@@ -19,9 +19,8 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._plan_cluster import v
 from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_options import option_parts
 from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_scope import target_group
 from ansible_collections.hwcloud.mrs.plugins.plugin_utils._role_common import (
-    Refusal, check_selector, cluster_refusal, failure, ran, read_cluster, text, whole)
+    PASSED, Refusal, check_selector, cluster_refusal, failure, planned, ran, read_cluster, text, whole)
 
-PASSED = object()
 WINDOW_KEYS = ("days", "start", "end", "min", "max")
 # a window's keys, as the role names them, for the module's names of a resource plan's fields
 FIELDS = {"start_time": "start", "end_time": "end", "min_capacity": "min", "max_capacity": "max", "effective_days": "days"}
@@ -91,11 +90,7 @@ def plan(request, cluster=PASSED, write=PASSED, check_mode=False):
     with the bounds), the result fact and the ``problem`` of a write MRS or the module refused; ``refusal`` is why it stops
     before any write."""
     out = dict(refusal=None, cluster_id=None, plans=[], node_group=None, create=False, result=None, problem=None)
-    try:
-        _plan(out, request, cluster, write, check_mode)
-    except Refusal as refusal:
-        out["refusal"] = refusal.message
-    return out
+    return planned(out, _plan, request, cluster, write, check_mode)
 
 
 def _plan(out, request, cluster, write, check_mode):
@@ -104,7 +99,7 @@ def _plan(out, request, cluster, write, check_mode):
     _quoted(schedule)
     out["plans"] = _plans(schedule)
     check_selector(request)
-    info = None if cluster is PASSED else read_cluster(cluster)
+    info = read_cluster(cluster)
     if info is None:
         return
     name, create = _target(request, info)

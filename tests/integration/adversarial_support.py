@@ -2,6 +2,9 @@
 gateway (gateway.py), act as another operator on the same cloud (Actor), and read what happened, from the saved results
 and the emulator's log.
 
+Each generated test hands ``check_drawn`` its strategy, its runner and how many examples it draws: the seeded,
+derandomized hypothesis settings are written here once.
+
 A case is one inventory host of a playbook: adversarial_nodes.yml (mrs_cluster_nodes: {"cluster_id" or "cluster_name",
 "node_group", "count", "server_ids", "wait", "wait_timeout", "connection": {module_defaults overrides}}),
 adversarial_policy.yml (mrs_autoscaling_policy: its options) or adversarial_reads.yml ({"module": "info" | "nodes"} and
@@ -15,6 +18,8 @@ import os
 import re
 import time
 
+from hypothesis import HealthCheck, Phase, example, given, note, seed, settings
+
 from ansible_collections.hwcloud.mrs.plugins.module_utils._signer import sign
 from reliability_support import emulator_env, load_json, run_playbook
 
@@ -23,6 +28,44 @@ TOKEN_PATTERN = re.compile(r"MII[A-Za-z0-9_-]{16,}")
 # How long ansible-playbook may take around one task beyond wait_timeout + read_timeout: the module's start-up
 # (AnsiballZ), one connect, one poll interval of slack. The tests run on 2 busy cores.
 MARGIN = 4.0
+
+
+# The seed a generated test draws from when ADVERSARIAL_SEED is unset, so that every run draws the same examples. These are
+# the seeds hypothesis's derandomize derived from each test's own source before the tests shared check_drawn (the hex of
+# the digest it hashes into its Random): recorded, the examples stay the very ones drawn and fixed before.
+RECORDED_SEED = int("8f8402f053ccfccbea38e2e4141cc4418a9055f924cd9681afba1d7d0b0e7b0a"
+                    "eb35fcbe9ab918142a164fca333766ac", 16)  # the actor, page and policy tests
+
+
+def example_count(default, own=None):
+    """How many examples a generated test draws: ``own`` (the value of its own setting, read where the test is) when set,
+    else ADVERSARIAL_EXAMPLES, else ``default``."""
+    return int(own if own is not None else os.environ.get("ADVERSARIAL_EXAMPLES", str(default)))
+
+
+def check_drawn(strategy, run, describe, examples, recorded=RECORDED_SEED, explicit=()):
+    """Draw ``examples`` values from ``strategy`` (after the ``explicit`` ones, in order) and fail at the first whose
+    ``run(drawn)`` returns broken invariants, the failure saying ``describe(drawn)``, how long it took and each one.
+
+    The same examples on every run: drawn from the ``recorded`` seed, or from ADVERSARIAL_SEED=<int> when set (it draws
+    others, and the same value replays them; it is printed on failure). Shrinking is off (an example is one or more
+    playbook runs of several seconds) and the failing example is printed as drawn. Called inside the test, so that a
+    failure prints the drawn example and not the fixtures."""
+    chosen = os.environ.get("ADVERSARIAL_SEED")
+
+    def every_example(drawn):
+        note("replay: ADVERSARIAL_SEED=%s (the recorded seed when unset); example: %s" % (chosen, describe(drawn)))
+        started = time.monotonic()
+        broken = run(drawn)
+        assert not broken, "%s (%.1f s):\n- %s" % (describe(drawn), time.monotonic() - started, "\n- ".join(broken))
+
+    test = every_example
+    for value in reversed(explicit):  # as @example decorators written in this order
+        test = example(drawn=value)(test)
+    test = settings(max_examples=examples, deadline=None, derandomize=True, database=None,
+                    phases=[Phase.explicit, Phase.generate], report_multiple_bugs=False, print_blob=True,
+                    suppress_health_check=[HealthCheck.too_slow])(given(drawn=strategy)(test))
+    seed(int(chosen) if chosen is not None else recorded)(test)()
 
 
 def gateway_env(ansible_env, emulator, gateway, credentials=True, **extra):

@@ -431,14 +431,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         entry["status"] = options.get("status", 200)
         self._answer(entry["status"], [("Content-Type", options.get("content_type", "application/json"))], body)
 
+    def _head(self, status, headers, content):
+        """The status line and headers of an answer whose body is ``content``, closing the connection after it."""
+        self.send_response_only(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(content)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+
     def _answer(self, status, headers, content):
         try:
-            self.send_response_only(status)
-            for name, value in headers:
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(content)))
-            self.send_header("Connection", "close")
-            self.end_headers()
+            self._head(status, headers, content)
             self.wfile.write(content)
             self.wfile.flush()
         except OSError:
@@ -449,12 +453,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         stop = self.server.gateway.stopping
         started = time.monotonic()
         try:
-            self.send_response_only(status)
-            for name, value in headers:
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(content)))
-            self.send_header("Connection", "close")
-            self.end_headers()
+            self._head(status, headers, content)
             self.wfile.flush()
             for index in range(len(content)):
                 if stop.is_set() or time.monotonic() - started > max_seconds:

@@ -1,5 +1,7 @@
 """Shared by the reliability tests (test_faults, test_bad_input, test_secrets, test_tls, test_concurrency,
-test_emulator_restart): run ansible-playbook processes, point them at any emulator, read the emulator's log.
+test_emulator_restart): run ansible-playbook processes, point them at any emulator, read the emulator's log. The counts
+a cluster ends with (``counts``, ``group_counts``) and ansible-inventory's output without its wrappers (``plain``) are
+read here for every integration test.
 
 Every test checks what an operator would: the counts the emulator ends with, the resize requests it accepted,
 and the messages of the runs. See docs/reliability.md for the matrix.
@@ -90,6 +92,22 @@ def counts(emulator, cluster_id):
     """(core, task) as the emulator has them."""
     roles = [host["type"] for host in emulator.hosts(cluster_id)]
     return roles.count("Core"), roles.count("Task")
+
+
+def group_counts(emulator, cluster_id):
+    """{group name: count} as the emulator has them, for every group of any cluster type (its control route)."""
+    return dict((group["name"], group["count"]) for group in emulator.cluster_control(cluster_id)["emulator"]["groups"])
+
+
+def plain(value):
+    """The value without the {"__ansible_unsafe": ...} wrappers ansible-inventory puts around every plugin string."""
+    if isinstance(value, dict):
+        if set(value) == {"__ansible_unsafe"}:
+            return value["__ansible_unsafe"]
+        return dict((key, plain(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
 
 
 def wait_idle(emulator, cluster_ids, timeout=30.0):

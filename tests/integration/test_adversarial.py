@@ -28,17 +28,21 @@ Budget: about 8 s per example on 2 cores, 10 + 9 examples, under 200 s for the f
 import json
 import os
 import re
-import time
 import uuid
 
-from hypothesis import HealthCheck, Phase, example, given, note, settings, seed as hypothesis_seed, strategies as st
+from hypothesis import strategies as st
 
-from adversarial_support import MARGIN, crashed, gateway_env, leaks, password_env, run_cases, tracebacks, vendor_log, writes
+from adversarial_support import (MARGIN, check_drawn, crashed, example_count, gateway_env, leaks, password_env, run_cases, tracebacks,
+                                 vendor_log, writes)
 from gateway import Gateway
-from reliability_support import wait_idle
+from reliability_support import group_counts, wait_idle
 
-SEED = os.environ.get("ADVERSARIAL_SEED")
-EXAMPLES = int(os.environ.get("ADVERSARIAL_EXAMPLES", "10"))
+EXAMPLES = example_count(10)
+# The seeds the two tests draw from when ADVERSARIAL_SEED is unset (see adversarial_support.RECORDED_SEED).
+V1_SEED = int("8aeea4c3c5e6e01de1833d06cc5531a2e9f412729250082934918a0a914bcd5e"
+              "810b3438f158fa0b1554cbfb54b71ddf", 16)
+V2_SEED = int("0404fd2ecfadf95115585d12a9a8fa05b34beeb9cf28c72ac5ace767e26f774a"
+              "a32af4e3e851a4c361cf507f41fe29b7", 16)
 WAIT_TIMEOUT = 8
 READ_TIMEOUT = 3
 CONNECTION = dict(read_timeout=READ_TIMEOUT, connect_timeout=2, retries=3)
@@ -233,26 +237,10 @@ def run_example(emulator, ansible_env, tmp_path, scenario, sequence):
     return broken
 
 
-def _seeded(test):
-    return hypothesis_seed(int(SEED))(test) if SEED is not None else test
-
-
 def test_every_fault_sequence_keeps_the_promises(emulator, ansible_env, tmp_path):
     """The examples are drawn inside the test, so that a failure prints the drawn sequence and not the fixtures."""
-
-    @_seeded
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=SEED is None, database=None,
-              phases=[Phase.explicit, Phase.generate], report_multiple_bugs=False, print_blob=True,
-              suppress_health_check=[HealthCheck.too_slow])
-    @given(example=sequences())
-    def every_sequence(example):
-        scenario, sequence = example
-        note("replay: ADVERSARIAL_SEED=%s (derandomized when unset); example: %s" % (SEED, describe(scenario, sequence)))
-        started = time.monotonic()
-        broken = run_example(emulator, ansible_env, tmp_path, scenario, sequence)
-        assert not broken, "%s (%.1f s):\n- %s" % (describe(scenario, sequence), time.monotonic() - started, "\n- ".join(broken))
-
-    every_sequence()  # pylint: disable=no-value-for-parameter
+    check_drawn(sequences(), lambda drawn: run_example(emulator, ansible_env, tmp_path, *drawn), lambda drawn: describe(*drawn),
+                EXAMPLES, V1_SEED)
 
 
 # --- the v2 path (#13): named groups of custom and mixed clusters, resized by POST .../expand and .../shrink ----------
@@ -283,7 +271,7 @@ V2_TRIMS = {
 # node list whose node_total promises pages that never come.
 V2_WRITE_FAULTS = WRITE_FAULTS + [dict(action="trim", fields=["result"])]
 V2_GARBLED = {"nodes": [dict(action="set", values={"node_total": 40})]}
-V2_EXAMPLES = int(os.environ.get("ADVERSARIAL_V2_EXAMPLES", os.environ.get("ADVERSARIAL_EXAMPLES", "6")))
+V2_EXAMPLES = example_count(6, os.environ.get("ADVERSARIAL_V2_EXAMPLES"))
 
 
 def reads_nodes(scenario):
@@ -319,10 +307,6 @@ def v2_faults(draw, scenario):
 def v2_sequences(draw):
     scenario = draw(st.sampled_from(sorted(V2_SCENARIOS)))
     return scenario, draw(st.lists(v2_faults(scenario), min_size=1, max_size=3))
-
-
-def group_counts(emulator, cluster_id):
-    return dict((group["name"], group["count"]) for group in emulator.cluster_control(cluster_id)["emulator"]["groups"])
 
 
 def check_v2_invariants(emulator, gateway, run, outcome, scenario, cluster_id, before):
@@ -395,20 +379,5 @@ V2_EXPLICIT = [
 
 def test_every_fault_sequence_on_the_v2_path_keeps_the_promises(emulator, ansible_env, tmp_path):
     """The same promises on the v2 expand / shrink path, with its own few examples (the file's budget is shared)."""
-
-    @_seeded
-    @settings(max_examples=V2_EXAMPLES, deadline=None, derandomize=SEED is None, database=None,
-              phases=[Phase.explicit, Phase.generate], report_multiple_bugs=False, print_blob=True,
-              suppress_health_check=[HealthCheck.too_slow])
-    @given(drawn=v2_sequences())
-    @example(drawn=V2_EXPLICIT[0])
-    @example(drawn=V2_EXPLICIT[1])
-    @example(drawn=V2_EXPLICIT[2])
-    def every_sequence(drawn):
-        scenario, sequence = drawn
-        note("replay: ADVERSARIAL_SEED=%s (derandomized when unset); example: %s" % (SEED, describe(scenario, sequence)))
-        started = time.monotonic()
-        broken = run_v2_example(emulator, ansible_env, tmp_path, scenario, sequence)
-        assert not broken, "%s (%.1f s):\n- %s" % (describe(scenario, sequence), time.monotonic() - started, "\n- ".join(broken))
-
-    every_sequence()  # pylint: disable=no-value-for-parameter
+    check_drawn(v2_sequences(), lambda drawn: run_v2_example(emulator, ansible_env, tmp_path, *drawn),
+                lambda drawn: describe(*drawn), V2_EXAMPLES, V2_SEED, explicit=V2_EXPLICIT)

@@ -22,18 +22,16 @@ once). The fixed, minimal examples of each failure class found are the tests aft
 import json
 import os
 import re
-import time
 import uuid
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, note, settings, seed as hypothesis_seed, strategies as st
+from hypothesis import strategies as st
 
-from adversarial_support import MARGIN, Actor, hygiene, run_cases, vendor_log, writes
+from adversarial_support import MARGIN, Actor, check_drawn, example_count, hygiene, run_cases, vendor_log, writes
 from gateway import Gateway
-from reliability_support import emulator_env, wait_idle
+from reliability_support import emulator_env, group_counts, wait_idle
 
-SEED = os.environ.get("ADVERSARIAL_SEED")
-EXAMPLES = int(os.environ.get("ADVERSARIAL_ACTOR_EXAMPLES", os.environ.get("ADVERSARIAL_EXAMPLES", "5")))
+EXAMPLES = example_count(5, os.environ.get("ADVERSARIAL_ACTOR_EXAMPLES"))
 WAIT_TIMEOUT = 12
 READ_TIMEOUT = 3
 CONNECTION = dict(read_timeout=READ_TIMEOUT, connect_timeout=2, retries=3)
@@ -176,10 +174,6 @@ def replay(before, log, cluster_id, actor, task_entry):
     return counts
 
 
-def group_counts(emulator, cluster_id):
-    return dict((group["name"], group["count"]) for group in emulator.cluster_control(cluster_id)["emulator"]["groups"])
-
-
 def check_invariants(emulator, gateway, actor, run, outcome, drawn, cluster_id, before):
     _fields, _name, group, target, _other, _api = SCENARIOS[drawn["scenario"]]
     if outcome is None:
@@ -248,25 +242,9 @@ def run_example(emulator, ansible_env, tmp_path, drawn):
     return broken
 
 
-def _seeded(test):
-    return hypothesis_seed(int(SEED))(test) if SEED is not None else test
-
-
 def test_another_operator_never_counts_as_the_tasks_evidence(emulator, ansible_env, tmp_path):
     """Drawn inside the test, so that a failure prints the drawn sequence and not the fixtures."""
-
-    @_seeded
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=SEED is None, database=None,
-              phases=[Phase.explicit, Phase.generate], report_multiple_bugs=False, print_blob=True,
-              suppress_health_check=[HealthCheck.too_slow])
-    @given(drawn=sequences())
-    def every_sequence(drawn):
-        note("replay: ADVERSARIAL_SEED=%s (derandomized when unset); example: %s" % (SEED, describe(drawn)))
-        started = time.monotonic()
-        broken = run_example(emulator, ansible_env, tmp_path, drawn)
-        assert not broken, "%s (%.1f s):\n- %s" % (describe(drawn), time.monotonic() - started, "\n- ".join(broken))
-
-    every_sequence()  # pylint: disable=no-value-for-parameter
+    check_drawn(sequences(), lambda drawn: run_example(emulator, ansible_env, tmp_path, drawn), describe, EXAMPLES)
 
 
 # ----------------------------------------------------------------------------------------------- the classes found

@@ -32,14 +32,13 @@ import uuid
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, Phase, given, note, settings, seed as hypothesis_seed, strategies as st
+from hypothesis import strategies as st
 
-from adversarial_support import MARGIN, hygiene, run_cases, vendor_log, writes
+from adversarial_support import MARGIN, check_drawn, example_count, hygiene, run_cases, vendor_log, writes
 from gateway import LISTS, Gateway
-from reliability_support import emulator_env, wait_idle
+from reliability_support import emulator_env, plain, wait_idle
 
-SEED = os.environ.get("ADVERSARIAL_SEED")
-EXAMPLES = int(os.environ.get("ADVERSARIAL_PAGES_EXAMPLES", os.environ.get("ADVERSARIAL_EXAMPLES", "4")))
+EXAMPLES = example_count(4, os.environ.get("ADVERSARIAL_PAGES_EXAMPLES"))
 READ_TIMEOUT = 3
 CONNECTION = dict(read_timeout=READ_TIMEOUT, connect_timeout=2, retries=2)
 READ_DEADLINE = 45
@@ -208,16 +207,6 @@ def run_inventory(ansible_env, tmp_path, gateway):
     return completed, time.monotonic() - started
 
 
-def plain(value):
-    if isinstance(value, dict):
-        if set(value) == {"__ansible_unsafe"}:
-            return value["__ansible_unsafe"]
-        return dict((key, plain(item)) for key, item in value.items())
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value
-
-
 def check_inventory(completed, kind, emulator, names, ids):
     """The inventory holds every host of every cluster once, each cluster's group its own hosts; or the run fails naming the list."""
     if completed.returncode != 0:
@@ -282,25 +271,9 @@ def run_example(emulator, ansible_env, tmp_path, drawn, readers=None):
     return broken
 
 
-def _seeded(test):
-    return hypothesis_seed(int(SEED))(test) if SEED is not None else test
-
-
 def test_every_paged_read_is_complete_or_fails_naming_the_list(emulator, ansible_env, tmp_path):
     """Drawn inside the test, so that a failure prints the drawn sequence and not the fixtures."""
-
-    @_seeded
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=SEED is None, database=None,
-              phases=[Phase.explicit, Phase.generate], report_multiple_bugs=False, print_blob=True,
-              suppress_health_check=[HealthCheck.too_slow])
-    @given(drawn=sequences())
-    def every_sequence(drawn):
-        note("replay: ADVERSARIAL_SEED=%s (derandomized when unset); example: %s" % (SEED, describe(drawn)))
-        started = time.monotonic()
-        broken = run_example(emulator, ansible_env, tmp_path, drawn)
-        assert not broken, "%s (%.1f s):\n- %s" % (describe(drawn), time.monotonic() - started, "\n- ".join(broken))
-
-    every_sequence()  # pylint: disable=no-value-for-parameter
+    check_drawn(sequences(), lambda drawn: run_example(emulator, ansible_env, tmp_path, drawn), describe, EXAMPLES)
 
 
 # ----------------------------------------------------------------------------------------------- the classes found

@@ -28,18 +28,16 @@ minimal examples of each failure class found are the tests after the generated o
 import copy
 import json
 import os
-import time
 import uuid
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, note, settings, seed as hypothesis_seed, strategies as st
+from hypothesis import strategies as st
 
-from adversarial_support import Actor, hygiene, policy_writes, run_cases, vendor_log
+from adversarial_support import Actor, check_drawn, example_count, hygiene, policy_writes, run_cases, vendor_log
 from gateway import Gateway
 from reliability_support import emulator_env
 
-SEED = os.environ.get("ADVERSARIAL_SEED")
-EXAMPLES = int(os.environ.get("ADVERSARIAL_POLICY_EXAMPLES", os.environ.get("ADVERSARIAL_EXAMPLES", "4")))
+EXAMPLES = example_count(4, os.environ.get("ADVERSARIAL_POLICY_EXAMPLES"))
 READ_TIMEOUT = 3
 CONNECTION = dict(read_timeout=READ_TIMEOUT, connect_timeout=2, retries=3)
 POLICY_DEADLINE = 45
@@ -256,25 +254,9 @@ def run_example(emulator, ansible_env, tmp_path, drawn):
     return broken
 
 
-def _seeded(test):
-    return hypothesis_seed(int(SEED))(test) if SEED is not None else test
-
-
 def test_every_policy_fault_sequence_keeps_the_promises_and_the_rerun_agrees(emulator, ansible_env, tmp_path):
     """Drawn inside the test, so that a failure prints the drawn sequence and not the fixtures."""
-
-    @_seeded
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=SEED is None, database=None,
-              phases=[Phase.explicit, Phase.generate], report_multiple_bugs=False, print_blob=True,
-              suppress_health_check=[HealthCheck.too_slow])
-    @given(drawn=sequences())
-    def every_sequence(drawn):
-        note("replay: ADVERSARIAL_SEED=%s (derandomized when unset); example: %s" % (SEED, describe(drawn)))
-        started = time.monotonic()
-        broken = run_example(emulator, ansible_env, tmp_path, drawn)
-        assert not broken, "%s (%.1f s):\n- %s" % (describe(drawn), time.monotonic() - started, "\n- ".join(broken))
-
-    every_sequence()  # pylint: disable=no-value-for-parameter
+    check_drawn(sequences(), lambda drawn: run_example(emulator, ansible_env, tmp_path, drawn), describe, EXAMPLES)
 
 
 # ----------------------------------------------------------------------------------------------- the classes found

@@ -10,17 +10,13 @@ import sys
 
 import pytest
 
+from reliability_support import counts
+
 ansible_runner = pytest.importorskip("ansible_runner")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEMO = os.path.join(ROOT, "demo", "scale_clusters.yml")
 HW_VARIABLES = ("HW_MRS_ENDPOINT", "HW_AUTH_URL", "HW_REGION_NAME", "HW_PROJECT_ID", "HW_ACCESS_KEY", "HW_SECRET_KEY")
-
-
-def group_counts(mrs, cluster_id):
-    """(core, task) as the emulator has them."""
-    types = [host["type"] for host in mrs.hosts(cluster_id)]
-    return types.count("Core"), types.count("Task")
 
 
 # Python 3.12+ warns that pexpect forks a multi-threaded process (the xdist worker); ansible-runner execs at once.
@@ -58,7 +54,7 @@ def test_demo_playbook_runs_under_ansible_runner(mrs, ansible_env, tmp_path):
         ("Streams - grow the custom cluster's named group node_group_1 to 4 nodes (v2 expand)", 3, 4),
     ]
     assert [data["res"]["api"] for data in resizes] == ["v1.1", "v1.1", "v1.1", "v2"]
-    assert group_counts(mrs, analytics) == (5, 2)
-    assert group_counts(mrs, etl) == (3, 2) and bad_node not in [host["id"] for host in mrs.hosts(etl)]
+    assert counts(mrs, analytics) == (5, 2)
+    assert counts(mrs, etl) == (3, 2) and bad_node not in [host["id"] for host in mrs.hosts(etl)]
     assert [host["node_group_name"] for host in mrs.hosts(streams)].count("node_group_1") == 4
     assert ansible_env["HW_SECRET_KEY"] not in output

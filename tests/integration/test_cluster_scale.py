@@ -15,15 +15,11 @@ import time
 
 import yaml
 
+from reliability_support import counts
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ROLE = os.path.join(ROOT, "roles", "cluster_scale")
 TASK_SPEC = {"node_size": "s3.xlarge.2.linux.bigdata"}
-
-
-def group_counts(mrs, cluster_id):
-    """(core, task) as the emulator has them."""
-    roles = [host["type"] for host in mrs.hosts(cluster_id)]
-    return roles.count("Core"), roles.count("Task")
 
 
 def resizes(puts):
@@ -60,7 +56,7 @@ def test_converge_stepwise_then_nothing_to_do(mrs, playbook, puts, tmp_path):
     assert run.rc == 0, run
     # capacity first (Core grows before Task shrinks), at most 2 nodes per resize, one at a time
     assert resizes(puts) == [("scale_out", "core", 2), ("scale_out", "core", 1), ("scale_in", "task", 2), ("scale_in", "task", 1)]
-    assert group_counts(mrs, cluster_id) == (6, 1)
+    assert counts(mrs, cluster_id) == (6, 1)
     result = load(result_file)
     first, second = result["first"], result["second"]
     assert first["cluster_id"] == cluster_id and first["pattern"] == "converge" and first["changed"] is True
@@ -79,7 +75,7 @@ def test_converge_in_check_mode_reads_and_changes_nothing(mrs, playbook, puts, t
 
     assert run.rc == 0, run
     assert puts() == []
-    assert group_counts(mrs, cluster_id) == (3, 0)
+    assert counts(mrs, cluster_id) == (3, 0)
     assert any(entry["method"] == "GET" for entry in mrs.requests_log())
     first = load(result_file)["first"]
     assert first["check_mode"] is True and first["changed"] is True
@@ -133,7 +129,7 @@ def test_converge_guards_core_removal_and_concurrent_changes(mrs, playbook, puts
     assert "current_count" in result["refusals"]["concurrent"] and "7" in result["refusals"]["concurrent"], result
     # the refused runs sent nothing: the only resizes are the other operator's and the explicitly allowed one
     assert resizes(puts) == [("scale_out", "core", 1), ("scale_in", "core", 4)]
-    assert group_counts(mrs, cluster_id) == (3, 0)
+    assert counts(mrs, cluster_id) == (3, 0)
     assert result["allowed"]["before"]["core"] == 7 and result["allowed"]["after"]["core"] == 3
 
 
@@ -150,7 +146,7 @@ def test_burst_restores_the_task_count_even_when_the_job_fails(mrs, playbook, pu
     # each job ran on the grown group, and the group is back to its recorded count
     assert load(tmp_path / "job-first.json") == {"task_count": 3, "burst": {"task": 3}}
     assert load(tmp_path / "job-second.json") == {"task_count": 2, "burst": {"task": 2}}
-    assert group_counts(mrs, cluster_id) == (3, 0)
+    assert counts(mrs, cluster_id) == (3, 0)
     assert resizes(puts) == [("scale_out", "task", 3), ("scale_in", "task", 3), ("scale_out", "task", 2), ("scale_in", "task", 2)]
     # the Task group grew from 0, so both scale-outs carried the node spec
     assert [parameters.get("task_node_info", {}).get("node_size") for _status, parameters in puts()] == [
@@ -168,7 +164,7 @@ def test_profiles_are_applied_by_name(mrs, playbook, puts, tmp_path):
 
     assert run.rc == 0, run
     assert resizes(puts) == [("scale_out", "core", 1), ("scale_out", "task", 3), ("scale_in", "task", 3), ("scale_in", "core", 1)]
-    assert group_counts(mrs, cluster_id) == (3, 0)
+    assert counts(mrs, cluster_id) == (3, 0)
     result = load(result_file)
     assert result["business_hours"]["profile"] == "business_hours" and result["business_hours"]["after"] == {"core": 4, "task": 3}
     assert result["night"]["profile"] == "night" and result["night"]["after"] == {"core": 3, "task": 0}
@@ -215,7 +211,7 @@ def test_burst_profile_and_drain_in_check_mode_change_nothing(mrs, playbook, put
 
     assert run.rc == 0, run
     assert puts() == [] and {entry["method"] for entry in mrs.requests_log()} == {"GET"}
-    assert group_counts(mrs, cluster_id) == (3, 2)
+    assert counts(mrs, cluster_id) == (3, 2)
     result = load(tmp_path / "check.json")
     burst, profile, drain = result["burst"], result["profile"], result["drain"]
     assert burst["check_mode"] is True and burst["changed"] is True
@@ -319,7 +315,7 @@ def test_a_size_spelled_as_a_string_is_the_same_size_for_converge_and_profile(mr
 
     assert run.rc == 0, run
     assert resizes(puts) == [("scale_out", "core", 1), ("scale_out", "core", 1), ("scale_out", "task", 2)]
-    assert group_counts(mrs, cluster_id) == (5, 2)
+    assert counts(mrs, cluster_id) == (5, 2)
     result = load(result_file)
     assert result["converge"]["target"] == {"core": 4, "task": 0} and result["converge"]["after"] == {"core": 4, "task": 0}
     assert result["profile"]["target"] == {"core": 5, "task": 2} and result["profile"]["after"] == {"core": 5, "task": 2}
@@ -388,5 +384,5 @@ def test_the_documented_day_and_night_profiles_switch_back_to_night(mrs, playboo
     assert "set cluster_scale_core_removal_limit to 2 or more" in refusal and "decommissions" in refusal and "HDFS" in refusal
     assert "Nothing was changed" in refusal
     assert resizes(puts) == [("scale_out", "core", 2), ("scale_out", "task", 24), ("scale_in", "task", 24), ("scale_in", "core", 2)]
-    assert group_counts(mrs, cluster_id) == (6, 0)
+    assert counts(mrs, cluster_id) == (6, 0)
     assert result["night"]["after"] == {"core": 6, "task": 0}

@@ -13,6 +13,8 @@ import sys
 
 import yaml
 
+from reliability_support import plain
+
 BIN = os.path.dirname(sys.executable)
 PLAYBOOKS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "playbooks")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -26,17 +28,6 @@ def run_inventory(ansible_env, tmp_path, config, *args, env=None, name="test.mrs
     run_env = dict(ansible_env, ANSIBLE_INVENTORY_UNPARSED_FAILED="true", **(env or {}))
     completed = subprocess.run(command, env=run_env, capture_output=True, text=True, timeout=300, check=False)
     return completed
-
-
-def plain(value):
-    """The value without the {"__ansible_unsafe": ...} wrappers ansible-inventory puts around every plugin string."""
-    if isinstance(value, dict):
-        if set(value) == {"__ansible_unsafe"}:
-            return value["__ansible_unsafe"]
-        return dict((key, plain(item)) for key, item in value.items())
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value
 
 
 def listed(completed):

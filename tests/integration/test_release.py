@@ -23,6 +23,7 @@ BIN = os.path.dirname(sys.executable)
 sys.path.insert(0, os.path.join(ROOT, "tests", "utils"))
 
 from docs_tools import tested_block as docs_block  # noqa: E402  pylint: disable=wrong-import-position
+from reliability_support import counts  # noqa: E402  pylint: disable=wrong-import-position
 
 # Development files planted in the copy that is built: none may reach the tarball.
 DEVELOPMENT_FILES = [
@@ -101,12 +102,6 @@ def user_env_fixture(ansible_env, installed, tmp_path):
     return env
 
 
-def group_counts(mrs, cluster_id):
-    """(core, task) as the emulator has them."""
-    types = [host["type"] for host in mrs.hosts(cluster_id)]
-    return types.count("Core"), types.count("Task")
-
-
 def playbook_run(path, env, cwd, *args):
     """ansible-playbook on localhost from cwd; returns (rc, output)."""
     command = [os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", "-c", "local", str(path)] + list(args)
@@ -140,7 +135,7 @@ def test_installed_tarball_runs_playbooks_by_fqcn(mrs, puts, installed, user_env
     assert rc == 0, output
     assert re.search(r"localhost\s+: ok=\d+\s+changed=[1-9]\d*\s+unreachable=0\s+failed=0", output), output
     assert secret_key not in output
-    assert group_counts(mrs, cluster_id) == (4, 1)
+    assert counts(mrs, cluster_id) == (4, 1)
     assert [(status, parameters["node_group"], parameters["scale_type"]) for status, parameters in puts()] == [
         (200, "core_node_default_group", "scale_out"), (200, "task_node_default_group", "scale_out")]
 
