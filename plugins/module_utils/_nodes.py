@@ -29,7 +29,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError, _Fields, as_whole_number
+from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterParseError, _Fields
+from ansible_collections.hwcloud.mrs.plugins.module_utils._values import as_whole_number
 
 NODE_KEYS = ('name', 'group', 'status', 'ip', 'resource_id', 'server_id', 'components')
 DETAIL_KEYS = NODE_KEYS + ('type', 'billing_type', 'flavor', 'cpu', 'memory_mb', 'root_volume_gb', 'data_volume_type',

@@ -14,7 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import role_from_group_name
+from ansible_collections.hwcloud.mrs.plugins.module_utils._node_kinds import role_from_group_name
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError, PlanError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._group_resolution import GroupNotListed, listed_group, title
 from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_api import normal_held, policy_entries
