@@ -132,6 +132,8 @@ def with_context(error, message):
     added = type(error).__new__(type(error), message)
     added.__dict__.update(vars(error))
     return added
+
+
 class PlanError(MrsError, ValueError):
     """A request that must not reach the API, refused before any write: the one error of every rule the collection
     checks, for a resize and an auto-scaling policy alike.

@@ -33,6 +33,7 @@ LABELS = {
     "module_defaults": ("playbook_guide/playbooks_module_defaults.html", "Module defaults"),
     "check_mode_dry": ("playbook_guide/playbooks_checkmode.html", "Validating tasks: check mode and diff mode"),
     "collections": ("collections_guide/index.html", "Using Ansible collections"),
+    "action_plugins": ("plugins/action.html", "Action plugins"),  # the note on a module that has an action plugin
 }
 PLUGIN_TYPES = ("become", "cache", "callback", "connection", "filter", "inventory", "lookup", "shell", "strategy", "test", "vars")
 INDEX = """\
