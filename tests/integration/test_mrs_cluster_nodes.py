@@ -281,6 +281,11 @@ def test_wait_false_returns_once_accepted(mrs, scale):
     cluster_id = mrs.create_cluster(name="example", core=3, scale_seconds=30)["clusterId"]
     run, result = scale(cluster_id=cluster_id, node_group="core", count=4, wait=False)
     assert run.rc == 0 and result["changed"] is True and result["count"] == 4, run
+    # accepted, not waited for: MRS shows an accepted scale only after a while (the emulator's accept_delay, 1 s), so
+    # the cluster goes to scaling-out soon after the task ended, not at the instant it returned
+    deadline = time.monotonic() + 10
+    while mrs.cluster(cluster_id)["clusterState"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert mrs.cluster(cluster_id)["clusterState"] == "scaling-out"
 
 
