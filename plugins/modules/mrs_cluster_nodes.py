@@ -419,6 +419,10 @@ api_error:
 
 import time
 
+# First, before any other module of the collection: from AnsiballZ's zip, each one is then compiled once, not twice.
+from ansible_collections.hwcloud.mrs.plugins.module_utils import _zip_import
+_zip_import.install()
+
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
