@@ -38,8 +38,6 @@ from typing import Optional, Tuple
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import ClusterView, NodeGroup, as_whole_number, role_from_group_name
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._limits import MAX_CORE_TASK_NODES
-from ansible_collections.hwcloud.mrs.plugins.module_utils._nodes import parse_nodes
-from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import normal_held
 
 MIN_CORE_NODES = 3
 # MAX_CORE_TASK_NODES (imported above) is the planner's too: written in _limits so that _policy can share it.
@@ -662,7 +660,11 @@ def plan_resize(view, request, hosts=None, nodes=None):
     request = validate_request(request)
     ref = resolve_node_group(view, request.node_group)
     _check_v2_options(ref, request)
-    nodes = None if nodes is None else parse_nodes(nodes)  # refuses an answer that is not a node list, naming the field
+    if nodes is not None:
+        # Imported here, as normal_held below: only a plan given a node list reads one, and AnsiballZ compiles every line a
+        # task imports, on every task (docs/performance.md).
+        from ansible_collections.hwcloud.mrs.plugins.module_utils._nodes import parse_nodes  # pylint: disable=import-outside-toplevel
+        nodes = parse_nodes(nodes)  # refuses an answer that is not a node list, naming the field
     group, count, current_count, task_node_info = ref.key, request.count, request.current_count, request.task_node_info
     if request.server_ids and group != 'task':
         raise PlanError('server_ids', 'only Task nodes can be removed by id: %s is the %s group; use the Task group, or drop '
@@ -724,6 +726,8 @@ def _policies_of(policies, group, group_name):
     """The policy entries (any resource pool) of the group; by role when the cluster answer named no group."""
     if not isinstance(policies, list):
         raise MrsError('the auto-scaling policy list is not a list (got %s); nothing was resized' % type(policies).__name__)
+    # Imported here: only a planned change reads the policies, and a no-op task then never compiles the policy rules.
+    from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import normal_held  # pylint: disable=import-outside-toplevel
     found = []
     for entry in policies:
         if not isinstance(entry, dict):

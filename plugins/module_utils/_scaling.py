@@ -22,10 +22,8 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.call impor
 from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.retry import backoff
 from ansible_collections.hwcloud.mrs.plugins.module_utils._cluster import PAY_PER_USE, ClusterParseError, parse_cluster, parse_hosts
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import BUSY_CODES, MrsApiError, MrsError, TransientError, known_code
-from ansible_collections.hwcloud.mrs.plugins.module_utils._paging import cluster_node_total, group_node_total
 from ansible_collections.hwcloud.mrs.plugins.module_utils._planner import (
     V2, check_policy, hosts_needed, node_list_group, one_live_cluster, plan_resize, policy_group)
-from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import list_policies
 from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import (
     AGAINST, BEYOND, DONE, PARTIAL, PENDING, REACHED, UNCHANGED, WaitError, WaitTimeout, describe, idle_evaluator,
     progress, resize_evaluator, seconds, wait_for)
@@ -120,6 +118,9 @@ class NodeScaler:
         Any other failure stops the task before a write: proceeding without knowing the policy could start a resize the
         policy then fights.
         """
+        # Imported here, as _paging below: a no-op task reads neither, and AnsiballZ compiles every line a task imports, on
+        # every task (docs/performance.md).
+        from ansible_collections.hwcloud.mrs.plugins.module_utils._policy import list_policies  # pylint: disable=import-outside-toplevel
         try:
             return list_policies(self.client, cluster_id)
         except MrsError as error:
@@ -195,11 +196,14 @@ class NodeScaler:
         """(hosts, nodes) that planning ``request`` needs, each None when not needed. Every paged read is cross-checked
         with the counts of the cluster answer it is planned on: the host list with the cluster's nodes, the node list
         (read for one group) with that group's count."""
+        # pylint: disable=import-outside-toplevel
         hosts = nodes = None
         if hosts_needed(view, request):
+            from ansible_collections.hwcloud.mrs.plugins.module_utils._paging import cluster_node_total
             hosts = parse_hosts(self.client.list_hosts(cluster_id, expected=cluster_node_total(view)), view.group_kinds())
         group = node_list_group(view, request)
         if group is not None:
+            from ansible_collections.hwcloud.mrs.plugins.module_utils._paging import group_node_total
             # A custom group's kind is not in the details answer: its nodes say whether it holds HDFS data (minimum 3).
             nodes = self.client.list_nodes(cluster_id, node_group=group, expected=group_node_total(view, group))
         return hosts, nodes
