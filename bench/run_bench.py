@@ -222,7 +222,9 @@ class Bench:
                     baseline_met=summary["baseline_per_task_ratio"] <= BASELINE_TARGET,
                     baseline_cpu_met=summary["cpu_baseline_per_task_ratio"] <= BASELINE_TARGET,
                     baseline_wall_met=summary["baseline_playbook_ratio"] <= BASELINE_TARGET,
-                    candidate=candidate, candidate_requests=requests.get("candidate"))
+                    floor=floor(summary, requests.get("noop_mrs_x20")),
+                    candidate=candidate, candidate_requests=requests.get("candidate"),
+                    candidate_floor=floor(summary, requests.get("candidate"), "candidate_") if candidate else None)
 
     def notice(self, durations):
         """3. Time from the end of an S-second operation to the module's return, and the polls."""
@@ -344,6 +346,19 @@ class Bench:
 
 # ---------------------------------------------------------------------------------------------- schedule
 
+def floor(summary, log, prefix=""):
+    """The floor (issue #23): a no-op task against the requests baseline, per task (the empty play subtracted), in CPU and
+    in wall time, and its requests: exactly one GET per task. Met when both ratios are within BASELINE_TARGET and every
+    task made that one request."""
+    counts = log or {}
+    requests_per_task = counts.get("total", 0) / OVERHEAD_TASKS
+    one_request = counts.get("total") == OVERHEAD_TASKS and counts.get("get") == OVERHEAD_TASKS
+    cpu, wall = summary[prefix + "cpu_baseline_per_task_ratio"], summary[prefix + "baseline_per_task_ratio"]
+    return dict(cpu_ratio=cpu, wall_ratio=wall, requests_per_task=requests_per_task, one_request=one_request,
+                cpu_met=cpu <= BASELINE_TARGET, wall_met=wall <= BASELINE_TARGET,
+                met=cpu <= BASELINE_TARGET and wall <= BASELINE_TARGET and one_request)
+
+
 def geometric(first, factor, maximum):
     """The previous default pauses: first, growing by factor up to maximum."""
     delay = first
@@ -425,7 +440,19 @@ def report(results):
             "<= %.2f" % item["call_budget"], item["calls_met"])
     overhead = results.get("overhead")
     if overhead:
-        median = overhead["median"]
+        median, floor_figures = overhead["median"], overhead["floor"]
+        # The floor first: what the collection adds to a task over the least a requests-based module costs.
+        row("2. FLOOR: no-op task / requests-baseline task, CPU (median of %d)" % len(overhead["repetitions"]),
+            "%.2fx (%.0f ms / %.0f ms)" % (floor_figures["cpu_ratio"], 1000 * median["cpu_per_task_mrs"], 1000 * median["cpu_per_task_baseline"]),
+            "<= %gx" % BASELINE_TARGET, floor_figures["cpu_met"])
+        row("2. FLOOR: the same, wall (empty play subtracted)",
+            "%.2fx (%.0f ms / %.0f ms)" % (floor_figures["wall_ratio"], 1000 * median["per_task_mrs"], 1000 * median["per_task_baseline"]),
+            "<= %gx" % BASELINE_TARGET, floor_figures["wall_met"])
+        noops = overhead["requests_of_20_noops"] or {}
+        row("2. FLOOR: requests per no-op task (%d tasks)" % OVERHEAD_TASKS,
+            "%g (%s)" % (floor_figures["requests_per_task"], ", ".join("%s %d" % (kind, noops[kind]) for kind in ("iam", "list", "get", "policy", "put")
+                                                                       if noops.get(kind))),
+            "= 1 (GET)", floor_figures["one_request"])
         row("2. 20 no-op tasks / 20 pings, playbook wall (median of %d)" % len(overhead["repetitions"]),
             "%.2fx (%.1f s / %.1f s)" % (median["playbook_ratio"], median["noop_mrs_x20"], median["ping_x20"]), "<= 1.3x", overhead["met"])
         row("2. the same per task, empty play (%.1f s) subtracted" % median["empty"],
@@ -445,9 +472,14 @@ def report(results):
                                            1000 * median["cpu_per_task_baseline"]),
             "<= %gx" % BASELINE_TARGET, overhead["baseline_cpu_met"])
         if overhead.get("candidate"):
-            row("2. candidate %s: playbook, per task, CPU per task" % os.path.basename(overhead["candidate"].rstrip("/")),
+            name = os.path.basename(overhead["candidate"].rstrip("/"))
+            row("2. candidate %s / pings: playbook, per task, CPU per task" % name,
                 "%.2fx, %.2fx, %.2fx" % (median["candidate_playbook_ratio"], median["candidate_per_task_ratio"],
                                          median["candidate_cpu_per_task_ratio"]))
+            candidate_floor = overhead["candidate_floor"]
+            row("2. candidate %s FLOOR: CPU, wall, requests per task" % name,
+                "%.2fx, %.2fx, %g" % (candidate_floor["cpu_ratio"], candidate_floor["wall_ratio"], candidate_floor["requests_per_task"]),
+                "<= %gx, 1" % BASELINE_TARGET, candidate_floor["met"])
     for item in results.get("notice", []):
         between = " (between two polls)" if item["polls_logged"] and item["poll_times"][-1] - item["seconds"] > 1 else ""
         row("3. return time - S, S = %g s%s" % (item["seconds"], between), "%.2f s (%d polls)" % (item["return_minus_s"], item["polls"]),
@@ -555,6 +587,11 @@ def main(argv=None):
         json.dump(results, handle, indent=2, sort_keys=True)
     print()
     print(report(results))
+    if results.get("overhead"):
+        floor_figures = results["overhead"]["floor"]
+        print("\nfloor (a no-op mrs_cluster_nodes task / a one-GET requests module task): CPU %.2fx, wall %.2fx, %g request(s) "
+              "per task: %s" % (floor_figures["cpu_ratio"], floor_figures["wall_ratio"], floor_figures["requests_per_task"],
+                                "met" if floor_figures["met"] else "MISSED (target <= %gx in both, exactly one GET)" % BASELINE_TARGET))
     meta = results["meta"]
     print("\n%s, %s, %d CPUs, load average %s before and %s after; %.0f s in all. JSON: %s"
           % (meta["date"], meta["ansible_core"], meta["cpus"], meta["load_before"] and "%.1f" % meta["load_before"][0],

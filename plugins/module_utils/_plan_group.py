@@ -27,7 +27,6 @@ from typing import Optional, Tuple
 
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError, PlanError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._group_resolution import V11, V2, host_kind, resolve_node_group, title
-from ansible_collections.hwcloud.mrs.plugins.module_utils._nodes import parse_nodes
 from ansible_collections.hwcloud.mrs.plugins.module_utils._option_checks import API_GROUP_NAMES, MAX_CORE_TASK_NODES, SCALE_OUT_ONLY_OPTIONS, validate_request
 
 # A Core group (and a custom group that holds HDFS data) keeps at least this many nodes.
@@ -308,7 +307,11 @@ def plan_resize(view, request, hosts=None, nodes=None):
     request = validate_request(request)
     ref = resolve_node_group(view, request.node_group)
     _check_v2_options(ref, request)
-    nodes = None if nodes is None else parse_nodes(nodes)  # refuses an answer that is not a node list, naming the field
+    if nodes is not None:
+        # Imported here: only a plan given a node list reads one, and AnsiballZ compiles every line a task imports, on
+        # every task (docs/performance.md).
+        from ansible_collections.hwcloud.mrs.plugins.module_utils._nodes import parse_nodes  # pylint: disable=import-outside-toplevel
+        nodes = parse_nodes(nodes)  # refuses an answer that is not a node list, naming the field
     group, count, current_count, task_node_info = ref.key, request.count, request.current_count, request.task_node_info
     if request.server_ids and group != 'task':
         raise PlanError('server_ids', 'only Task nodes can be removed by id: %s is the %s group; use the Task group, or drop '

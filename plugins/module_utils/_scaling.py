@@ -25,13 +25,10 @@ from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import BUSY_CO
 from ansible_collections.hwcloud.mrs.plugins.module_utils._group_resolution import V2
 from ansible_collections.hwcloud.mrs.plugins.module_utils._hosts import parse_hosts
 from ansible_collections.hwcloud.mrs.plugins.module_utils._lookup import find_cluster
-from ansible_collections.hwcloud.mrs.plugins.module_utils._paging import cluster_node_total, group_node_total
 from ansible_collections.hwcloud.mrs.plugins.module_utils._plan_group import hosts_needed, node_list_group, plan_resize
-from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_api import list_policies
 from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_gate import check_policy, policy_group
-from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import (
-    AGAINST, BEYOND, DONE, PARTIAL, PENDING, REACHED, UNCHANGED, WaitError, WaitTimeout, describe, idle_evaluator,
-    progress, resize_evaluator, seconds, wait_for)
+# _waiter (the wait rules), _paging and the policy read are imported in the functions that use them: a no-op task never
+# waits, and AnsiballZ compiles every line a task imports, on every task (docs/performance.md).
 
 CLUSTER_BUSY = "12000018"
 # A resize refused as busy (any of BUSY_CODES: another operation holds the cluster) applied nothing, so it may be planned
@@ -125,6 +122,9 @@ class NodeScaler:
         Any other failure stops the task before a write: proceeding without knowing the policy could start a resize the
         policy then fights.
         """
+        # Imported here, as _paging below: a no-op task reads neither, and AnsiballZ compiles every line a task imports, on
+        # every task (docs/performance.md).
+        from ansible_collections.hwcloud.mrs.plugins.module_utils._policy_api import list_policies  # pylint: disable=import-outside-toplevel
         try:
             return list_policies(self.client, cluster_id)
         except MrsError as error:
@@ -165,6 +165,7 @@ class NodeScaler:
         policies = _UNREAD
         while True:
             if view.is_scaling and self.wait:
+                from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import idle_evaluator  # pylint: disable=import-outside-toplevel
                 view = self._wait(cluster_id, idle_evaluator())
             hosts, nodes = self._lists(cluster_id, view, request)
             plan = plan_resize(view, request, hosts, nodes)
@@ -193,6 +194,7 @@ class NodeScaler:
                 outcome.final, outcome.polls = view, self._polls
                 return outcome
             if self.wait:
+                from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import resize_evaluator  # pylint: disable=import-outside-toplevel
                 outcome.final = self._wait_resize(cluster_id, resize_evaluator(plan.node_group, plan.after, view, self._clock), seen)
             outcome.polls = self._polls
             return outcome
@@ -201,11 +203,14 @@ class NodeScaler:
         """(hosts, nodes) that planning ``request`` needs, each None when not needed. Every paged read is cross-checked
         with the counts of the cluster answer it is planned on: the host list with the cluster's nodes, the node list
         (read for one group) with that group's count."""
+        # pylint: disable=import-outside-toplevel
         hosts = nodes = None
         if hosts_needed(view, request):
+            from ansible_collections.hwcloud.mrs.plugins.module_utils._paging import cluster_node_total
             hosts = parse_hosts(self.client.list_hosts(cluster_id, expected=cluster_node_total(view)), view.group_kinds())
         group = node_list_group(view, request)
         if group is not None:
+            from ansible_collections.hwcloud.mrs.plugins.module_utils._paging import group_node_total
             # A custom group's kind is not in the details answer: its nodes say whether it holds HDFS data (minimum 3).
             nodes = self.client.list_nodes(cluster_id, node_group=group, expected=group_node_total(view, group))
         return hosts, nodes
@@ -260,6 +265,7 @@ class NodeScaler:
         group may be prepaid (``_may_be_prepaid``) and neither its count nor a scale shows within the grace period.
         Waiting for nodes that come only after payment would only end at wait_timeout, so the task returns and warns.
         """
+        from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import DONE, PENDING, WaitTimeout, describe  # pylint: disable=import-outside-toplevel
         if not _may_be_prepaid(before, plan):
             return False
 
@@ -284,6 +290,9 @@ class NodeScaler:
         (it may be another operator's): with ``wait`` it is awaited and judged by the group's count once it ends; a scale
         the other way is not this one.
         """
+        from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import (  # pylint: disable=import-outside-toplevel
+            DONE, PENDING, WaitTimeout, describe, seconds)
+
         def shows(view):
             if _group_moved(view, plan) or view.is_scaling or _failure_recorded(view, before):
                 return DONE, "a sign"
@@ -306,6 +315,7 @@ class NodeScaler:
     def _whose_scale(self, cluster_id, plan, view, cause):
         """The cluster shows a scale (or a failed one) but the group's count has not moved: the view once the count shows
         this change, else an MrsError saying why it was not (or may not have been) applied."""
+        from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import DONE, PENDING, WaitTimeout, describe  # pylint: disable=import-outside-toplevel
         shown = describe(view, plan.node_group, plan.after)
         direction = "scaling-out" if plan.scale_type == "scale_out" else "scaling-in"
         if view.is_scaling and direction not in (view.state, view.scale):
@@ -344,6 +354,7 @@ class NodeScaler:
 
     def _wait_resize(self, cluster_id, evaluate, seen=None):
         """The wait for a resize's end; a view already read after the write (``seen``) is judged first."""
+        from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import DONE  # pylint: disable=import-outside-toplevel
         if seen is not None:
             status, _reason = evaluate(seen)
             if status == DONE:
@@ -351,6 +362,7 @@ class NodeScaler:
         return self._wait(cluster_id, evaluate)
 
     def _wait(self, cluster_id, evaluate, timeout=None):
+        from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import WaitError, wait_for  # pylint: disable=import-outside-toplevel
         if timeout is None:
             timeout = max(0.0, self._deadline - self._clock())
         try:
@@ -407,6 +419,8 @@ def _no_sign_advice(view, plan):
 def failure_advice(outcome, cause):
     """What a failure message adds once a resize was applied (``outcome.applied``): where the group's count stands and
     what to do, never advice that would undo another operation's change. '' when nothing was applied."""
+    from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import (  # pylint: disable=import-outside-toplevel
+        AGAINST, BEYOND, PARTIAL, REACHED, UNCHANGED, WaitError, WaitTimeout, progress)
     plan = outcome.plan
     if plan is None or not outcome.applied:
         return ""
@@ -439,6 +453,7 @@ def failure_advice(outcome, cause):
 
 def reached_count(outcome, cause):
     """The group's count as last read after an applied resize (None when not applied, or not readable)."""
+    from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import WaitError  # pylint: disable=import-outside-toplevel
     plan = outcome.plan
     if plan is None or not outcome.applied:
         return None

@@ -423,13 +423,16 @@ api_error:
 
 import time
 
+# First, before any other module of the collection: from AnsiballZ's zip, each one is then compiled once, not twice.
+from ansible_collections.hwcloud.mrs.plugins.module_utils import _zip_import
+_zip_import.install()
+
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsError
 from ansible_collections.hwcloud.mrs.plugins.module_utils._module import MrsModule
 from ansible_collections.hwcloud.mrs.plugins.module_utils._group_resolution import host_kind
 from ansible_collections.hwcloud.mrs.plugins.module_utils._option_checks import (
     DATA_VOLUME_TYPES, ResizeRequest, check_id, check_text, check_wait_timeout, validate_request)
 from ansible_collections.hwcloud.mrs.plugins.module_utils._scaling import NodeScaler, ScaleFailed, failure_advice, reached_count
-from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import WaitError, seconds
 
 ARGUMENT_SPEC = dict(
     cluster_id=dict(type="str"),
@@ -547,6 +550,8 @@ def failure(error, elapsed, given=None):
     lost answer); then, and whenever a plan was made, the result carries what was (or would be) sent.
     ``MrsModule.fail_from_error`` adds the option or API error the cause is about.
     """
+    # Imported on a failure only: a no-op task never waits, and AnsiballZ compiles every line a task imports, on every task.
+    from ansible_collections.hwcloud.mrs.plugins.module_utils._waiter import WaitError, seconds  # pylint: disable=import-outside-toplevel
     cause, outcome = error.cause, error.outcome
     if isinstance(cause, WaitError):
         msg = "%s (cluster %s, waited %s s in %d polls)" % (cause.message, outcome.cluster_id, seconds(cause.elapsed), cause.polls)

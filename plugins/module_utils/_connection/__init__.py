@@ -6,7 +6,9 @@
 PRIVATE to the collection: no compatibility promise outside it.
 
 One file per concern: ``settings`` (the connection options), ``regions`` (region ids and endpoints), ``auth/`` (one
-file per way to authenticate), ``transport`` (requests, and whether a failed request can have been sent),
-``retry`` (the one back-off, the deadline), ``decision`` (what an attempt's result means: pure), ``call`` (the short
-loop that asks it), ``masking`` (secrets out of every text). ``_client.MrsClient`` holds the MRS routes on top.
+file per way to authenticate), ``transport`` (requests, one request at a time), ``failures`` (what a failed request
+was, and whether it can have been sent), ``retry`` (the one back-off, the deadline), ``decision`` (what an attempt's
+result means: pure), ``call`` (the short loop that asks it), ``masking`` (secrets out of every text).
+``_client.MrsClient`` holds the MRS routes on top. What only some runs need (``failures`` and ``masking`` for a failure,
+the password method) is imported when used: AnsiballZ compiles every line a task imports, on every task.
 """

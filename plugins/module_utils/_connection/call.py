@@ -17,7 +17,6 @@ from collections import namedtuple
 from ansible_collections.hwcloud.mrs.plugins.module_utils import _signer
 from ansible_collections.hwcloud.mrs.plugins.module_utils._connection import decision
 from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.auth import Request
-from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.masking import mask_secrets
 from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.retry import OutOfTime
 from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.transport import TlsError, TransportError, address, is_loopback
 from ansible_collections.hwcloud.mrs.plugins.module_utils._errors import MrsApiError, MrsError, TransientError, parse_error
@@ -105,6 +104,9 @@ class Caller:
         return sorted(set(values), key=len, reverse=True)
 
     def mask(self, text):
+        # Imported with the first error message: AnsiballZ compiles every line a task imports, on every task, and a task
+        # whose calls succeed builds no message (docs/performance.md).
+        from ansible_collections.hwcloud.mrs.plugins.module_utils._connection.masking import mask_secrets  # pylint: disable=import-outside-toplevel
         return mask_secrets(text, self.secrets())
 
     def call(self, endpoint, method, path, query=None, body=None, idempotent=True, expect=None, headers=None, auth=True):

@@ -2,7 +2,7 @@
 # Copyright: Contributors to the hwcloud.mrs collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The requests transport: one ``requests.Session``, one request at a time, the whole answer read within the read
-timeout, and for every failure whether the request can have reached the server.
+timeout, and for every failure whether the request can have reached the server (``failures`` says what it was).
 
 PRIVATE to the collection: no compatibility promise outside it.
 
@@ -19,7 +19,6 @@ __metaclass__ = type
 import ipaddress
 import json
 import socket
-import ssl
 import threading
 import time
 import traceback
@@ -194,33 +193,6 @@ def _no_auth(prepared):
     return prepared
 
 
-def _causes(error):
-    """The error and what caused it, outermost first (urllib3 and requests nest them in args and ``reason``)."""
-    seen, queue = [], [error]
-    while queue:
-        current = queue.pop(0)
-        if not isinstance(current, BaseException) or any(current is known for known in seen):
-            continue
-        seen.append(current)
-        queue.extend([getattr(current, "reason", None), getattr(current, "original_error", None), current.__cause__,
-                      current.__context__] + list(current.args))
-    return seen
-
-
-def _first(causes, types):
-    return next((cause for cause in causes if isinstance(cause, types)), None)
-
-
-def _verification_failure(causes):
-    """Why the certificate was refused, or None. urllib3 1.26 matches host names itself and raises its own
-    CertificateError (a ValueError, not ssl's), which only ever means a host name mismatch."""
-    verification = _first(causes, (ssl.SSLCertVerificationError, ssl.CertificateError))
-    if verification is not None:
-        return getattr(verification, "verify_message", None) or str(verification)
-    mismatch = next((cause for cause in causes if type(cause).__name__ == "CertificateError"), None)
-    return None if mismatch is None else "Hostname mismatch: %s" % mismatch
-
-
 class Transport:
     """Sends one request at a time on one requests.Session and reads the whole answer within the read timeout.
 
@@ -276,67 +248,10 @@ class Transport:
         return b"".join(chunks)
 
     def _translated(self, error):
-        """The TransportError for a failure of requests/urllib3, with a reason a user can act on."""
-        sent = self.tracker.reached
+        """The TransportError for a failure of requests/urllib3, with a reason a user can act on (``failures``)."""
         if self.tracker.fired:
             return TransportError("read timed out (the answer did not complete within %.1f s)" % self.tracker.read_timeout, sent=True)
-        causes = _causes(error)
-        for rule in _FAILURES:
-            found = rule(error, causes, sent)
-            if found is not None:
-                return found
-        return TransportError(_describe(causes[-1] if causes else error), sent)
-
-
-# What a failure of requests/urllib3 was, first match wins: rule(error, causes, sent) -> TransportError or None.
-
-
-def _refused_certificate(_error, causes, _sent):
-    verification = _verification_failure(causes)
-    return None if verification is None else TlsError("certificate verification failed: %s" % verification, sent=False)
-
-
-def _proxy_failure(error, causes, sent):
-    if sent or not isinstance(error, requests.exceptions.ProxyError):
-        return None
-    return TransportError("the proxy failed or refused the connection: %s" % _describe(_first(causes, (OSError,)) or error), sent=False)
-
-
-def _failed_handshake(_error, causes, sent):
-    handshake = _first(causes, (ssl.SSLError,))
-    if sent or handshake is None or isinstance(handshake, (ssl.SSLEOFError, ssl.SSLZeroReturnError)):
-        return None  # an EOF in the handshake is a server dropping the connection: not a TLS refusal
-    return TlsError("TLS handshake failed: %s" % (handshake.reason or handshake), sent=False)
-
-
-def _unresolved_name(_error, causes, _sent):
-    if _first(causes, (socket.gaierror, getattr(urllib3.exceptions, "NameResolutionError", socket.gaierror))) is None:
-        return None
-    return TransportError("name resolution failed", sent=False)
-
-
-def _refused_connection(_error, causes, sent):
-    if sent or _first(causes, (ConnectionRefusedError,)) is None:
-        return None
-    return TransportError("connection refused", sent=False, refused=True)
-
-
-def _timed_out(error, causes, sent):
-    if not (isinstance(error, requests.exceptions.Timeout) or _first(causes, (socket.timeout, urllib3.exceptions.TimeoutError))):
-        return None
-    return TransportError("read timed out" if sent else "connect timed out", sent)
-
-
-def _local_value_error(error, _causes_, sent):
-    """A ValueError of our own (the answer too large) or of the HTTP library (a header value it refuses)."""
-    if isinstance(error, ValueError) and not isinstance(error, requests.exceptions.RequestException):
-        return TransportError(str(error), sent)
-    return None
-
-
-_FAILURES = (_refused_certificate, _proxy_failure, _failed_handshake, _unresolved_name, _refused_connection, _timed_out,
-             _local_value_error)
-
-
-def _describe(error):
-    return "%s: %s" % (type(error).__name__, error)
+        # Imported on the first failure only: AnsiballZ compiles every line a task imports, on every task, and a task whose
+        # requests succeed needs none of the rules (docs/performance.md).
+        from ansible_collections.hwcloud.mrs.plugins.module_utils._connection import failures  # pylint: disable=import-outside-toplevel
+        return failures.transport_error(error, self.tracker.reached)
